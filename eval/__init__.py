@@ -1,0 +1,1 @@
+"""Evaluation: suites, metrics, the naive baseline, reports and the CI gate; benchmarks."""

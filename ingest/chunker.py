@@ -1,0 +1,332 @@
+"""Structure-aware chunking of plain-text study guides.
+
+The guides are plain text with implicit structure: a title block, standalone heading lines,
+bullet lists ("  • ..."), flattened tables (consecutive non-bullet lines), "Scenario N: ..."
+paragraphs, a numbered FAQ ("1. What ...?" then its answer) and site noise ("Source ↗",
+"官方資料來源", banner lines). Nothing here knows the headings of any particular guide.
+
+Every chunk's ``text`` is exactly ``source[start:end]``: noise is kept out by ending a chunk
+before it, never by editing text, so citations can always point back into the file.
+
+Deliberately not handled: Markdown syntax beyond '#' headings, nested lists, real tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+
+Kind = str  # "body" | "scenario" | "faq" | "summary" | "table"
+
+BULLET_RE = re.compile(r"^\s*(?:[•\-*▪◦]|\d{1,2}[.)])\s+")
+FAQ_Q_RE = re.compile(r"^\s*(\d{1,2})\.\s+(.+\?)\s*$")
+SCENARIO_RE = re.compile(r"^\s*Scenario\s+(\d+)\s*[:：]")
+MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# Noise inside a block: trailing link markers. Whole-line noise: site banners and labels.
+TRAILING_NOISE_RE = re.compile(r"\s*(?:Source\s*↗|↗)\s*$")
+NOISE_LINE_RES = [
+    re.compile(r"^\s*(?:Source\s*↗|↗|官方資料來源|Further Reading|延伸閱讀)\s*$"),
+    re.compile(r"examhub", re.I),
+    re.compile(r"^\s*Vol\.\s*[IVXLC\d]+\s*$"),
+    re.compile(r"分鐘|閱讀時間"),
+    re.compile(r"^\s*[\d,]+\s*字\b"),
+]
+SUMMARY_HEADING_RE = re.compile(
+    r"\b(summary|recap|key numbers|must-memori[sz]e|cheat ?sheet|takeaways)\b|總結|重點整理", re.I
+)
+SEPARATOR_RE = re.compile(r"\s[—–-]{1,2}\s|——|:\s")
+SENTENCE_END = (".", ",", ";", ":", "。", "，", "；", "：")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    source: str  # path relative to the data dir, '/'-separated
+    section: tuple[str, ...]  # heading path
+    kind: Kind
+    start: int
+    end: int
+    text: str
+
+    @property
+    def heading(self) -> str:
+        return " > ".join(self.section)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["section"] = list(self.section)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Chunk":
+        return cls(**{**d, "section": tuple(d["section"])})
+
+
+@dataclass
+class Block:
+    """A run of non-blank lines: a paragraph, a bullet list or a flattened table."""
+
+    start: int
+    end: int
+    lines: list[tuple[int, int]] = field(default_factory=list)  # (start, end) per line
+
+    def text(self, src: str) -> str:
+        return src[self.start : self.end]
+
+
+def is_noise_line(line: str) -> bool:
+    return any(r.search(line) for r in NOISE_LINE_RES)
+
+
+def split_blocks(src: str) -> list[Block]:
+    """Blocks of consecutive non-blank, non-noise lines, with exact offsets."""
+    blocks: list[Block] = []
+    cur: Block | None = None
+    pos = 0
+    for raw in src.splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        start, end = pos, pos + len(line)
+        pos += len(raw)
+        if not line.strip() or is_noise_line(line):
+            cur = None
+            continue
+        # Trim leading whitespace (bullets are indented) and trailing noise off the span.
+        lead = len(line) - len(line.lstrip())
+        m = TRAILING_NOISE_RE.search(line)
+        tail = m.start() if m else len(line)
+        start, end = start + lead, start + len(line.rstrip()) if not m else start + tail
+        if end <= start:
+            cur = None
+            continue
+        if cur is None:
+            cur = Block(start, end)
+            blocks.append(cur)
+        cur.end = end
+        cur.lines.append((start, end))
+        if m:  # a noise marker ends the block: the next line starts a new one
+            cur = None
+    return blocks
+
+
+def looks_like_heading(line: str) -> bool:
+    s = line.strip()
+    if MD_HEADING_RE.match(s):
+        return True
+    if not s or len(s) > 110 or len(s.split()) > 14:
+        return False
+    if BULLET_RE.match(line) or FAQ_Q_RE.match(s) or SCENARIO_RE.match(s):
+        return False
+    if s.endswith(SENTENCE_END) or s.endswith(('"', "”")):
+        return False
+    return s[0].isupper() or not s[0].isascii()
+
+
+def heading_text(line: str) -> str:
+    m = MD_HEADING_RE.match(line.strip())
+    return (m.group(2) if m else line).strip()
+
+
+@dataclass
+class _Section:
+    heading: str
+    parent: str | None
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return (self.parent, self.heading) if self.parent else (self.heading,)
+
+
+def _dominant_prefix(headings: list[str]) -> str | None:
+    """The two-word start most headings share (e.g. 'Amazon SageMaker'), if any."""
+    counts: dict[str, int] = {}
+    for h in headings:
+        words = h.split()
+        if len(words) >= 3:
+            key = " ".join(words[:2])
+            counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return None
+    prefix, n = max(counts.items(), key=lambda kv: kv[1])
+    return prefix if n >= max(3, len(headings) // 4) else None
+
+
+def _is_single_line(b: Block) -> bool:
+    return len(b.lines) == 1
+
+
+def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
+    """Group blocks under headings; infer a two-level hierarchy.
+
+    A short heading becomes a child of the previous top-level heading when that one has a
+    subtitle separator ("X — Y") and only a one- or two-paragraph introduction, e.g.
+    "Amazon SageMaker Training Jobs — Managed Model Training" > "Distributed Training".
+    Headings that start like most headings (e.g. "Amazon SageMaker ...") are always top-level.
+    """
+    # The title block: single-line blocks before the first real paragraph.
+    title = ""
+    first_para = next((i for i, b in enumerate(blocks) if len(b.text(src)) >= 200), 0)
+    title_blocks = [b for b in blocks[:first_para] if _is_single_line(b)]
+    if title_blocks:
+        title = max((b.text(src).strip() for b in title_blocks), key=len)
+    body = blocks[first_para:] if title_blocks else blocks
+
+    is_head = [
+        _is_single_line(b)
+        and looks_like_heading(b.text(src))
+        and (i + 1 < len(body))  # a heading is followed by something
+        for i, b in enumerate(body)
+    ]
+    heads = [heading_text(b.text(src)) for b, h in zip(body, is_head) if h]
+    prefix = _dominant_prefix(heads)
+
+    sections: list[_Section] = [_Section(title or "Introduction", None)]
+    top: _Section | None = None
+    prev: _Section | None = None
+    for b, head in zip(body, is_head):
+        if not head:
+            sections[-1].blocks.append(b)
+            continue
+        text = heading_text(b.text(src))
+        can_be_child = (
+            len(text.split()) <= 6
+            and not (prefix and text.startswith(prefix))
+            and not text.endswith("?")
+            and not SUMMARY_HEADING_RE.search(text)
+        )
+        parent = None
+        if can_be_child and top is not None and prev is not None:
+            if prev is top and SEPARATOR_RE.search(top.heading) and 1 <= len(top.blocks) <= 2:
+                parent = top.heading
+            elif prev is not top and prev.parent == top.heading:
+                parent = top.heading
+        sec = _Section(text, parent)
+        sections.append(sec)
+        if parent is None:
+            top = sec
+        prev = sec
+    return title, [s for s in sections if s.blocks or s.parent is None]
+
+
+def _kind_of(sec: _Section, block_text: str) -> Kind:
+    if SCENARIO_RE.match(block_text):
+        return "scenario"
+    if SUMMARY_HEADING_RE.search(sec.heading):
+        return "summary"
+    return "body"
+
+
+def _is_table(b: Block, src: str) -> bool:
+    lines = [src[s:e] for s, e in b.lines]
+    return len(lines) >= 3 and not any(BULLET_RE.match(l) for l in lines)
+
+
+def chunk_text(src: str, source: str, chunk_size: int = 900) -> list[Chunk]:
+    """Chunk one guide. ``source`` is its name relative to the data dir.
+
+    >>> [c.kind for c in chunk_text("Intro\\n\\n" + "x" * 250 + "\\n\\nScenario 1: A. Correct choice: B.\\n", "g.txt")]
+    ['body', 'scenario']
+    """
+    blocks = split_blocks(src)
+    _title, sections = sectionize(src, blocks)
+    chunks: list[Chunk] = []
+
+    def emit(path: tuple[str, ...], kind: Kind, start: int, end: int) -> None:
+        text = src[start:end]
+        digest = hashlib.sha1(f"{source}|{start}|{end}|{text}".encode()).hexdigest()[:12]
+        chunks.append(Chunk(f"{source}#{digest}", source, path, kind, start, end, text))
+
+    for sec in sections:
+        run: list[Block] = []  # consecutive plain blocks packed up to chunk_size
+
+        def flush() -> None:
+            if run:
+                emit(sec.path, _kind_of(sec, run[0].text(src)), run[0].start, run[-1].end)
+                run.clear()
+
+        i = 0
+        blocks_ = sec.blocks
+        while i < len(blocks_):
+            b = blocks_[i]
+            t = b.text(src)
+            faq = FAQ_Q_RE.match(t.splitlines()[0])
+            if faq:
+                # A numbered question plus every block up to the next question or the end.
+                flush()
+                j = i + 1
+                while j < len(blocks_) and not FAQ_Q_RE.match(blocks_[j].text(src).splitlines()[0]):
+                    j += 1
+                if j > i + 1 or not t.strip().endswith("?") or len(b.lines) > 1:
+                    emit(sec.path + (faq.group(2).strip(),), "faq", b.start, blocks_[j - 1].end)
+                    i = j
+                    continue
+            if SCENARIO_RE.match(t):
+                flush()
+                n = SCENARIO_RE.match(t).group(1)
+                emit(sec.path + (f"Scenario {n}",), "scenario", b.start, b.end)
+            elif _is_table(b, src):
+                flush()
+                emit(sec.path, "table", b.start, b.end)
+            elif len(t) > chunk_size:
+                flush()
+                for s, e in _split_long(b, src, chunk_size):
+                    emit(sec.path, _kind_of(sec, t), s, e)
+            else:
+                # The gap between blocks must be blank lines only (noise ends a run).
+                if run and (not src[run[-1].end : b.start].strip() == ""):
+                    flush()
+                if run and (b.end - run[0].start) > chunk_size:
+                    flush()
+                run.append(b)
+            i += 1
+        flush()
+    return chunks
+
+
+def _split_long(b: Block, src: str, chunk_size: int) -> list[tuple[int, int]]:
+    """Split a long block on line (bullet) boundaries, else on sentence boundaries."""
+    spans: list[tuple[int, int]] = []
+    pieces = b.lines if len(b.lines) > 1 else _sentence_spans(src, b.start, b.end)
+    cur_s, cur_e = pieces[0]
+    for s, e in pieces[1:]:
+        if e - cur_s > chunk_size:
+            spans.append((cur_s, cur_e))
+            cur_s = s
+        cur_e = e
+    spans.append((cur_s, cur_e))
+    return spans
+
+
+# A sentence ends at . ! ? (plus closing quotes) before whitespace and a capital, digit,
+# quote or bullet; or at a line break (bullets and table rows are one line each).
+SENT_END_RE = re.compile(r"(?<=[.!?。！？])[\"”’)]*[ \t]+(?=[A-Z\"“(•\d])|\n+|(?<=[。！？])")
+ABBREV_RE = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|Vol)\.)$")
+
+
+def _sentence_spans(src: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Exact (start, end) spans of the sentences in src[start:end], whitespace trimmed.
+
+    >>> s = "One is here. Two, e.g. this. Three"
+    >>> [s[a:b] for a, b in _sentence_spans(s, 0, len(s))]
+    ['One is here.', 'Two, e.g. this.', 'Three']
+    """
+    cuts = [start]
+    for m in SENT_END_RE.finditer(src, start, end):
+        if ABBREV_RE.search(src[max(start, m.start() - 8) : m.start()]):
+            continue
+        cuts.append(m.end())
+    cuts.append(end)
+    spans = []
+    for s, e in zip(cuts, cuts[1:]):
+        while s < e and src[s].isspace():
+            s += 1
+        while e > s and src[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans or [(start, end)]
+
+
+def sentence_spans(src: str, start: int, end: int) -> list[tuple[int, int]]:
+    return _sentence_spans(src, start, end)

@@ -1,0 +1,52 @@
+"""`studyrag ingest` and `studyrag bench ingest` live here, next to what they run."""
+
+from __future__ import annotations
+
+import sys
+
+
+def add_commands(sub) -> None:
+    from studyrag.cli import Formatter, add_common
+
+    p = sub.add_parser(
+        "ingest",
+        help="chunk and embed the guides into the index",
+        formatter_class=Formatter,
+        description="Read every .txt/.md file under the data folder, split it along its own\n"
+        "sections, embed the chunks and write the index (atomically: an interrupted\n"
+        "ingest leaves the previous index in place). Unchanged sources do no work.",
+        epilog="examples:\n  studyrag ingest\n  studyrag ingest --source ~/guides --rebuild\n"
+        "  studyrag ingest --embedder e5   # multilingual embeddings, no torch",
+    )
+    add_common(p)
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if sources are unchanged")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_ingest)
+
+
+def run_ingest(args) -> int:
+    from studyrag.cli import build_settings
+    from studyrag.ingest.pipeline import ingest
+    from studyrag.ingest.sources import SourceError
+
+    settings = build_settings(args)
+    try:
+        report = ingest(settings, rebuild=args.rebuild, progress=not args.quiet)
+    except (SourceError, KeyError) as e:
+        print(f"studyrag ingest: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"studyrag ingest: error: cannot write the index: {e}", file=sys.stderr)
+        return 1
+    if report.skipped:
+        print(
+            f"Index is up to date: {report.files} file(s), {report.chunks} chunks; "
+            f"sources unchanged, no embedding done ({report.seconds:.1f} s). Use --rebuild to force."
+        )
+    else:
+        print(
+            f"Indexed {report.files} file(s): {report.sections} sections, {report.chunks} chunks "
+            f"in {report.seconds:.1f} s -> {settings.resolved_index_dir} "
+            f"({report.manifest.embedder}, dim {report.manifest.dim})"
+        )
+    return 0

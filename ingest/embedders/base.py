@@ -1,0 +1,53 @@
+"""The Embedder seam: a name, a dimension, and batch embedding of passages and queries."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns text into L2-normalised float32 vectors.
+
+    Passages and queries are separate calls because some models (e5) prefix them differently.
+    """
+
+    name: str  # registry name, recorded in the index manifest
+    model_id: str  # the exact weights, also recorded
+    dim: int
+
+    def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+Factory = Callable[[], Embedder]
+_REGISTRY: dict[str, Factory] = {}
+# Built-ins: name -> module that calls register() on import (keeps torch out of --help).
+_BUILTINS = {"minilm": ".minilm", "e5": ".e5"}
+
+
+def register(name: str, factory: Factory) -> None:
+    _REGISTRY[name] = factory
+
+
+def available() -> list[str]:
+    return sorted(set(_REGISTRY) | set(_BUILTINS))
+
+
+_CACHE: dict[str, Embedder] = {}
+
+
+def get_embedder(name: str) -> Embedder:
+    """The embedder registered under ``name`` (one instance per process)."""
+    if name in _CACHE:
+        return _CACHE[name]
+    if name not in _REGISTRY and name in _BUILTINS:
+        importlib.import_module(_BUILTINS[name], __package__)
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown embedder {name!r}; choose one of: {', '.join(available())}")
+    _CACHE[name] = _REGISTRY[name]()
+    return _CACHE[name]

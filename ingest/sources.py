@@ -1,0 +1,90 @@
+"""Find and read the guides under the data folder, refusing input we cannot trust."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+SUFFIXES = {".txt", ".md"}
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class SourceError(ValueError):
+    """Bad input under the data folder; the message says which file and what to do."""
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    rel: str  # '/'-separated path relative to the data folder: the citation's "source"
+    path: Path
+    text: str
+    sha256: str
+
+
+def find_sources(data_dir: Path) -> list[Path]:
+    data_dir = Path(data_dir)
+    if not data_dir.exists():
+        raise SourceError(f"data folder {data_dir} does not exist; pass --source DIR or create it")
+    if not data_dir.is_dir():
+        raise SourceError(f"{data_dir} is not a folder; pass --source DIR with .txt/.md guides")
+    root = data_dir.resolve()
+    try:
+        candidates = sorted(p for p in data_dir.rglob("*") if p.suffix.lower() in SUFFIXES)
+    except PermissionError as e:
+        raise SourceError(f"cannot read folder {e.filename}: permission denied") from None
+    files = []
+    for p in candidates:
+        if not p.is_file():
+            continue
+        # A symlink that leads out of the data folder is not part of the corpus.
+        if not p.resolve().is_relative_to(root):
+            raise SourceError(f"{p} points outside {data_dir}; copy the file in instead of linking it")
+        files.append(p)
+    if not files:
+        raise SourceError(f"no .txt or .md files under {data_dir}; copy a guide there or pass --source DIR")
+    return files
+
+
+def read_source(path: Path, data_dir: Path) -> SourceDoc:
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        raise SourceError(f"cannot read {path}: permission denied") from None
+    if len(raw) > MAX_BYTES:
+        raise SourceError(f"{path} is {len(raw) // 2**20} MiB; studyrag reads guides up to {MAX_BYTES // 2**20} MiB")
+    if not raw.strip():
+        raise SourceError(f"{path} is empty; remove it or add text")
+    if b"\x00" in raw:
+        raise SourceError(f"{path} looks binary (contains NUL bytes); only UTF-8 text guides can be ingested")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SourceError(
+            f"{path} is not valid UTF-8 (byte {e.start}); convert it, e.g. iconv -f big5 -t utf-8"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    rel = path.resolve().relative_to(Path(data_dir).resolve()).as_posix()
+    return SourceDoc(rel, path, text, hashlib.sha256(raw).hexdigest())
+
+
+def load_sources(data_dir: Path) -> list[SourceDoc]:
+    """Every guide under ``data_dir``; all problems reported together, nothing read half."""
+    docs, problems = [], []
+    for p in find_sources(data_dir):
+        try:
+            docs.append(read_source(p, data_dir))
+        except SourceError as e:
+            problems.append(str(e))
+    if problems:
+        raise SourceError("; ".join(problems))
+    return docs
+
+
+def source_text(data_dir: Path, rel: str) -> str:
+    """The text of a cited source, refusing paths that leave the data folder."""
+    root = Path(data_dir).resolve()
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root) or path.suffix.lower() not in SUFFIXES:
+        raise SourceError(f"source {rel!r} is outside the data folder")
+    return read_source(path, root).text

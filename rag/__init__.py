@@ -1,0 +1,1 @@
+"""Answering: hybrid retrieval over the index, pluggable LLM backends, verified citations."""

@@ -1,0 +1,131 @@
+"""``local``: a GGUF run in-process by llama-cpp-python, wrapped as a LangChain chat model.
+
+The fixed system prompt comes first in every request so llama.cpp reuses its KV cache for
+that prefix; only the question and the passages are evaluated anew.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
+
+from .base import BackendError, BackendInfo, register
+from .models import DEFAULT_MODEL, ModelFileError, model_file, resolve
+
+_LOADED: dict[tuple[str, int], Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def load_llama(path: Path, n_ctx: int = 2048):
+    """One llama.cpp instance per (file, context) per process."""
+    key = (str(path), n_ctx)
+    with _LOAD_LOCK:
+        if key not in _LOADED:
+            from llama_cpp import Llama
+
+            threads = int(os.environ.get("STUDYRAG_THREADS", os.cpu_count() or 2))
+            try:
+                _LOADED[key] = Llama(
+                    model_path=str(path), n_ctx=n_ctx, n_threads=threads, n_batch=512,
+                    verbose=False, logits_all=False,
+                )
+            except Exception as e:  # llama.cpp says little; say what to do
+                raise BackendError(f"cannot load GGUF {path}: {e}; check the file or pick another --model") from None
+        return _LOADED[key]
+
+
+def _role(m: BaseMessage) -> str:
+    return {"human": "user", "ai": "assistant", "system": "system"}.get(m.type, "user")
+
+
+class LlamaCppChat(BaseChatModel):
+    model_path: str
+    model_name: str = "gguf"
+    n_ctx: int = 2048
+    max_tokens: int = 96
+    temperature: float = 0.0
+    stop: list[str] | None = None
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def llama(self):
+        return load_llama(Path(self.model_path), self.n_ctx)
+
+    @property
+    def lock(self) -> threading.Lock:
+        """llama.cpp contexts are not thread-safe: one generation at a time per model."""
+        return _model_lock(self.model_path)
+
+    def _messages(self, messages: list[BaseMessage]) -> list[dict]:
+        return [{"role": _role(m), "content": str(m.content)} for m in messages]
+
+    def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw) -> Iterator[ChatGenerationChunk]:
+        with self.lock:
+            stream = self.llama.create_chat_completion(
+                messages=self._messages(messages),
+                max_tokens=kw.get("max_tokens", self.max_tokens),
+                temperature=kw.get("temperature", self.temperature),
+                stop=stop or self.stop,
+                stream=True,
+            )
+            for part in stream:
+                delta = part["choices"][0]["delta"].get("content") or ""
+                if delta:
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                    if run_manager:
+                        run_manager.on_llm_new_token(delta, chunk=chunk)
+                    yield chunk
+
+    def _generate(self, messages, stop=None, run_manager=None, **kw) -> ChatResult:
+        text = "".join(c.text for c in self._stream(messages, stop, run_manager, **kw))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+_MODEL_LOCKS: dict[str, threading.Lock] = {}
+
+
+def _model_lock(path: str) -> threading.Lock:
+    with _LOAD_LOCK:
+        return _MODEL_LOCKS.setdefault(path, threading.Lock())
+
+
+def local_model_path(settings) -> tuple[Path, str]:
+    if settings.model_path:
+        p = Path(settings.model_path)
+        if not p.is_file():
+            raise BackendError(f"--model-path {p} does not exist")
+        return p, p.stem
+    name = settings.model or DEFAULT_MODEL
+    try:
+        return model_file(resolve(name)), name
+    except (ModelFileError, KeyError) as e:
+        raise BackendError(str(e).strip("'\"")) from None
+
+
+def make_local(settings) -> LlamaCppChat:
+    path, name = local_model_path(settings)
+    return LlamaCppChat(
+        model_path=str(path), model_name=name, max_tokens=settings.max_tokens,
+        temperature=settings.temperature,
+    )
+
+
+def describe_local(settings) -> str:
+    if settings.model_path:
+        return Path(settings.model_path).stem
+    return settings.model or DEFAULT_MODEL
+
+
+register(BackendInfo("local", make_local, describe_local, trusted_to_decide=False))

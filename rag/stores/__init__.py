@@ -1,0 +1,5 @@
+"""Vector stores behind one seam (``base.Store``), chosen by name: ``faiss`` or ``pgvector``."""
+
+from .base import IndexLoadError, OpenIndex, Store, get_store
+
+__all__ = ["IndexLoadError", "OpenIndex", "Store", "get_store"]

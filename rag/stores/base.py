@@ -1,0 +1,64 @@
+"""The Store seam: persist chunks + vectors + manifest atomically, open them for search."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable, Protocol
+
+import numpy as np
+
+from studyrag.ingest.chunker import Chunk
+from studyrag.ingest.manifest import Manifest
+
+REBUILD_HINT = "run `studyrag ingest --rebuild`"
+
+
+class IndexLoadError(RuntimeError):
+    """The index is missing, corrupt or was built differently; the message names the fix."""
+
+
+class OpenIndex(Protocol):
+    manifest: Manifest
+    chunks: list[Chunk]
+
+    def search(
+        self, qvec: np.ndarray, k: int, exclude_kinds: frozenset[str] = frozenset()
+    ) -> list[tuple[int, float]]:
+        """(row in ``chunks``, cosine similarity), best first."""
+        ...
+
+
+class Store(Protocol):
+    name: str
+
+    def read_manifest(self) -> Manifest | None:
+        """The manifest of the current index, or None when there is none (never raises)."""
+        ...
+
+    def write(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Replace the index atomically: readers see the old one or the new one, never half."""
+        ...
+
+    def open(self) -> OpenIndex:
+        """Load and verify; raises IndexLoadError with the fix."""
+        ...
+
+    def describe(self) -> str: ...
+
+
+StoreFactory = Callable[..., Store]
+_REGISTRY: dict[str, StoreFactory] = {}
+_BUILTINS = {"faiss": ".faiss_store", "pgvector": ".pgvector_store"}
+
+
+def register(name: str, factory: StoreFactory) -> None:
+    _REGISTRY[name] = factory
+
+
+def get_store(settings) -> Store:
+    name = settings.store
+    if name not in _REGISTRY and name in _BUILTINS:
+        importlib.import_module(_BUILTINS[name], __package__)
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown store {name!r}; choose one of: {', '.join(sorted(_BUILTINS))}")
+    return _REGISTRY[name](settings)

@@ -1,0 +1,103 @@
+"""The `studyrag` command. Each command group lives beside the code it drives
+(ingest/cli.py, rag/cli.py, eval/cli.py, ui/cli.py); this file only wires them together
+and builds the one Settings object from environment + flags."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+EPILOG = """\
+examples:
+  studyrag ingest                      # chunk + embed every .txt/.md under data/
+  studyrag ask "Which service labels 300,000 images before training?"
+  studyrag ask --json "Serverless vs Asynchronous Inference?"
+  studyrag chat                        # multi-turn, streaming, in the terminal
+  studyrag eval --gate                 # score against the suites, fail under thresholds
+  studyrag ui                          # Gradio chat on http://127.0.0.1:7860
+
+settings: flags > STUDYRAG_* environment variables > .env file > defaults
+  e.g. STUDYRAG_BACKEND=bedrock STUDYRAG_TOP_K=6 studyrag ask "..."
+"""
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    pass
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    """Flags every command shares. Defaults are None so unset flags never mask env vars."""
+    g = p.add_argument_group("index")
+    g.add_argument("--source", dest="data_dir", default=None, help="folder of .txt/.md guides (default: data)")
+    g.add_argument("--index-dir", default=None, help="index folder (default: .studyrag/index)")
+    g.add_argument("--embedder", default=None, help="embedder name: minilm (default) or e5")
+    g.add_argument("--store", default=None, choices=["faiss", "pgvector"], help="vector store (default: faiss)")
+    g.add_argument("--pg-url", default=None, help="PostgreSQL URL for --store pgvector")
+
+
+def add_generation(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model")
+    g.add_argument("--backend", default=None, choices=["local", "bedrock", "openai"], help="LLM backend (default: local)")
+    g.add_argument("--model", default=None, help="model name: a local registry name, a Bedrock model id, or an OpenAI-compatible model")
+    g.add_argument("--model-path", default=None, help="any GGUF file for the local backend")
+    g.add_argument("--top-k", type=int, default=None, help="passages retrieved (default: 4)")
+    g.add_argument("--temperature", type=float, default=None, help="sampling temperature (default: 0)")
+    g.add_argument("--closed-book", action="store_true", default=None, help="ignore scenario/FAQ/summary chunks")
+
+
+def build_settings(args: argparse.Namespace):
+    from pydantic import ValidationError
+
+    from studyrag.settings import Settings
+
+    keys = ["data_dir", "index_dir", "embedder", "store", "pg_url", "backend", "model",
+            "model_path", "top_k", "temperature", "closed_book"]
+    try:
+        return Settings().with_overrides(**{k: getattr(args, k, None) for k in keys})
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise SystemExit(f"studyrag: error: bad setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from studyrag.eval import cli as eval_cli
+    from studyrag.ingest import cli as ingest_cli
+    from studyrag.rag import cli as rag_cli
+    from studyrag.ui import cli as ui_cli
+
+    parser = argparse.ArgumentParser(
+        prog="studyrag",
+        description="A cited question-answering tutor over exam study material.\n"
+        "Answers exam-style questions (scenario -> which service, multiple choice, X vs Y),\n"
+        "in English or Traditional Chinese, with citations back into the guide.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from studyrag import __version__
+
+    parser.add_argument("--version", action="version", version=f"studyrag {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (ingest_cli, rag_cli, eval_cli, ui_cli):
+        module.add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""One typed settings object, built once in the CLI entry point and passed down.
+
+Precedence, highest first: command-line flags > ``STUDYRAG_*`` environment variables >
+a ``.env`` file in the working directory > the defaults below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BackendName = Literal["local", "bedrock", "openai"]
+StoreName = Literal["faiss", "pgvector"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STUDYRAG_", env_file=".env", extra="ignore", validate_assignment=True
+    )
+
+    # Corpus and index
+    data_dir: Path = Field(Path("data"), description="Folder of .txt/.md guides to ingest.")
+    work_dir: Path = Field(Path(".studyrag"), description="Working directory (git-ignored).")
+    index_dir: Path | None = Field(None, description="Index folder; default WORK_DIR/index.")
+    embedder: str = Field("minilm", description="Embedder name from the registry.")
+    chunk_size: int = Field(900, ge=200, le=4000, description="Max characters per chunk.")
+    store: StoreName = "faiss"
+    pg_url: str | None = Field(None, description="PostgreSQL URL for --store pgvector.")
+
+    # Retrieval
+    top_k: int = Field(4, ge=1, le=20)
+    closed_book: bool = Field(False, description="Leave out scenario/faq/summary chunks.")
+
+    # Generation
+    backend: BackendName = "local"
+    model: str | None = Field(None, description="Model name (registry name for local).")
+    model_path: Path | None = Field(None, description="Any GGUF file for the local backend.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(96, ge=8, le=4096)
+    timeout_s: float = Field(60.0, gt=0)
+    max_retries: int = Field(3, ge=0, le=10)
+    translate_model: str = Field(
+        "qwen2.5-coder-0.5b", description="Local model that translates non-English questions."
+    )
+
+    # Bedrock
+    bedrock_model_id: str = "anthropic.claude-3-haiku-20240307-v1:0"
+    aws_region: str | None = None
+    aws_profile: str | None = None
+    bedrock_endpoint_url: str | None = None
+
+    # OpenAI-compatible (Ollama, vLLM, llama.cpp server)
+    openai_base_url: str = "http://127.0.0.1:11434/v1"
+    openai_api_key: str | None = None
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        return self.index_dir or (self.work_dir / "index")
+
+    def with_overrides(self, **flags) -> "Settings":
+        """Apply CLI flags that were actually given (None means 'not given')."""
+        given = {k: v for k, v in flags.items() if v is not None}
+        if not given:
+            return self
+        # Rebuild rather than model_copy(update=...) so the flags are validated too.
+        return type(self)(**{**self.model_dump(), **given})

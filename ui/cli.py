@@ -1,0 +1,5 @@
+"""Commands of this package (filled in by later work)."""
+
+
+def add_commands(sub) -> None:
+    return None
