@@ -169,7 +169,7 @@ def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
     first_para = next((i for i, b in enumerate(blocks) if len(b.text(src)) >= 200), 0)
     title_blocks = [b for b in blocks[:first_para] if _is_single_line(b)]
     if title_blocks:
-        title = max((b.text(src).strip() for b in title_blocks), key=len)
+        title = max((heading_text(b.text(src)) for b in title_blocks), key=len)
     body = blocks[first_para:] if title_blocks else blocks
 
     is_head = [
@@ -263,8 +263,12 @@ def chunk_text(src: str, source: str, chunk_size: int = 900) -> list[Chunk]:
                     continue
             if SCENARIO_RE.match(t):
                 flush()
-                n = SCENARIO_RE.match(t).group(1)
-                emit(sec.path + (f"Scenario {n}",), "scenario", b.start, b.end)
+                # One chunk per scenario, also when "Scenario N:" lines follow each other.
+                firsts = [k for k, (s, e) in enumerate(b.lines) if SCENARIO_RE.match(src[s:e])]
+                for a, z in zip(firsts, firsts[1:] + [len(b.lines)]):
+                    s, e = b.lines[a][0], b.lines[z - 1][1]
+                    n = SCENARIO_RE.match(src[s:e]).group(1)
+                    emit(sec.path + (f"Scenario {n}",), "scenario", s, e)
             elif _is_table(b, src):
                 flush()
                 emit(sec.path, "table", b.start, b.end)

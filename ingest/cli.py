@@ -33,7 +33,8 @@ def run_ingest(args) -> int:
     try:
         report = ingest(settings, rebuild=args.rebuild, progress=not args.quiet)
     except (SourceError, KeyError) as e:
-        print(f"studyrag ingest: error: {e}", file=sys.stderr)
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else e  # str(KeyError) adds quotes
+        print(f"studyrag ingest: error: {msg}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"studyrag ingest: error: cannot write the index: {e}", file=sys.stderr)

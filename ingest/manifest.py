@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 FORMAT_VERSION = 1
-CHUNKER_VERSION = 1  # bump when chunking output changes, so old indexes are rebuilt
+CHUNKER_VERSION = 2  # bump when chunking output changes, so old indexes are rebuilt
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
 
 def add_generation(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
-    g.add_argument("--backend", default=None, choices=["local", "bedrock", "openai"], help="LLM backend (default: local)")
+    g.add_argument("--backend", default=None, choices=["local", "bedrock", "openai", "none"], help="LLM backend (default: local; none = extractive answers, no LLM)")
     g.add_argument("--model", default=None, help="model name: a local registry name, a Bedrock model id, or an OpenAI-compatible model")
     g.add_argument("--model-path", default=None, help="any GGUF file for the local backend")
     g.add_argument("--top-k", type=int, default=None, help="passages retrieved (default: 4)")
@@ -61,6 +61,7 @@ def build_settings(args: argparse.Namespace):
 
 
 def make_parser() -> argparse.ArgumentParser:
+    from studyrag.eval import bench_cli
     from studyrag.eval import cli as eval_cli
     from studyrag.ingest import cli as ingest_cli
     from studyrag.rag import cli as rag_cli
@@ -78,7 +79,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"studyrag {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (ingest_cli, rag_cli, eval_cli, ui_cli):
+    for module in (ingest_cli, rag_cli, eval_cli, bench_cli, ui_cli):
         module.add_commands(sub)
     return parser
 

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BackendName = Literal["local", "bedrock", "openai"]
+BackendName = Literal["local", "bedrock", "openai", "none"]
 StoreName = Literal["faiss", "pgvector"]
 
 

@@ -1,0 +1,111 @@
+"""Everything answering needs from the index, loaded once: retriever, sources, the guide's
+service catalog, its sentences and its signal statements (with cached embeddings)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from studyrag.ingest.chunker import Chunk, sentence_spans
+from studyrag.ingest.sources import source_text
+from studyrag.rag.catalog import Catalog, Service
+from studyrag.rag.retrieve import Retriever
+from studyrag.rag.signals import SignalIndex
+
+
+@dataclass(frozen=True)
+class Sentence:
+    row: int  # chunk row
+    start: int
+    end: int
+    text: str
+    services: tuple[str, ...]
+
+
+def cached_vectors(embedder, texts: list[str], cache_dir: Path | None, label: str) -> np.ndarray:
+    """Passage embeddings of ``texts``, cached as a plain .npy (never pickle) by content hash."""
+    if not texts:
+        return np.zeros((0, embedder.dim), np.float32)
+    digest = hashlib.sha256("\x1e".join(texts).encode()).hexdigest()[:16]
+    path = cache_dir / f"{label}-{embedder.name}-{digest}.npy" if cache_dir else None
+    if path is not None and path.is_file():
+        try:
+            vecs = np.load(path, allow_pickle=False)
+            if vecs.shape == (len(texts), embedder.dim):
+                return vecs
+        except (OSError, ValueError):
+            pass
+    vecs = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp.npy")
+            np.save(tmp, vecs, allow_pickle=False)
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only work dir only costs time
+    return vecs
+
+
+class Knowledge:
+    def __init__(self, settings, *, closed_book: bool | None = None) -> None:
+        self.settings = settings
+        self.retriever = Retriever(settings, closed_book=closed_book)
+        self.embedder = self.retriever.embedder
+        self.chunks: list[Chunk] = self.retriever.chunks
+        self.allowed_kinds = frozenset({c.kind for c in self.chunks}) - self.retriever.exclude
+        self.sources = {s: source_text(settings.data_dir, s) for s in {c.source for c in self.chunks}}
+        self._check_sources()
+        usable = [c for c in self.chunks if c.kind in self.allowed_kinds]
+        heads = sorted({h for c in self.chunks if c.kind == "body" for h in c.section[:2]})
+        self.catalog = Catalog.from_texts([c.text for c in self.chunks if c.kind != "table"], heads)
+        cache = Path(settings.work_dir) / "cache"
+        self.sentences = self._sentences()
+        self.sentence_vecs = cached_vectors(self.embedder, [s.text for s in self.sentences], cache, "sentences")
+        self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
+        self.section_service = {i: self._section_service(c) for i, c in enumerate(self.chunks)}
+        self.signals = SignalIndex.build(
+            usable, self.sources, self.catalog, self.embedder, cache, "signals", self._section_service
+        )
+
+    def _check_sources(self) -> None:
+        from studyrag.rag.stores import IndexLoadError
+
+        for c in self.chunks[:: max(1, len(self.chunks) // 20)]:
+            if self.sources[c.source][c.start : c.end] != c.text:
+                raise IndexLoadError(
+                    f"{c.source} changed since the index was built; run `studyrag ingest` to update it"
+                )
+
+    def _sentences(self) -> list[Sentence]:
+        out = []
+        for row, c in enumerate(self.chunks):
+            if c.kind not in self.allowed_kinds:
+                continue
+            src = self.sources[c.source]
+            for s, e in sentence_spans(src, c.start, c.end):
+                text = src[s:e]
+                if len(text) < 12:
+                    continue
+                names = tuple(x.name for x in self.catalog.find(text) if not x.generic)
+                out.append(Sentence(row, s, e, text, names))
+        return out
+
+    def _section_service(self, c: Chunk) -> Service | None:
+        """The service a section is about, from its heading ('Serverless Inference')."""
+        if c.kind not in ("body", "table", "summary"):
+            return None
+        for head in reversed(c.section):
+            found = [s for s in self.catalog.find(head) if not s.generic]
+            if re.search(r"\bvs\.?\b|\bversus\b", head, re.I) or len(found) > 1:
+                return None  # a comparison section is about both sides, not one
+            if found:
+                return found[0]
+        return None
+
+    def text_of(self, source: str) -> str:
+        return self.sources[source]

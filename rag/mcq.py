@@ -1,0 +1,63 @@
+"""Picking among multiple-choice options from evidence, not from the model's opinion.
+
+Each option is scored by (a) how strongly the guide's signal statements point from the
+stem to the service(s) the option names, and (b) how well the option's own words are
+supported by the passages retrieved for the stem. Options that only name services the guide
+never covers lose a little; "NOT"/"EXCEPT" stems pick the least supported option; "Choose
+two" picks the top two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+W_DECISION = 1.0
+W_EVIDENCE = 0.7
+W_STEM = 0.15
+OUTSIDE_PENALTY = 0.12
+
+
+@dataclass
+class OptionScore:
+    letter: str
+    text: str
+    score: float
+    decision: float
+    evidence: float
+    services: tuple[str, ...]
+    best_sentence: int | None  # index into knowledge.sentences supporting it
+
+
+def score_options(knowledge, question, stem_vec: np.ndarray, hits, decision) -> list[OptionScore]:
+    letters = sorted(question.options)
+    texts = [question.options[k] for k in letters]
+    vecs = knowledge.embedder.embed_queries(texts)
+    rows = {h.row for h in hits}
+    cand = [i for i, s in enumerate(knowledge.sentences) if s.row in rows]
+    out = []
+    for letter, text, vec in zip(letters, texts, vecs):
+        svcs = [s for s in knowledge.catalog.find(text) if not s.generic]
+        dec = max((decision.score_of(s.name) for s in svcs), default=0.0) if decision else 0.0
+        if cand:
+            sims = knowledge.sentence_vecs[cand] @ vec
+            j = int(np.argmax(sims))
+            evid, best = float(sims[j]), cand[j]
+        else:
+            evid, best = 0.0, None
+        outside = bool(svcs) and not any(s.in_guide for s in svcs)
+        stem = float(vec @ stem_vec)
+        score = W_DECISION * dec + W_EVIDENCE * evid + W_STEM * stem - (OUTSIDE_PENALTY if outside else 0.0)
+        out.append(OptionScore(letter, text, score, dec, evid, tuple(s.name for s in svcs), best))
+    return out
+
+
+def pick(scores: list[OptionScore], choose: int, negated: bool) -> list[str]:
+    if negated:
+        # The option the guide supports least: evidence alone (the decision would favour
+        # whichever service the stem is about, which is exactly what NOT questions invert).
+        ranked = sorted(scores, key=lambda o: o.evidence)
+    else:
+        ranked = sorted(scores, key=lambda o: o.score, reverse=True)
+    return sorted(o.letter for o in ranked[:choose])

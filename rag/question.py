@@ -1,0 +1,121 @@
+"""Reading a question: clean it, find its language, its options and what kind of answer it wants."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MAX_CHARS = 4000  # longer input is cut here, with a note; bounded work whatever arrives
+
+CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+OPTION_LINE_RE = re.compile(r"(?m)^\s*(?:\(?([A-Ea-e])[\).:．、]|([A-E])\s*[-–]\s)\s*(.+?)\s*$")
+INLINE_OPTIONS_RE = re.compile(r"(?:^|\s)\(?([A-E])[\).:]\s+(.+?)(?=\s+\(?[A-E][\).:]\s+|$)", re.S)
+CHOOSE_TWO_RE = re.compile(
+    r"\b(?:choose|select|pick)\s+(?:two|2)\b|\((?:choose|select)\s+two\)|選(?:擇)?(?:兩|二|2)(?:個|項)?|兩個答案|二個答案", re.I
+)
+NEGATION_RE = re.compile(
+    r"\b(?:NOT|EXCEPT|LEAST)\b|\bnot\s+(?:a|an|the)?\s*(?:valid|suitable|appropriate|correct|true|recommended|needed|used)\b"
+    r"|\bshould\s+(?:\w+\s+)?not\s+(?:use|choose|pick)\b|\bwhich\s+(?:\w+\s+){0,4}(?:is|are)\s+not\b|不是|不應|不屬於|不適合|錯誤的"
+)
+COMPARE_RE = re.compile(
+    r"\b(?:vs\.?|versus|difference between|differences between|differ(?:s)? from|compare[sd]?|comparison|"
+    r"instead of|rather than|relates? to|relationship between|or should|when should i use .+ (?:instead|over|or))\b|"
+    r"差異|差別|不同|比較|還是|關係", re.I
+)
+WHICH_RE = re.compile(
+    r"\bwhich\b|\bwhat\s+(?:\w+\s+){0,3}(?:service|capability|feature|tool|solution|approach)\s+(?:should|would|can|could|do|does|is best|fits)\b|"
+    r"\bshould (?:they|we|the team|i|it|he|she|the company) use\b|\bwhat should\b|"
+    r"哪(?:個|一個|一項|種|項)|應該使用|該用|選擇", re.I
+)
+INJECTION_RE = re.compile(
+    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|your)|disregard (?:the|all|your|previous|any)|"
+    r"system prompt|your (?:instructions|prompt|rules|configuration)|hidden instructions|you are now|\bDAN\b|"
+    r"jailbreak|developer mode|system override|api keys?\b|"
+    r"pretend (?:you|to be)|act as (?:an?|the) (?!.*\bexam\b)|reveal (?:your|the) (?:prompt|instructions)|"
+    r"忽略(?:之前|先前|以上|所有)|系統提示|提示詞|你的指令|越獄", re.I
+)
+
+
+@dataclass
+class Question:
+    raw: str
+    text: str  # cleaned, possibly truncated, options removed
+    lang: str  # "en" | "zh"
+    options: dict[str, str] = field(default_factory=dict)
+    choose: int = 1
+    negated: bool = False
+    truncated: bool = False
+    injection: bool = False
+    english: str | None = None  # translation used for retrieval, when lang != "en"
+
+    @property
+    def search_text(self) -> str:
+        return self.english or self.text
+
+    def kind(self, named_services: int) -> str:
+        """mcq | compare | which | explain, given how many services the question names."""
+        if self.options:
+            return "mcq"
+        q = self.search_text
+        if named_services >= 2 and (COMPARE_RE.search(q) or COMPARE_RE.search(self.text)):
+            return "compare"
+        if re.match(r"\s*(?:what (?:is|are|does|do)|how|why|do|does|is|are|can|explain|describe|tell|define)\b", q, re.I):
+            return "explain"
+        return "which"
+
+
+class BadQuestion(ValueError):
+    """The question cannot be answered as given; the message says why."""
+
+
+def clean(raw: str) -> str:
+    """Drop NULs and control characters, normalise width and whitespace."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def parse(raw: str, options: dict[str, str] | None = None) -> Question:
+    if raw is None or not str(raw).strip():
+        raise BadQuestion("the question is empty; type a question about the study material")
+    text = clean(str(raw))
+    if not text:
+        raise BadQuestion("the question has no readable text")
+    truncated = len(text) > MAX_CHARS
+    if truncated:
+        text = text[:MAX_CHARS]
+    opts = {k.upper(): clean(v) for k, v in (options or {}).items() if str(v).strip()}
+    stem = text
+    if not opts:
+        stem, opts = split_options(text)
+    lang = "zh" if len(CJK_RE.findall(stem)) >= max(2, 0.15 * len(stem.replace(" ", ""))) else "en"
+    return Question(
+        raw=str(raw), text=stem, lang=lang, options=opts,
+        choose=2 if opts and CHOOSE_TWO_RE.search(text) else 1,
+        negated=bool(opts) and bool(NEGATION_RE.search(stem)),
+        truncated=truncated, injection=bool(INJECTION_RE.search(text)),
+    )
+
+
+def split_options(text: str) -> tuple[str, dict[str, str]]:
+    """'Stem?\\nA. x\\nB. y' -> ('Stem?', {'A': 'x', 'B': 'y'}); needs at least A and B.
+
+    >>> split_options("Which one?\\nA. Canvas\\nB) Studio")
+    ('Which one?', {'A': 'Canvas', 'B': 'Studio'})
+    """
+    lines = list(OPTION_LINE_RE.finditer(text))
+    opts = {((m.group(1) or m.group(2)).upper()): m.group(3) for m in lines}
+    if len(opts) >= 2 and "A" in opts and "B" in opts:
+        return text[: lines[0].start()].strip(), opts
+    # Options pasted on one line: "... ? A. x B. y C. z"
+    m = re.search(r"\s\(?A[\).:]\s", text)
+    if m:
+        tail = text[m.start():]
+        found = {k: v.strip() for k, v in INLINE_OPTIONS_RE.findall(tail)}
+        if len(found) >= 2 and "B" in found:
+            return text[: m.start()].strip(), found
+    return text, {}

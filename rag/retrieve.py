@@ -1,0 +1,132 @@
+"""Hybrid retrieval: dense (FAISS, the ingest embedder) + lexical (BM25) fused by RRF.
+
+Both sides see the heading path as well as the chunk text, so a short bullet under
+"Serverless Inference" still matches a question about serverless inference.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from studyrag.ingest.chunker import Chunk
+from studyrag.ingest.embedders import get_embedder
+from studyrag.ingest.pipeline import embedding_text
+from studyrag.rag.stores import IndexLoadError, get_store
+from studyrag.rag.stores.base import REBUILD_HINT
+
+CLOSED_BOOK_KINDS = frozenset({"scenario", "faq", "summary"})
+RRF_K = 60
+CANDIDATES = 24  # per retriever, before fusion
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    row: int
+    score: float  # fused RRF score
+    dense: float  # cosine similarity, -1..1
+    lexical: float  # BM25 score, 0 when BM25 did not return it
+    rank: int
+
+
+class Retriever:
+    """Loads the index once; ``search`` is cheap and thread-safe for reads."""
+
+    def __init__(self, settings, *, closed_book: bool | None = None) -> None:
+        self.settings = settings
+        store = get_store(settings)
+        self.index = store.open()
+        manifest = self.index.manifest
+        why = manifest.mismatch(settings.embedder)
+        if why:
+            raise IndexLoadError(f"{why}; {REBUILD_HINT} (or set --embedder {manifest.embedder})")
+        self.embedder = get_embedder(manifest.embedder)
+        if self.embedder.dim != manifest.dim:
+            raise IndexLoadError(f"index dimension {manifest.dim} != embedder's {self.embedder.dim}; {REBUILD_HINT}")
+        self.chunks = self.index.chunks
+        closed = settings.closed_book if closed_book is None else closed_book
+        self.exclude = CLOSED_BOOK_KINDS if closed else frozenset()
+        self.allowed = np.array([c.kind not in self.exclude for c in self.chunks])
+        self._bm25 = self._build_bm25()
+
+    def _build_bm25(self):
+        import bm25s
+        import Stemmer
+
+        self._stemmer = Stemmer.Stemmer("english")
+        corpus = [embedding_text(c) for c in self.chunks]
+        tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self._stemmer, show_progress=False)
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        return bm25
+
+    # -- the two retrievers ----------------------------------------------------------------
+    def embed_query(self, question: str) -> np.ndarray:
+        return self.embedder.embed_queries([question])[0]
+
+    def dense(self, qvec: np.ndarray, k: int = CANDIDATES) -> list[tuple[int, float]]:
+        return self.index.search(qvec, k, self.exclude)
+
+    def lexical(self, question: str, k: int = CANDIDATES) -> list[tuple[int, float]]:
+        import bm25s
+
+        q = bm25s.tokenize([question], stopwords="en", stemmer=self._stemmer, show_progress=False)
+        if not q.vocab or not any(len(ids) for ids in q.ids):
+            return []
+        k = min(k, int(self.allowed.sum()))
+        rows, scores = self._bm25.retrieve(
+            _to_corpus_vocab(q, self._bm25), k=k, show_progress=False,
+            weight_mask=self.allowed.astype(np.float32),
+        )
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if s > 0]
+
+    # -- fused -----------------------------------------------------------------------------
+    def search(self, question: str, k: int | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
+        k = k or self.settings.top_k
+        qvec = self.embed_query(question) if qvec is None else qvec
+        dense = self.dense(qvec)
+        lex = self.lexical(question)
+        fused: dict[int, float] = {}
+        for ranking in (dense, lex):
+            for rank, (row, _s) in enumerate(ranking):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        dense_of = dict(dense)
+        lex_of = dict(lex)
+        # Rows BM25 found but the dense top-N missed still get their true cosine.
+        missing = [r for r in fused if r not in dense_of]
+        if missing:
+            vecs = self._vectors(missing)
+            for r, v in zip(missing, vecs):
+                dense_of[r] = float(v @ qvec)
+        order = sorted(fused, key=lambda r: fused[r], reverse=True)[:k]
+        return [
+            Hit(self.chunks[r], r, fused[r], dense_of.get(r, 0.0), lex_of.get(r, 0.0), i)
+            for i, r in enumerate(order)
+        ]
+
+    def _vectors(self, rows: list[int]) -> np.ndarray:
+        index = getattr(self.index, "_index", None)
+        if index is not None and hasattr(index, "reconstruct"):
+            return np.stack([index.reconstruct(int(r)) for r in rows])
+        texts = [embedding_text(self.chunks[r]) for r in rows]
+        return self.embedder.embed_passages(texts)
+
+    def timed_search(self, question: str, k: int | None = None) -> tuple[list[Hit], float]:
+        t0 = time.perf_counter()
+        hits = self.search(question, k)
+        return hits, (time.perf_counter() - t0) * 1000
+
+
+def _to_corpus_vocab(q, bm25):
+    """bm25s.tokenize builds a fresh vocab per call; map the query onto the corpus vocab."""
+    inv = {i: tok for tok, i in q.vocab.items()}
+    words = [[inv[i] for i in ids] for ids in q.ids]
+    known = bm25.vocab_dict
+    return [[w for w in ws if w in known] or [""] for ws in words]
+
+
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")

@@ -1,0 +1,195 @@
+"""The guide's own "signal -> service" statements, and a decision made from them.
+
+Study guides state their mappings outright: 'Scenario 6: ... Correct choice: Amazon SageMaker
+Serverless Inference.', '"visual data prep" → Amazon SageMaker Data Wrangler', 'questions about
+"no-code ML for BI users" point to Amazon SageMaker Canvas', 'Use batch transform for periodic
+offline scoring'. Each becomes a Statement (signal text, target services, where it is).
+A question is matched against the signals, not against whole chunks, so the service the guide
+names for the closest signal wins; the model is never asked to choose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from studyrag.ingest.chunker import Chunk, sentence_spans
+from studyrag.rag.catalog import Catalog, Service, core_of
+
+ARROW_RE = re.compile(r"\s*(?:→|->|⇒)\s*")
+CORRECT_RE = re.compile(r"\bCorrect (?:choice|answer)s?\s*[:：]\s*", re.I)
+# signal ... CUE target
+FORWARD_CUES = re.compile(
+    r"\s(?:points? to|maps? to|means|is the signal for|are the signal for|is always|the answer is|"
+    r"the answer combines|pick|choose|=)\s", re.I
+)
+# CUE target when/for signal
+BACKWARD_RE = re.compile(r"^(?:\s*(?:then\s+)?)(?:pick|use|choose)\s+(.{3,80}?)\s+(?:when|for|if)\s+(.+)$", re.I)
+LOOSE_WORD_RE = re.compile(r"[A-Za-z][\w\-]+")
+
+WEIGHTS = {"explicit": 1.0, "scenario": 1.0, "mention": 0.82, "section": 0.8}
+
+
+@dataclass(frozen=True)
+class Statement:
+    signal: str
+    targets: tuple[str, ...]  # service names (Catalog display names)
+    chunk_id: str
+    start: int  # the sentence's span in the source file
+    end: int
+    kind: str  # explicit | scenario | mention
+    chunk_kind: str
+
+
+def resolve_loose(phrase: str, catalog: Catalog) -> list[Service]:
+    """Services in a short phrase, also accepting a bare first word ('serverless')."""
+    found = [s for s in catalog.find(phrase) if not s.generic]
+    if found:
+        return found
+    words = [w.lower() for w in LOOSE_WORD_RE.findall(phrase)][:3]
+    for w in words:
+        w = core_of(w)
+        hits = [s for s in catalog.services if s.in_guide and not s.generic and s.core.split()[0] == w]
+        if len(hits) == 1:
+            return hits
+    return []
+
+
+def _targets(text: str, catalog: Catalog) -> tuple[str, ...]:
+    # Only the first clause after a cue names the target(s) ("X plus Y", "X and Y"), and it
+    # must start with a name: "point to your data in Amazon S3" names no target.
+    head = re.split(r"[.;,]|\s(?:when|because|which|while|but|for|to)\s", text, maxsplit=1)[0]
+    lead = re.sub(r"^\s*(?:the|an?|always|still)\s+", "", head, flags=re.I)
+    found = resolve_loose(lead, catalog)
+    if not found or lead.lower().find(found[0].core.split()[0][:4]) > 20:
+        return ()
+    return tuple(s.name for s in found)
+
+
+QUOTE_RE = re.compile(r"[\"“]([^\"“”]{4,160})[\"”]")
+LEAD_IN_RE = re.compile(
+    r"^(?:(?:on|for)\s+aif-c01,?\s*|rule of thumb[^:]*:\s*|aif-c01\s+(?:signal|frame)\s*:\s*)*"
+    r"(?:(?:if|when)\s+(?:an?\s+)?(?:aif-c01\s+|exam\s+)?(?:the\s+)?(?:scenario|question)s?\s+"
+    r"(?:says|mentions|asks|describes|is about)\s+|questions?\s+about\s+|(?:the\s+)?scenario\s+mentions\s+)?",
+    re.I,
+)
+
+
+def clean_signal(signal: str) -> str:
+    """The content of a signal, without the guide's framing.
+
+    >>> clean_signal('On AIF-C01, questions about "code-centric ML IDE" ')
+    'code-centric ML IDE'
+    """
+    quotes = QUOTE_RE.findall(signal)
+    if quotes and sum(map(len, quotes)) >= 0.4 * len(signal.strip(" .,:;")):
+        return "; ".join(q.strip(" ,.") for q in quotes)
+    return LEAD_IN_RE.sub("", signal.strip()).strip(" .,:;\"“”'•-")
+
+
+QUESTION_TAIL_RE = re.compile(
+    r"(?:^|(?<=[.!?]))\s*[^.!?]*\b(?:which|what)\b[^.!?]*\?\s*$|\s*(?:which|what)\s+[^?]*\?\s*$", re.I
+)
+VENDOR_RE = re.compile(r"\b(?:amazon|aws|sagemaker)\b\s*", re.I)
+
+
+def scenario_text(question: str) -> str:
+    """The situation a question describes, without its 'Which service should they use?' tail.
+
+    >>> scenario_text("A team labels 5,000 photos. Which SageMaker capability should they use?")
+    'A team labels 5,000 photos.'
+    """
+    body = QUESTION_TAIL_RE.sub("", question).strip()
+    if len(body) < 25:
+        body = question
+    return VENDOR_RE.sub("", body).strip()
+
+
+def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, section_service=None) -> list[Statement]:
+    """All statements. ``section_service(chunk)`` names the service a section is about: its
+    sentences that name no other service are evidence for it (the heading says the topic)."""
+    out: list[Statement] = []
+    for c in chunks:
+        src = sources[c.source]
+        if c.kind == "scenario":  # "Scenario N: <signal>. Correct choice: <target>." as one
+            out.extend(_from_sentence(c.text, c.start, c.end, c, catalog))
+            continue
+        own = section_service(c) if section_service else None
+        for s, e in sentence_spans(src, c.start, c.end):
+            sent = src[s:e]
+            found = _from_sentence(sent, s, e, c, catalog)
+            out.extend(found)
+            if own is not None and not found and c.kind == "body" and len(sent) >= 25:
+                others = [x for x in catalog.find(sent) if not x.generic and x.core != own.core]
+                if not others:
+                    out.append(Statement(clean_signal(sent), (own.name,), c.id, s, e, "section", c.kind))
+    return out
+
+
+def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog) -> list[Statement]:
+    found: list[Statement] = []
+
+    def add(signal: str, targets: tuple[str, ...], kind: str) -> None:
+        signal = clean_signal(signal)
+        if targets and len(signal) >= 8:
+            found.append(Statement(signal, targets, c.id, s, e, kind, c.kind))
+
+    m = CORRECT_RE.search(sent)
+    if m:
+        text = re.sub(r"^Scenario\s+\d+\s*[:：]\s*", "", sent[: m.start()])
+        add(text, _targets(sent[m.end():], catalog), "scenario")
+        return found
+    if c.kind == "scenario":
+        return found
+    if ARROW_RE.search(sent):
+        left, right = ARROW_RE.split(sent, maxsplit=1)
+        add(re.sub(r"^.*?signal\s*:\s*", "", left, flags=re.I), _targets(right, catalog), "explicit")
+    else:
+        for clause in re.split(r";\s+|(?<=[.\"”])\s+(?=[A-Z])", sent):
+            b = BACKWARD_RE.match(clause)
+            if b:
+                add(b.group(2), _targets(b.group(1), catalog), "explicit")
+                continue
+            for piece in re.split(r"(?<=[\"”]),?\s+(?=[A-Z]\w+ =)", clause):
+                cue = FORWARD_CUES.search(piece)
+                if not cue:
+                    continue
+                left, right = piece[: cue.start()], piece[cue.end():]
+                if cue.group(0).strip() == "=" and resolve_loose(left, catalog) and not _targets(right, catalog):
+                    add(right, tuple(x.name for x in resolve_loose(left, catalog)), "explicit")
+                elif _targets(right, catalog):
+                    add(left, _targets(right, catalog), "explicit")
+    named = [x for x in catalog.find(sent) if not x.generic and x.in_guide]
+    if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
+        add(sent, tuple(x.name for x in named), "mention")
+    return found
+
+
+class SignalIndex:
+    """Statements plus their embeddings (cached on disk next to the index)."""
+
+    def __init__(self, statements: list[Statement], vectors: np.ndarray) -> None:
+        self.statements = statements
+        self.vectors = vectors
+
+    @classmethod
+    def build(cls, chunks, sources, catalog, embedder, cache_dir: Path | None, label: str, section_service=None) -> "SignalIndex":
+        from studyrag.rag.knowledge import cached_vectors
+
+        stmts = extract(chunks, sources, catalog, section_service)
+        return cls(stmts, cached_vectors(embedder, [x.signal for x in stmts], cache_dir, label))
+
+    def score(self, qvec: np.ndarray, allowed_kinds: frozenset[str] | None = None) -> list[tuple[float, Statement]]:
+        if not self.statements:
+            return []
+        sims = self.vectors @ qvec
+        out = []
+        for sim, st in zip(sims.tolist(), self.statements):
+            if allowed_kinds is not None and st.chunk_kind not in allowed_kinds:
+                continue
+            out.append((sim * WEIGHTS[st.kind], st))
+        out.sort(key=lambda t: t[0], reverse=True)
+        return out

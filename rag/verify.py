@@ -1,0 +1,76 @@
+"""Checking what a model wrote against the cited passages before the user sees it.
+
+A sentence passes when every service it names appears in the cited passages (or is the
+decided answer), it does not recommend a service other than the decided one, its content
+words are mostly found in the passages (English), and it is not a repeat.
+"""
+
+from __future__ import annotations
+
+import re
+
+from studyrag.rag.catalog import Catalog, core_of
+
+STOP = set(
+    "the a an and or of to in on for with by from at as is are was were be been being it its this that these those "
+    "you your they their them we our can could should would will may might must not no yes than then so such "
+    "which what when where who whom why how also only just more most very into over under about because while "
+    "does do did has have had use used using uses one two each any all both either other".split()
+)
+RECOMMEND_RE = re.compile(r"\b(?:use|choose|pick|select|best|answer|correct|should|recommend(?:ed)?|ideal|right)\b|應|選|最適合|答案", re.I)
+NEGATION_RE = re.compile(r"\b(?:not|never|unlike|instead of|rather than|isn't|doesn't|wrong|trap|distractor)\b|不|而非", re.I)
+SENT_SPLIT_RE = re.compile(r"(?<=[.!?。！？])\s*")
+MARKER_RE = re.compile(r"\s*\[\d+\]")
+
+
+def content_words(text: str) -> list[str]:
+    return [w[:6] for w in re.findall(r"[a-z][a-z0-9\-]{3,}", text.lower()) if w not in STOP]
+
+
+def check_sentence(
+    sentence: str, passages: str, answer_services: tuple[str, ...], catalog: Catalog,
+    seen: list[str], forbidden: list[str] = (),
+) -> str | None:
+    """None when the sentence may be shown, else the reason it may not."""
+    s = MARKER_RE.sub("", sentence).strip()
+    if not s:
+        return "empty"
+    if len(s) > 450:
+        return "too long"
+    norm = re.sub(r"\W+", " ", s.lower()).strip()
+    if any(norm == re.sub(r"\W+", " ", x.lower()).strip() for x in seen):
+        return "repetition"
+    if re.search(r"(\b\w+\b)(?:\W+\1\b){3,}", s, re.I):
+        return "repetition"
+    for f in forbidden:
+        if f and f.lower() in s.lower():
+            return "echoes the instructions"
+    answer = {core_of(a) for a in answer_services}
+    in_passages = {x.core for x in catalog.find(passages)}
+    for svc in catalog.find(s):
+        if svc.generic or svc.core in answer:
+            continue
+        if svc.core not in in_passages:
+            return f"names {svc.name}, which the cited passages do not"
+        if RECOMMEND_RE.search(s) and not NEGATION_RE.search(s):
+            return f"recommends {svc.name}, not the answer"
+    words = content_words(s)
+    if len(words) >= 3:  # CJK sentences have few such words; the service check above still ran
+        have = set(content_words(passages)) | {w for a in answer_services for w in content_words(a)}
+        support = sum(w in have for w in words) / len(words)
+        if support < 0.5:
+            return f"only {support:.0%} of its words are in the cited passages"
+    return None
+
+
+def split_sentences(text: str) -> tuple[list[str], str]:
+    """Complete sentences and the unfinished rest.
+
+    >>> split_sentences("One. Two! Thr")
+    (['One.', 'Two!'], 'Thr')
+    """
+    parts = SENT_SPLIT_RE.split(text)
+    if not parts:
+        return [], ""
+    done, rest = parts[:-1], parts[-1]
+    return [p.strip() for p in done if p.strip()], rest
