@@ -1,5 +1,229 @@
-"""Commands of this package (filled in by later work)."""
+"""`studyrag ask`, `studyrag chat` and `studyrag models`."""
+
+from __future__ import annotations
+
+import json
+import sys
 
 
 def add_commands(sub) -> None:
-    return None
+    from studyrag.cli import Formatter, add_common, add_generation
+
+    p = sub.add_parser(
+        "ask", help="answer one question (streamed), or a JSONL batch", formatter_class=Formatter,
+        description="Answer an exam-style question from the guide, with numbered citations.\n"
+        "The answer streams as it is written, then the sources are listed.",
+        epilog='examples:\n'
+        '  studyrag ask "A team must label 300,000 images before training. Which service?"\n'
+        '  studyrag ask --json "Serverless vs Asynchronous Inference?"\n'
+        '  studyrag ask "Which option...? A. Canvas B. Studio C. Ground Truth D. Rekognition"\n'
+        '  studyrag ask --batch questions.jsonl > answers.jsonl   # {"id", "question", "options"?} per line\n'
+        '  studyrag ask --backend bedrock --model anthropic.claude-3-haiku-20240307-v1:0 "..."',
+    )
+    p.add_argument("question", nargs="?", help="the question (quote it); options A-E may be inline")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
+    p.add_argument("--batch", metavar="FILE.jsonl", help="answer every line of FILE (- for stdin); JSONL out")
+    add_common(p)
+    add_generation(p)
+    p.set_defaults(func=run_ask)
+
+    c = sub.add_parser(
+        "chat", help="multi-turn chat in the terminal", formatter_class=Formatter,
+        description="A terminal chat with streaming answers. Follow-ups such as\n"
+        "'and the asynchronous one?' are made standalone from the history before retrieval.\n"
+        "Commands: /new starts over, /quit (or Ctrl-D) leaves.",
+        epilog="example:\n  studyrag chat\n  > What is serverless inference?\n  > and the asynchronous one?",
+    )
+    add_common(c)
+    add_generation(c)
+    c.set_defaults(func=run_chat)
+
+    m = sub.add_parser(
+        "models", help="list the local model registry and backends", formatter_class=Formatter,
+        description="List the local GGUF models studyrag knows (package, size, SHA-256, installed?)\n"
+        "and the LLM backends.",
+        epilog="example:\n  studyrag models\n  studyrag ask --model qwen2.5-coder-1.5b \"...\"",
+    )
+    m.set_defaults(func=run_models)
+
+
+def _tutor(settings):
+    from studyrag.rag.engine import Tutor
+    from studyrag.rag.stores import IndexLoadError
+
+    try:
+        return Tutor(settings)
+    except IndexLoadError as e:
+        raise SystemExit(f"studyrag: error: {e}")
+    except Exception as e:  # unknown backend name, missing optional package...
+        from studyrag.rag.llms import BackendError
+
+        if isinstance(e, (BackendError, KeyError)):
+            raise SystemExit(f"studyrag: error: {str(e).strip(chr(39))}")
+        raise
+
+
+def ensure_index(settings) -> None:
+    """Build the index on first use (with progress) so `ask` works on a fresh clone."""
+    from studyrag.rag.stores import get_store
+
+    if get_store(settings).read_manifest() is None:
+        from studyrag.ingest.pipeline import ingest
+        from studyrag.ingest.sources import SourceError
+
+        print("No index yet: building it now (one time)...", file=sys.stderr)
+        try:
+            ingest(settings, progress=True)
+        except SourceError as e:
+            raise SystemExit(f"studyrag: error: {e}")
+
+
+def print_sources(answer, out=sys.stdout) -> None:
+    if not answer.citations:
+        return
+    print("\nSources:", file=out)
+    for c in answer.citations:
+        quote = c.quote if len(c.quote) <= 220 else c.quote[:217] + "..."
+        print(f"  [{c.id}] {c.section} ({c.source}:{c.start}-{c.end})\n      \"{quote}\"", file=out)
+
+
+def run_ask(args) -> int:
+    from studyrag.cli import build_settings
+    from studyrag.rag.question import BadQuestion
+
+    settings = build_settings(args)
+    if args.batch:
+        return _run_batch(args, settings)
+    if not args.question or not args.question.strip():
+        print("studyrag ask: error: the question is empty; example: studyrag ask \"Which service labels images?\"",
+              file=sys.stderr)
+        return 2
+    ensure_index(settings)
+    tutor = _tutor(settings)
+    try:
+        if args.json:
+            answer = tutor.ask(args.question)
+            print(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            answer = None
+            for ev in tutor.stream(args.question):
+                if ev.type == "token":
+                    sys.stdout.write(ev.text)
+                    sys.stdout.flush()
+                elif ev.type == "done":
+                    answer = ev.answer
+            print()
+            print_sources(answer)
+            if answer.error:
+                print(f"\nnote: {answer.error} (showing the cited answer from the guide)", file=sys.stderr)
+    except BadQuestion as e:
+        print(f"studyrag ask: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _read_batch(path: str) -> list[dict]:
+    from pathlib import Path
+
+    raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    items = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            obj = {"id": f"line-{n}", "_error": f"line {n} is not JSON: {e.msg}"}
+        if not isinstance(obj, dict):
+            obj = {"id": f"line-{n}", "_error": f"line {n} is not a JSON object"}
+        items.append(obj)
+    return items
+
+
+def _run_batch(args, settings) -> int:
+    from tqdm import tqdm
+
+    from studyrag.rag.question import BadQuestion
+
+    try:
+        items = _read_batch(args.batch)
+    except OSError as e:
+        print(f"studyrag ask: error: cannot read {args.batch}: {e.strerror}", file=sys.stderr)
+        return 2
+    ensure_index(settings)
+    tutor = _tutor(settings)
+    failures = 0
+    for item in tqdm(items, desc="Answering", unit="q", file=sys.stderr):
+        out: dict = {"id": item.get("id")}
+        try:
+            if "_error" in item:
+                raise BadQuestion(item["_error"])
+            options = item.get("options")
+            if options is not None and not isinstance(options, dict):
+                raise BadQuestion("options must be an object like {\"A\": \"...\"}")
+            answer = tutor.ask(str(item.get("question") or ""), options=options)
+            out.update(answer.to_json())
+        except BadQuestion as e:
+            failures += 1
+            out.update({"question": item.get("question"), "error": str(e), "answer": "", "citations": [],
+                        "refused": False, "fallback": False})
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if failures:
+        print(f"{failures} of {len(items)} lines could not be answered (see their \"error\")", file=sys.stderr)
+    return 0
+
+
+def run_chat(args) -> int:
+    from studyrag.cli import build_settings
+    from studyrag.rag.question import BadQuestion
+
+    settings = build_settings(args)
+    ensure_index(settings)
+    tutor = _tutor(settings)
+    history: list[dict] = []
+    print("studyrag chat — ask about the study guide. /new starts over, /quit leaves.", file=sys.stderr)
+    while True:
+        try:
+            q = input("\n> ")
+        except EOFError:
+            print(file=sys.stderr)
+            return 0
+        if q.strip() in ("/quit", "/exit"):
+            return 0
+        if q.strip() == "/new":
+            history.clear()
+            print("(new chat)", file=sys.stderr)
+            continue
+        if not q.strip():
+            continue
+        try:
+            answer = None
+            for ev in tutor.stream(q, history=history):
+                if ev.type == "token":
+                    sys.stdout.write(ev.text)
+                    sys.stdout.flush()
+                else:
+                    answer = ev.answer
+            print()
+            print_sources(answer)
+            history += [{"role": "user", "content": q}, {"role": "assistant", "content": answer.answer}]
+        except BadQuestion as e:
+            print(f"error: {e}", file=sys.stderr)
+
+
+def run_models(args) -> int:
+    from studyrag.rag.llms import available
+    from studyrag.rag.llms.models import DEFAULT_MODEL, MODELS
+
+    print(f"{'name':22} {'installed':9} {'size':>8}  sha256 (first 16)  title")
+    for m in MODELS.values():
+        star = "*" if m.name == DEFAULT_MODEL else " "
+        print(f"{m.name + star:22} {'yes' if m.installed() else 'no':9} {m.size / 2**20:7.0f}M  "
+              f"{m.sha256[:16]}  {m.title}")
+        if not m.installed():
+            print(f"{'':22} install: {m.install}")
+    print(f"\n* default. backends: {', '.join(available())}, none (extractive, no LLM)")
+    print("Any other GGUF: --model-path FILE.gguf. Bedrock: --backend bedrock --model MODEL_ID.")
+    return 0

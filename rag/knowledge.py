@@ -89,7 +89,8 @@ class Knowledge:
             src = self.sources[c.source]
             for s, e in sentence_spans(src, c.start, c.end):
                 text = src[s:e]
-                if len(text) < 12:
+                # Questions, list lead-ins ("... when:") and bare labels are not evidence.
+                if len(text) < 25 or text.endswith(("?", ":", "？", "：")) or text.startswith("Correct choice"):
                     continue
                 names = tuple(x.name for x in self.catalog.find(text) if not x.generic)
                 out.append(Sentence(row, s, e, text, names))
