@@ -67,3 +67,47 @@ def fact_recall(answer: str, facts: list[list[str]]) -> float:
         return 1.0
     a = answer.lower()
     return sum(any(alt.lower() in a for alt in fact) for fact in facts) / len(facts)
+
+
+MARK_RE = re.compile(r"\[(\d+)\]")
+
+
+def citations_valid(answer_text: str, citations: list[dict], text_of) -> bool:
+    """Every [n] marker resolves to a listed citation and every quote is exact."""
+    ids = {c["id"] for c in citations}
+    if any(int(n) not in ids for n in MARK_RE.findall(answer_text)):
+        return False
+    for c in citations:
+        try:
+            if text_of(c["source"])[c["start"] : c["end"]] != c["quote"] or not c["quote"]:
+                return False
+        except Exception:
+            return False
+    return True
+
+
+def section_hit(retrieved_sections: list[str], gold: list[str], k: int) -> bool:
+    """A gold heading is an element of one of the top-k retrieved heading paths."""
+    if not gold:
+        return False
+    for path in retrieved_sections[:k]:
+        parts = [p.strip() for p in path.split(" > ")]
+        if any(g in parts for g in gold):
+            return True
+    return False
+
+
+def choice_of(answer_text: str, options: dict) -> list[str]:
+    """Letters a free-text answer picks (for systems without a 'choice' field)."""
+    lead = answer_text.strip()[:200]
+    found = re.findall(r"(?<![A-Za-z])([A-E])(?:[\).:]|\s*[-–]|\s+(?:and|&)\b|$|\s)", lead)
+    return sorted({f for f in found if f in options})[:2]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    v = sorted(values)
+    i = (len(v) - 1) * p
+    lo, hi = int(i), min(int(i) + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (i - lo)

@@ -33,8 +33,8 @@ class Decision:
         return next((s for n, s in self.ranking if core_of(n) == key), 0.0)
 
 
-def decide(knowledge, qvec: np.ndarray, hits, top: int = 80) -> Decision | None:
-    scored = knowledge.signals.score(qvec, knowledge.allowed_kinds)[:top]
+def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None = None) -> Decision | None:
+    scored = knowledge.signals.score(qvec, knowledge.allowed_kinds, query)[:top]
     if not scored:
         return None
     per_service: dict[str, list[tuple[float, Statement]]] = {}

@@ -31,10 +31,11 @@ INJECTION_REFUSAL = {
     "en": "I can only answer questions about the study material, and I don't change my instructions.",
     "zh": "我只能回答與學習資料相關的問題，也不會更改我的指示。",
 }
-# Relevance floor, from the eval suites' in-scope vs out-of-scope questions (see README):
-# the best chunk's cosine similarity and the best signal statement's score.
-MIN_DENSE = 0.30
-MIN_SIGNAL = 0.40
+# Relevance floor. Off-topic and other-AWS questions share few rare words with the guide
+# (low BM25) and sit far from every chunk (low cosine); in-scope ones rarely miss on both.
+# Measured on this guide (README, "Refusal"): in-scope >= 0.68, out-of-scope <= 0.61.
+RELEVANCE_FLOOR = 0.64
+LEXICAL_WEIGHT = 0.06
 
 SYSTEM_PROMPT = (
     "You are StudyRAG, a concise tutor for the AWS Certified AI Practitioner exam. "
@@ -190,7 +191,7 @@ class Tutor:
         svec = k.retriever.embed_query(scenario_text(query))
         decision = decide(k, svec, hits)
         named = [s for s in k.catalog.find(query) if not s.generic]
-        if not _in_scope(hits, decision, named):
+        if not _in_scope(hits, named, k.topics):
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
             return
@@ -454,14 +455,18 @@ def _strip_options(english: str, q: Question) -> tuple[str, dict]:
     return stem, _opts
 
 
-def _in_scope(hits, decision, named) -> bool:
+def relevance(hits) -> float:
     if not hits:
-        return False
-    top = max(h.dense for h in hits)
-    sig = decision.score if decision else 0.0
-    if any(s.in_guide for s in named) and top >= MIN_DENSE * 0.8:
+        return 0.0
+    return max(h.dense for h in hits) + LEXICAL_WEIGHT * max(h.lexical for h in hits)
+
+
+def _in_scope(hits, named, topics) -> bool:
+    """Naming a service the guide teaches (its own section or a signal's target) is in scope;
+    otherwise the question must be close enough to the guide's text."""
+    if any(s.name in topics for s in named):
         return True
-    return top >= MIN_DENSE and sig >= MIN_SIGNAL
+    return relevance(hits) >= RELEVANCE_FLOOR
 
 
 def _top_sentences(k: Knowledge, qvec, rows: list[int], n: int) -> list[int]:

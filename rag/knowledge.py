@@ -71,6 +71,10 @@ class Knowledge:
         self.signals = SignalIndex.build(
             usable, self.sources, self.catalog, self.embedder, cache, "signals", self._section_service
         )
+        # The services the guide teaches: those with a section of their own, or that a
+        # signal statement points to (not the ones it only mentions, like Amazon S3).
+        self.topics = {s.name for s in self.section_service.values() if s is not None} | {
+            t for st in self.signals.statements if st.kind in ("explicit", "scenario") for t in st.targets}
 
     def _check_sources(self) -> None:
         from studyrag.rag.stores import IndexLoadError

