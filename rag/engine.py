@@ -228,23 +228,27 @@ class Tutor:
 
     def _plan_explain(self, q, qvec, hits, cites, ans):
         k = self.knowledge
-        rows = [h.row for h in hits[:3]]
-        picked = _top_sentences(k, qvec, rows, n=4)
-        parts = []
-        for i in sorted(picked, key=lambda i: (rows.index(k.sentences[i].row), k.sentences[i].start)):
-            parts.append(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]")
-        lead = " ".join(parts) + "\n"
+        faq = k.matching_faq(qvec)
+        if faq is not None:  # the guide asks this question itself: quote its answer
+            picked = [i for i, s in enumerate(k.sentences) if s.row == faq][:6]
+        else:
+            rows = [h.row for h in hits[:3]]
+            picked = _top_sentences(k, qvec, rows, n=5)
+        parts = [f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]"
+                 for i in sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))]
         ans.services = []
-        return lead, picked[:2], ()
+        return " ".join(parts) + "\n", picked[:2], ()
 
     def _plan_compare(self, q, qvec, named, cites, ans):
         k = self.knowledge
         sides = named[:2]
         ans.services = [s.name for s in sides]
+        faq = k.matching_faq(qvec)
         lines = [("比較：" if _lang(q) == "zh" else "Comparison: ") + " vs ".join(s.name for s in sides)]
-        support = []
+        support, used = [], set()
         for side in sides:
-            idx = _side_sentences(k, side, qvec, n=2)
+            idx = [i for i in _side_sentences(k, side, qvec, n=6, prefer_row=faq) if i not in used][:3]
+            used.update(idx)
             marks = " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in idx)
             lines.append(f"- **{side.name}**: {marks}" if marks else f"- **{side.name}**: (not described in the guide)")
             support.extend(idx[:1])
@@ -470,24 +474,41 @@ def _in_scope(hits, named, topics) -> bool:
 
 
 def _top_sentences(k: Knowledge, qvec, rows: list[int], n: int) -> list[int]:
+    """The n sentences of these chunks closest to the question, skipping near-duplicates."""
     idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
     if not idx:
         return []
-    sims = k.sentence_vecs[idx] @ qvec
-    order = np.argsort(-sims)[:n]
-    return [idx[j] for j in order]
+    sims = k.sentence_vecs[idx] @ qvec + np.array([0.05 if k.sentences[i].row == rows[0] else 0.0 for i in idx])
+    chosen: list[int] = []
+    for j in np.argsort(-sims):
+        v = k.sentence_vecs[idx[j]]
+        if all(float(v @ k.sentence_vecs[c]) < 0.9 for c in chosen):
+            chosen.append(idx[j])
+        if len(chosen) == n:
+            break
+    return chosen
 
 
-def _side_sentences(k: Knowledge, side, qvec, n: int) -> list[int]:
-    """Sentences about one side of a comparison: its own section first, then mentions."""
-    own = [i for i, s in enumerate(k.sentences) if k.section_service.get(s.row) is side]
-    named = [i for i, s in enumerate(k.sentences) if side.name in s.services and i not in own]
-    pool = own + named
+def _side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None) -> list[int]:
+    """Sentences about one side of a comparison: its own section's and those naming it.
+
+    Definitions ('Amazon SageMaker Canvas is the ...') and the guide's own answer to this
+    question (a matching FAQ entry) come first."""
+    own = {i for i, s in enumerate(k.sentences) if k.section_service.get(s.row) is side}
+    pool = sorted(own | {i for i, s in enumerate(k.sentences) if side.name in s.services})
     if not pool:
         return []
     if qvec is None:
         return pool[:n]
-    sims = k.sentence_vecs[pool] @ qvec + np.array([0.1 if i in own else 0.0 for i in pool])
+
+    def bonus(i: int) -> float:
+        s = k.sentences[i]
+        b = 0.1 if i in own else 0.0
+        b += 0.15 if s.services[:1] == (side.name,) and k.catalog.spans(s.text)[:1] and k.catalog.spans(s.text)[0][0] < 4 else 0.0
+        b += 0.25 if prefer_row is not None and s.row == prefer_row else 0.0
+        return b
+
+    sims = k.sentence_vecs[pool] @ qvec + np.array([bonus(i) for i in pool])
     return [pool[j] for j in np.argsort(-sims)[:n]]
 
 

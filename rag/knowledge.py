@@ -68,6 +68,10 @@ class Knowledge:
         self.sentence_vecs = cached_vectors(self.embedder, [s.text for s in self.sentences], cache, "sentences")
         self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
         self.section_service = {i: self._section_service(c) for i, c in enumerate(self.chunks)}
+        # The guide's own questions (numbered FAQ entries): a user question that matches one
+        # is answered from that entry's answer.
+        self.faq_rows = [i for i, c in enumerate(self.chunks) if c.kind == "faq" and c.kind in self.allowed_kinds]
+        self.faq_vecs = cached_vectors(self.embedder, [self.chunks[i].section[-1] for i in self.faq_rows], cache, "faq")
         self.signals = SignalIndex.build(
             usable, self.sources, self.catalog, self.embedder, cache, "signals", self._section_service
         )
@@ -111,6 +115,14 @@ class Knowledge:
             if found:
                 return found[0]
         return None
+
+    def matching_faq(self, qvec, floor: float = 0.75) -> int | None:
+        """Row of the FAQ entry whose question is closest to the question, above ``floor``."""
+        if not self.faq_rows:
+            return None
+        sims = self.faq_vecs @ qvec
+        j = int(np.argmax(sims))
+        return self.faq_rows[j] if sims[j] >= floor else None
 
     def text_of(self, source: str) -> str:
         return self.sources[source]

