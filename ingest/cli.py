@@ -28,6 +28,7 @@ def run_ingest(args) -> int:
     from studyrag.cli import build_settings
     from studyrag.ingest.pipeline import ingest
     from studyrag.ingest.sources import SourceError
+    from studyrag.rag.stores import get_store
 
     settings = build_settings(args)
     try:
@@ -47,7 +48,7 @@ def run_ingest(args) -> int:
     else:
         print(
             f"Indexed {report.files} file(s): {report.sections} sections, {report.chunks} chunks "
-            f"in {report.seconds:.1f} s -> {settings.resolved_index_dir} "
+            f"in {report.seconds:.1f} s -> {get_store(settings).describe()} "
             f"({report.manifest.embedder}, dim {report.manifest.dim})"
         )
     return 0

@@ -65,17 +65,25 @@ def _tutor(settings):
 
 def ensure_index(settings) -> None:
     """Build the index on first use (with progress) so `ask` works on a fresh clone."""
-    from studyrag.rag.stores import get_store
+    from studyrag.rag.stores import IndexLoadError, get_store
 
-    if get_store(settings).read_manifest() is None:
+    store = get_store(settings)
+    if store.read_manifest() is None:
         from studyrag.ingest.pipeline import ingest
         from studyrag.ingest.sources import SourceError
 
+        if store.name != "faiss":  # never auto-ingest into a shared database
+            try:
+                store.open()
+            except IndexLoadError as e:
+                raise SystemExit(f"studyrag: error: {e}")
         print("No index yet: building it now (one time)...", file=sys.stderr)
         try:
             ingest(settings, progress=True)
         except SourceError as e:
             raise SystemExit(f"studyrag: error: {e}")
+        except OSError as e:
+            raise SystemExit(f"studyrag: error: cannot write the index: {e}")
 
 
 def print_sources(answer, out=sys.stdout) -> None:
@@ -87,6 +95,15 @@ def print_sources(answer, out=sys.stdout) -> None:
         print(f"  [{c.id}] {c.section} ({c.source}:{c.start}-{c.end})\n      \"{quote}\"", file=out)
 
 
+def _text(s: str) -> str:
+    """Command-line or stdin text as valid Unicode: undecodable bytes (which Python keeps as
+    surrogate escapes) become U+FFFD, so they cannot break the JSON or the terminal output."""
+    try:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "replace").decode("utf-8")
+
+
 def run_ask(args) -> int:
     from studyrag.cli import build_settings
     from studyrag.rag.question import BadQuestion
@@ -94,7 +111,8 @@ def run_ask(args) -> int:
     settings = build_settings(args)
     if args.batch:
         return _run_batch(args, settings)
-    if not args.question or not args.question.strip():
+    question = _text(args.question or "")
+    if not question.strip():
         print("studyrag ask: error: the question is empty; example: studyrag ask \"Which service labels images?\"",
               file=sys.stderr)
         return 2
@@ -102,11 +120,11 @@ def run_ask(args) -> int:
     tutor = _tutor(settings)
     try:
         if args.json:
-            answer = tutor.ask(args.question)
+            answer = tutor.ask(question)
             print(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
             answer = None
-            for ev in tutor.stream(args.question):
+            for ev in tutor.stream(question):
                 if ev.type == "token":
                     sys.stdout.write(ev.text)
                     sys.stdout.flush()
@@ -162,7 +180,7 @@ def _run_batch(args, settings) -> int:
             options = item.get("options")
             if options is not None and not isinstance(options, dict):
                 raise BadQuestion("options must be an object like {\"A\": \"...\"}")
-            answer = tutor.ask(str(item.get("question") or ""), options=options)
+            answer = tutor.ask(_text(str(item.get("question") or "")), options=options)
             out.update(answer.to_json())
         except BadQuestion as e:
             failures += 1
@@ -183,10 +201,12 @@ def run_chat(args) -> int:
     ensure_index(settings)
     tutor = _tutor(settings)
     history: list[dict] = []
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")  # a stray invalid byte must not end the chat
     print("studyrag chat — ask about the study guide. /new starts over, /quit leaves.", file=sys.stderr)
     while True:
         try:
-            q = input("\n> ")
+            q = _text(input("\n> "))
         except EOFError:
             print(file=sys.stderr)
             return 0

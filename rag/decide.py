@@ -9,6 +9,7 @@ one of them, the answer is the pair.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,20 @@ from studyrag.rag.signals import Statement
 
 DECAY = (1.0, 0.35, 0.15)
 SECTION_BONUS = 0.06
+CLAUSE_WEIGHT = 0.6
+HOSTED_RATIO = 0.6
+CLAUSE_SPLIT_RE = re.compile(r",\s+|;\s+|\.\s+|\s+(?:and|but|while|without|so that|because|before|after)\s+|\s+(?=wants? to\b|needs? to\b|must\b)", re.I)
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a scenario that may each carry a signal (3+ words each).
+
+    >>> clauses("A marketing analyst with no Python experience wants to predict churn from a CSV.")
+    ['A marketing analyst with no Python experience', 'wants to predict churn from a CSV.']
+    """
+    parts = [p.strip() for p in CLAUSE_SPLIT_RE.split(text) if p and p.strip()]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return parts if len(parts) >= 2 else []
 
 
 @dataclass
@@ -33,7 +48,8 @@ class Decision:
         return next((s for n, s in self.ranking if core_of(n) == key), 0.0)
 
 
-def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None = None) -> Decision | None:
+def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None = None,
+           clause_vecs: np.ndarray | None = None) -> Decision | None:
     scored = knowledge.signals.score(qvec, knowledge.allowed_kinds, query)[:top]
     if not scored:
         return None
@@ -44,6 +60,17 @@ def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None =
     agg = {
         svc: sum(w * s for w, (s, _st) in zip(DECAY, lst)) for svc, lst in per_service.items()
     }
+    # A scenario carries several signals ("an analyst with no Python" + "predict churn from a
+    # CSV"): each clause votes for the service whose statements it matches best.
+    n_clauses = len(clause_vecs) if clause_vecs is not None else 0
+    for cvec in clause_vecs if clause_vecs is not None else []:
+        best_per: dict[str, float] = {}
+        for score, st in knowledge.signals.score(cvec, knowledge.allowed_kinds)[:top]:
+            for t in st.targets:
+                best_per[t] = max(best_per.get(t, 0.0), score)
+        for svc, sc in best_per.items():
+            if svc in agg:  # averaged, so a long scenario's many clauses do not outweigh it
+                agg[svc] += CLAUSE_WEIGHT * sc / n_clauses
     for hit in hits:
         svc = knowledge.section_service.get(hit.row)
         if svc is not None and svc.name in agg:
@@ -54,7 +81,23 @@ def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None =
     best_stmt = per_service[best][0][1]
     services: tuple[str, ...] = (best,)
     top_stmt = scored[0][1]
-    if len(top_stmt.targets) > 1 and best in top_stmt.targets and top_stmt.kind in ("explicit", "scenario"):
+    if len(top_stmt.targets) > 1 and best in top_stmt.targets and top_stmt.kind in ("explicit", "scenario", "pair"):
         services = tuple(top_stmt.targets)
         best_stmt = top_stmt
+    services = _with_hosted_product(knowledge, services, agg, best_score)
     return Decision(services, best_score, best_score - runner, best_stmt, ranking)
+
+
+def _with_hosted_product(knowledge, services, agg, best_score):
+    """A concept answer ('Distributed Training') names the product its section presents
+    without giving it a section of its own ('... on Amazon SageMaker HyperPod'), when the
+    question also points to that product."""
+    if len(services) != 1 or services[0].split()[0] in ("Amazon", "AWS"):
+        return services
+    concept = services[0]
+    own_sections = {s.name for s in knowledge.section_service.values() if s is not None}
+    rows = [r for r, s in knowledge.section_service.items() if s is not None and s.name == concept]
+    hosted = {x.name for r in rows for x in knowledge.catalog.find(knowledge.chunks[r].text)
+              if not x.generic and x.name not in own_sections and x.name in knowledge.topics_hint}
+    hosted = [h for h in hosted if agg.get(h, 0.0) >= HOSTED_RATIO * best_score]
+    return (concept, max(hosted, key=lambda h: agg[h])) if hosted else services

@@ -17,7 +17,7 @@ from typing import Iterator
 import numpy as np
 
 from studyrag.rag import mcq
-from studyrag.rag.decide import decide
+from studyrag.rag.decide import clauses, decide
 from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import BadQuestion, Question, parse
 from studyrag.rag.signals import resolve_loose, scenario_text
@@ -188,8 +188,11 @@ class Tutor:
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t) * 1000, 1)
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
-        svec = k.retriever.embed_query(scenario_text(query))
-        decision = decide(k, svec, hits)
+        situation = scenario_text(query)
+        parts = clauses(situation)
+        vecs = k.embedder.embed_queries([situation] + parts)
+        svec, clause_vecs = vecs[0], (vecs[1:] if parts else None)
+        decision = decide(k, svec, hits, query=situation, clause_vecs=clause_vecs)
         named = [s for s in k.catalog.find(query) if not s.generic]
         if not _in_scope(hits, named, k.topics):
             ans.refused, ans.kind = True, "refused"
@@ -258,6 +261,8 @@ class Tutor:
         k = self.knowledge
         trusted = self.backend is not None and self.backend.trusted_to_decide
         scores = mcq.score_options(k, q, qvec, hits, decision)
+        if q.negated:
+            mcq.negated_support(k, q, scores)
         choice = mcq.pick(scores, q.choose, q.negated)
         if trusted:
             choice = self._llm_choice(q, hits, scores) or choice

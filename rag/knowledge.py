@@ -75,6 +75,7 @@ class Knowledge:
         self.signals = SignalIndex.build(
             usable, self.sources, self.catalog, self.embedder, cache, "signals", self._section_service
         )
+        self.topics_hint = {t for st in self.signals.statements for t in st.targets}
         # The services the guide teaches: those with a section of their own, or that a
         # signal statement points to (not the ones it only mentions, like Amazon S3).
         self.topics = {s.name for s in self.section_service.values() if s is not None} | {

@@ -53,6 +53,27 @@ def score_options(knowledge, question, stem_vec: np.ndarray, hits, decision) -> 
     return out
 
 
+def negated_support(knowledge, question, scores: list[OptionScore]) -> None:
+    """For 'Which statement about X is NOT correct?': how well each option is supported by
+    what the guide says about X, minus how much better it fits another service (a true
+    statement about the wrong service is the classic wrong option)."""
+    named = [s for s in knowledge.catalog.find(question.search_text) if not s.generic]
+    if not named:
+        return
+    subject = named[0]
+    about = [i for i, s in enumerate(knowledge.sentences)
+             if knowledge.section_service.get(s.row) is subject or subject.name in s.services]
+    others = [i for i, s in enumerate(knowledge.sentences)
+              if i not in set(about) and (knowledge.section_service.get(s.row) is not None or s.services)]
+    if not about:
+        return
+    vecs = knowledge.embedder.embed_queries([o.text for o in scores])
+    for o, v in zip(scores, vecs):
+        own = float(np.max(knowledge.sentence_vecs[about] @ v))
+        other = float(np.max(knowledge.sentence_vecs[others] @ v)) if others else 0.0
+        o.evidence = own - max(0.0, other - own)
+
+
 def pick(scores: list[OptionScore], choose: int, negated: bool) -> list[str]:
     if negated:
         # The option the guide supports least: evidence alone (the decision would favour

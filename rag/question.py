@@ -90,7 +90,7 @@ def parse(raw: str, options: dict[str, str] | None = None) -> Question:
     truncated = len(text) > MAX_CHARS
     if truncated:
         text = text[:MAX_CHARS]
-    opts = {k.upper(): clean(v) for k, v in (options or {}).items() if str(v).strip()}
+    opts = {str(k).upper(): clean(str(v)) for k, v in (options or {}).items() if v is not None and str(v).strip()}
     stem = text
     if not opts:
         stem, opts = split_options(text)

@@ -112,6 +112,8 @@ class Retriever:
         ]
 
     def _vectors(self, rows: list[int]) -> np.ndarray:
+        if hasattr(self.index, "vectors"):
+            return self.index.vectors(rows)
         index = getattr(self.index, "_index", None)
         if index is not None and hasattr(index, "reconstruct"):
             return np.stack([index.reconstruct(int(r)) for r in rows])

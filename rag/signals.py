@@ -27,10 +27,11 @@ FORWARD_CUES = re.compile(
     r"the answer combines|pick|choose|=)\s", re.I
 )
 # CUE target when/for signal
-BACKWARD_RE = re.compile(r"^(?:\s*(?:then\s+)?)(?:pick|use|choose)\s+(.{3,80}?)\s+(?:when|for|if)\s+(.+)$", re.I)
+BACKWARD_RE = re.compile(r"^(?:\s*(?:then\s+)?)(?:pick|use|choose)\s+(.{3,120}?)\s+(?:when|for|if)\s+(.+)$", re.I)
+TRAP_RE = re.compile(r"^(.{3,120}?\svs\.?\s.{3,120}?)\s+[—–-]{1,2}\s+(.{3,200}?\svs\.?\s[^.;]{3,200})")
 LOOSE_WORD_RE = re.compile(r"[A-Za-z][\w\-]+")
 
-WEIGHTS = {"explicit": 1.0, "scenario": 1.0, "mention": 0.82, "section": 0.8}
+WEIGHTS = {"pair": 1.0, "explicit": 1.0, "scenario": 0.85, "mention": 0.82, "section": 0.8}
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,22 @@ def resolve_loose(phrase: str, catalog: Catalog) -> list[Service]:
     return []
 
 
-def _targets(text: str, catalog: Catalog) -> tuple[str, ...]:
-    # Only the first clause after a cue names the target(s) ("X plus Y", "X and Y"), and it
-    # must start with a name: "point to your data in Amazon S3" names no target.
+def _targets(text: str, catalog: Catalog, anywhere: bool = False) -> tuple[str, ...]:
+    """Only the first clause after a cue names the target(s) ("X plus Y", "X and Y"), and it
+    must start with a name: "point to your data in Amazon S3" names no target. ``anywhere``
+    accepts a name later in the clause ("use the SMMP library or Amazon SageMaker HyperPod")."""
     head = re.split(r"[.;,]|\s(?:when|because|which|while|but|for|to)\s", text, maxsplit=1)[0]
     lead = re.sub(r"^\s*(?:the|an?|always|still)\s+", "", head, flags=re.I)
     found = resolve_loose(lead, catalog)
     spans = catalog.spans(lead)
-    if not found or (spans and spans[0][0] > 3):
+    if not found or (spans and spans[0][0] > 3 and not anywhere):
         return ()
     return tuple(s.name for s in found)
+
+
+# "Fine-tune a JumpStart model ... via Amazon SageMaker Training Jobs": two services the
+# guide uses together, so a question about that job is answered with both.
+PAIR_LINK_RE = re.compile(r"\b(?:via|plus|together with|combined with|in combination with)\b", re.I)
 
 
 QUOTE_RE = re.compile(r"[\"“]([^\"“”]{4,160})[\"”]")
@@ -91,9 +98,7 @@ def clean_signal(signal: str) -> str:
     return LEAD_IN_RE.sub("", signal.strip()).strip(" .,:;\"“”'•-")
 
 
-QUESTION_TAIL_RE = re.compile(
-    r"(?:^|(?<=[.!?]))\s*[^.!?]*\b(?:which|what)\b[^.!?]*\?\s*$|\s*(?:which|what)\s+[^?]*\?\s*$", re.I
-)
+QUESTION_TAIL_RE = re.compile(r"(?:^|(?<=[.!?]))\s*[^.!?]*\?\s*$")
 VENDOR_RE = re.compile(r"\b(?:amazon|aws|sagemaker)\b\s*", re.I)
 
 
@@ -103,7 +108,10 @@ def scenario_text(question: str) -> str:
     >>> scenario_text("A team labels 5,000 photos. Which SageMaker capability should they use?")
     'A team labels 5,000 photos.'
     """
-    body = QUESTION_TAIL_RE.sub("", question).strip()
+    body = question.strip()
+    tail = QUESTION_TAIL_RE.search(body)
+    if tail and re.search(r"\b(?:which|what|should|how)\b|哪|應該", tail.group(0), re.I):
+        body = body[: tail.start()].strip()
     if len(body) < 25:
         body = question
     return VENDOR_RE.sub("", body).strip()
@@ -145,6 +153,13 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog) -> lis
         return found
     if c.kind == "scenario":
         return found
+    trap = TRAP_RE.match(re.sub(r"^\s*(?:\d+[.)]|[•\-*])\s*", "", sent))
+    if trap:  # "X vs Y — what X is for vs what Y is for": one signal per side
+        names, roles = re.split(r"\s+vs\.?\s+", trap.group(1)), re.split(r"\s+vs\.?\s+", trap.group(2))
+        if len(names) == len(roles) >= 2:
+            for name, role in zip(names, roles):
+                add(role, tuple(x.name for x in resolve_loose(name, catalog)[:1]), "explicit")
+            return found
     if ARROW_RE.search(sent):
         left, right = ARROW_RE.split(sent, maxsplit=1)
         add(re.sub(r"^.*?signal\s*:\s*", "", left, flags=re.I), _targets(right, catalog), "explicit")
@@ -152,7 +167,7 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog) -> lis
         for clause in re.split(r";\s+|(?<=[.\"”])\s+(?=[A-Z])", sent):
             b = BACKWARD_RE.match(clause)
             if b:
-                add(b.group(2), _targets(b.group(1), catalog), "explicit")
+                add(b.group(2), _targets(b.group(1), catalog, anywhere=True), "explicit")
                 continue
             for piece in re.split(r"(?<=[\"”]),?\s+(?=[A-Z]\w+ =)", clause):
                 cue = FORWARD_CUES.search(piece)
@@ -164,6 +179,14 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog) -> lis
                 elif _targets(right, catalog):
                     add(left, _targets(right, catalog), "explicit")
     named = [x for x in catalog.find(sent) if not x.generic and x.in_guide]
+    link = PAIR_LINK_RE.search(sent)
+    if not found and link and c.kind == "body":
+        spans = [sp for sp in catalog.spans(sent) if not sp[2].generic]
+        before = [sp[2] for sp in spans if sp[1] <= link.start()]
+        after = [sp[2] for sp in spans if sp[0] >= link.end()]
+        if before and after and before[0] is not after[0]:
+            add(sent, (before[0].name, after[0].name), "pair")
+            return found
     if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
         add(sent, tuple(x.name for x in named), "mention")
     return found
@@ -183,6 +206,17 @@ class SignalIndex:
         from studyrag.rag.knowledge import cached_vectors
 
         stmts = extract(chunks, sources, catalog, section_service)
+        # A passing mention of infrastructure ("records in Amazon S3", "alerts via Amazon
+        # CloudWatch") is no signal: statements only point to services the guide teaches —
+        # those with a section or a scenario answer, or named like the guide's own products.
+        prefix = dominant_prefix([x.name for x in catalog.services if x.in_guide])
+        topics = {t for x in stmts if x.kind in ("scenario", "section", "explicit") for t in x.targets}
+        topics |= {x.name for x in catalog.services if x.in_guide and not x.generic and prefix and x.name.startswith(prefix)}
+        stmts = [x for x in stmts if x.kind != "pair" or set(x.targets) <= topics]
+        stmts = [x if x.kind == "scenario" else Statement(x.signal, tuple(t for t in x.targets if t in topics),
+                                                          x.chunk_id, x.start, x.end, x.kind, x.chunk_kind)
+                 for x in stmts]
+        stmts = [x for x in stmts if x.targets]
         return cls(stmts, cached_vectors(embedder, [x.signal for x in stmts], cache_dir, label))
 
     def score(self, qvec: np.ndarray, allowed_kinds: frozenset[str] | None = None,
@@ -217,6 +251,19 @@ class SignalIndex:
 
 
 LEXICAL_WEIGHT = 0.2
+
+
+def dominant_prefix(names: list[str]) -> str | None:
+    """The two-word start most service names share ('Amazon SageMaker'), if any."""
+    counts: dict[str, int] = {}
+    for n in names:
+        w = n.split()
+        if len(w) >= 3:
+            counts[" ".join(w[:2])] = counts.get(" ".join(w[:2]), 0) + 1
+    if not counts:
+        return None
+    best, c = max(counts.items(), key=lambda kv: kv[1])
+    return best + " " if c >= 3 else None
 _STOP = set("""a an the and or of to in on for with by from at as is are was were be been it its this that
 these those you your they their them we our can could should would will may must not no than then so such
 which what when where who how also only more most very into over about because while does do did has have

@@ -19,7 +19,11 @@ STOP = set(
 )
 RECOMMEND_RE = re.compile(r"\b(?:use|choose|pick|select|best|answer|correct|should|recommend(?:ed)?|ideal|right)\b|應|選|最適合|答案", re.I)
 NEGATION_RE = re.compile(r"\b(?:not|never|unlike|instead of|rather than|isn't|doesn't|wrong|trap|distractor)\b|不|而非", re.I)
-SENT_SPLIT_RE = re.compile(r"(?<=[.!?。！？])\s*")
+# A sentence ends at . ! ? followed by whitespace, citation markers or the end of the text,
+# but a "." right after a digit ends one only once whitespace follows, so a streamed
+# "1.5 GB" or "Qwen2.5" is not cut at "1."; CJK full stops end one wherever they are.
+SENT_END_RE = re.compile(
+    r"[.!?](?:\s*\[\d+\])+(?=\s*$)|[.!?](?:\s*\[\d+\])*(?=\s)|(?:(?<!\d)\.|[!?])$|[。！？](?:\s*\[\d+\])*")
 MARKER_RE = re.compile(r"\s*\[\d+\]")
 
 
@@ -40,10 +44,10 @@ def check_sentence(
     norm = re.sub(r"\W+", " ", s.lower()).strip()
     if any(norm == re.sub(r"\W+", " ", x.lower()).strip() for x in seen):
         return "repetition"
-    if re.search(r"(\b\w+\b)(?:\W+\1\b){3,}", s, re.I):
+    if re.search(r"\b(\w+(?:\W+\w+){0,2})(?:\W+\1\b){3,}", s, re.I):  # a word or short phrase looping
         return "repetition"
     for f in forbidden:
-        if f and f.lower() in s.lower():
+        if f and (f.lower() in s.lower() or len(norm) >= 20 and norm in re.sub(r"\W+", " ", f.lower())):
             return "echoes the instructions"
     answer = {core_of(a) for a in answer_services}
     in_passages = {x.core for x in catalog.find(passages)}
@@ -52,7 +56,7 @@ def check_sentence(
             continue
         if svc.core not in in_passages:
             return f"names {svc.name}, which the cited passages do not"
-        if RECOMMEND_RE.search(s) and not NEGATION_RE.search(s):
+        if RECOMMEND_RE.search(s) and not _negated(s, svc, catalog):
             return f"recommends {svc.name}, not the answer"
     words = content_words(s)
     if len(words) >= 3:  # CJK sentences have few such words; the service check above still ran
@@ -69,8 +73,27 @@ def split_sentences(text: str) -> tuple[list[str], str]:
     >>> split_sentences("One. Two! Thr")
     (['One.', 'Two!'], 'Thr')
     """
-    parts = SENT_SPLIT_RE.split(text)
-    if not parts:
-        return [], ""
-    done, rest = parts[:-1], parts[-1]
-    return [p.strip() for p in done if p.strip()], rest
+    done, pos = [], 0
+    for m in SENT_END_RE.finditer(text):
+        if text[pos:m.end()].strip():
+            done.append(text[pos:m.end()].strip())
+        pos = m.end()
+    return done, text[pos:].lstrip()
+
+
+# "not X", "unlike X", "X rather than"... : the negation must be about the service itself;
+# "Use Canvas, not Ground Truth" still recommends Canvas.
+NEG_BEFORE_RE = re.compile(
+    r"\b(?:not|never|unlike|instead of|rather than|than|over|nor|versus|vs\.?|(?:is|does)n[’']t|wrong)\s+(?:\w+\s+){0,2}$", re.I)
+NEG_AFTER_RE = re.compile(
+    r"^\W*(?:\([^)]*\)\s*)?(?:(?:is|are|was|would be|does|do|will|would|should)\s+(?:not|never)\b|"
+    r"(?:is|are|was|does|do|wo|would|should)n[’']t\b|(?:is|are|would be)\s+(?:a |the )?(?:wrong|trap|distractor))", re.I)
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+def _negated(s: str, svc, catalog: Catalog) -> bool:
+    """Whether every mention of ``svc`` in ``s`` is negated ("not X", "X is not ...")."""
+    if CJK_RE.search(s):
+        return bool(NEGATION_RE.search(s))  # Chinese word order: keep the sentence-level check
+    spans = [(a, b) for a, b, x in catalog.spans(s) if x is svc]
+    return bool(spans) and all(NEG_BEFORE_RE.search(s[:a]) or NEG_AFTER_RE.search(s[b:]) for a, b in spans)

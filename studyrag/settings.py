@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     chunk_size: int = Field(900, ge=200, le=4000, description="Max characters per chunk.")
     store: StoreName = "faiss"
     pg_url: str | None = Field(None, description="PostgreSQL URL for --store pgvector.")
+    pg_schema: str = Field("studyrag", description="PostgreSQL schema for --store pgvector.")
+    # halfvec where the server's pgvector build cannot compute float vector distances
+    pg_vector_type: Literal["vector", "halfvec"] = "vector"
 
     # Retrieval
     top_k: int = Field(4, ge=1, le=20)

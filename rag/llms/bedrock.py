@@ -14,8 +14,14 @@ from .base import BackendInfo, register
 
 
 def make_bedrock(settings):
-    from botocore.config import Config
-    from langchain_aws import ChatBedrockConverse
+    try:
+        from botocore.config import Config
+        from langchain_aws import ChatBedrockConverse
+    except ImportError as e:
+        from .base import BackendError
+
+        raise BackendError(f"backend 'bedrock' needs an optional package ({e.name}); "
+                           "install: pip install 'studyrag[bedrock]'") from None
 
     region = settings.aws_region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     config = Config(
@@ -53,6 +59,7 @@ def explain_bedrock(e: BaseException) -> str | None:
     response = getattr(e, "response", None)
     if isinstance(response, dict):
         code = response.get("Error", {}).get("Code", "")
+        code = code[:1].upper() + code[1:]  # in-stream errors arrive as "throttlingException"
     if name in ("NoCredentialsError", "PartialCredentialsError") or "Unable to locate credentials" in text \
             or "could not be found" in text and "profile" in text.lower():
         return ("Bedrock credentials are missing: set AWS_PROFILE (or STUDYRAG_AWS_PROFILE) or "
@@ -64,6 +71,8 @@ def explain_bedrock(e: BaseException) -> str | None:
         return "Bedrock is throttling requests (retried with backoff); wait a minute or request a higher quota."
     if code in ("ResourceNotFoundException", "ValidationException") and "model" in text.lower():
         return "Bedrock does not know this model id in this region; check --model / STUDYRAG_BEDROCK_MODEL_ID."
+    if code == "ModelStreamErrorException":
+        return "Bedrock's answer stream broke off mid-answer (ModelStreamErrorException); try again shortly."
     if "Timeout" in name or "timed out" in text.lower():
         return "Bedrock did not answer in time; check the network or raise STUDYRAG_TIMEOUT_S."
     if code.endswith("ServerException") or code in ("ServiceUnavailableException", "ModelNotReadyException"):

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 
-from .base import BackendInfo, register
+from .base import BackendError, BackendInfo, register
 
 
 def make_openai(settings):
-    from langchain_openai import ChatOpenAI
+    try:
+        from langchain_openai import ChatOpenAI
+    except ImportError as e:
+        raise BackendError(f"backend 'openai' needs an optional package ({e.name}); "
+                           "install: pip install 'studyrag[openai]'") from None
 
     key = settings.openai_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
     return ChatOpenAI(
@@ -28,7 +32,11 @@ def make_openai(settings):
 
 
 def explain_openai(e: BaseException) -> str | None:
-    name = type(e).__name__
+    # langchain-openai re-raises the SDK's errors as subclasses (OpenAITimeoutError, ...):
+    # match on the SDK class names anywhere in the hierarchy, the most specific first.
+    names = [c.__name__ for c in type(e).__mro__]
+    name = next((n for n in ("APITimeoutError", "APIConnectionError", "AuthenticationError", "RateLimitError",
+                             "NotFoundError", "InternalServerError") if n in names), type(e).__name__)
     if name == "APIConnectionError":
         return "the OpenAI-compatible server is unreachable; check STUDYRAG_OPENAI_BASE_URL and that it is running."
     if name == "AuthenticationError":

@@ -78,7 +78,7 @@ class FaissStore:
 
         builds = self.path.parent / f".{self.path.name}-builds"
         builds.mkdir(parents=True, exist_ok=True)
-        build = builds / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        build = builds / f"{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"
         tmp = build.with_name(build.name + ".partial")
         tmp.mkdir()
         try:

@@ -109,10 +109,32 @@ def _probe(url: str, sql: list[str]) -> str | None:
         return " ".join(str(e).split())
 
 
+def _start(pgserver, where, attempts: int = 3):
+    """pgserver.get_server, tried again in a fresh folder: on a loaded 2-core machine
+    pg_ctl's own 10 s start timeout is sometimes not enough."""
+    for attempt in range(1, attempts + 1):
+        pgdata = where.with_name(f"{where.name}{attempt}")
+        try:
+            return pgserver.get_server(pgdata, cleanup_mode="delete")
+        except Exception:
+            _stop_quietly(pgserver, pgdata)  # pg_ctl may have timed out on a server that did start
+            if attempt == attempts:
+                raise
+            time.sleep(2)
+
+
+def _stop_quietly(pgserver, pgdata) -> None:
+    try:
+        user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+        pgserver.pg_ctl(["-m", "immediate", "-w", "stop"], pgdata=pgdata, user=user, timeout=30)
+    except Exception:
+        pass
+
+
 def _probe_pgserver(pgserver, where) -> tuple[str | None, str | None]:
     """(float problem, halfvec problem), found on a server of its own: a crash there
     (the postmaster restarts every backend) never touches the server the tests use."""
-    server = pgserver.get_server(where, cleanup_mode="delete")
+    server = _start(pgserver, where)
     try:
         url = server.get_uri()
         float_problem = _probe(url, PROBE_FLOAT)
@@ -147,7 +169,7 @@ def pg_target(tmp_path_factory) -> PgTarget:
         base = tmp_path_factory.mktemp("pg")
         try:
             broken, half_broken = _probe_pgserver(pgserver, base / "probe")
-            server = pgserver.get_server(base / "data", cleanup_mode="delete")
+            server = _start(pgserver, base / "data")
             url = server.get_uri()
             _wait_ready(url, 60)
         except Exception as e:  # no usable PostgreSQL here: skip, do not fail

@@ -362,3 +362,14 @@ def test_unchanged_reingest_skips_embedding(pg_index_settings, pg_index, monkeyp
     assert report.skipped and report.chunks == len(pg_index.chunks)
     with get_store(pg_index_settings).open() as again:
         assert again.generation == pg_index.generation
+
+
+def test_search_reconnects_after_the_connection_drops(pg_target, pg_index_settings, qvecs):
+    """A server restart or failover drops the reader's connection: the next search reconnects."""
+    with get_store(pg_index_settings).open() as index:
+        want = index.search(qvecs[3], 5)
+        pid = index._conn.info.backend_pid
+        with psycopg.connect(pg_target.url, autocommit=True) as admin:
+            assert admin.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
+        assert index.search(qvecs[3], 5) == want
+        assert index._conn.info.backend_pid != pid
