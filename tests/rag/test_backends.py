@@ -119,7 +119,9 @@ def _local_model_or_skip(name: str) -> None:
 ])
 def test_local_model_answers_with_exact_citations(index_settings, model, question, service):
     _local_model_or_skip(model)
-    settings = index_settings.with_overrides(backend="local", model=None if model == DEFAULT_MODEL else model)
+    # 64 new tokens are enough for the two short sentences the engine keeps; it stops there.
+    settings = index_settings.with_overrides(backend="local", model=None if model == DEFAULT_MODEL else model,
+                                             max_tokens=64)
     tutor = Tutor(settings)
     ans = stream_all(tutor, question)
     assert ans.backend == "local" and ans.model == model
@@ -200,8 +202,8 @@ def test_bedrock_streams_through_converse_stream_with_prompt_and_passages(bedroc
 
 @pytest.mark.xfail(strict=True, reason=(
     "engine.py builds the draft with str(chunk.content); ChatBedrockConverse streams content as a list "
-    "of blocks ([{'type': 'text', 'text': ...}]), so every Bedrock draft is rejected ('too long') and "
-    "replaced by the fallback; proposed fix: buf += chunk.text"))
+    "of blocks ([{'type': 'text', 'text': ...}]), so the draft the checker sees is that list's repr and "
+    "every Bedrock explanation is replaced by the fallback; proposed fix: buf += chunk.text"))
 def test_bedrock_streamed_draft_is_shown(bedrock, bedrock_tutors, aws_keys):
     tutor = bedrock_tutors()
     bedrock.responder = echo_first_passage(bedrock_user_text)
