@@ -200,3 +200,473 @@ def ingest(settings, *, runs: int = 3, timeout_s: float = 600.0, progress=None) 
     }
     notes = ["each run is a new process; the OS file cache is warm after the first run"]
     return BenchResult("ingest", config, metrics, notes)
+
+
+# -- shared helpers for the answer / load / scale / all benchmarks --------------------------
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+
+
+def _suite(name: str) -> list[dict]:
+    lines = (SUITES_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _spread(items: list, n: int) -> list:
+    """n items evenly spread over the list (all of them if n <= 0 or n >= len)."""
+    if n <= 0 or n >= len(items):
+        return list(items)
+    return [items[(i * len(items)) // n] for i in range(n)]
+
+
+def _pct(values: list[float], p: float) -> float | None:
+    from studyrag.eval.metrics import percentile
+
+    return percentile(values, p) if values else None
+
+
+def _load_avg() -> list[float] | None:
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
+@dataclass
+class Row:
+    key: str  # JSON name
+    label: str  # table label
+    values: dict  # column -> number, string or None (not measured)
+    fmt: str = "{:,.1f}"
+
+    def cell(self, col: str) -> str:
+        v = self.values.get(col)
+        if v is None:
+            return "-"
+        return v if isinstance(v, str) else self.fmt.format(v)
+
+
+@dataclass
+class Grid:
+    """A benchmark whose columns are things compared side by side (models, percentiles)."""
+
+    name: str
+    config: dict
+    columns: list[str]
+    rows: list[Row]
+    notes: list[str] = field(default_factory=list)
+    detail: dict = field(default_factory=dict)  # JSON only: per-question timings etc.
+
+    def to_json(self) -> dict:
+        return {
+            "bench": self.name,
+            "config": self.config,
+            "columns": self.columns,
+            "results": {c: {r.key: r.values.get(c) for r in self.rows} for c in self.columns},
+            "labels": {r.key: r.label for r in self.rows},
+            "notes": self.notes,
+            "detail": self.detail,
+        }
+
+    def table(self) -> str:
+        head = ["metric", *self.columns]
+        rows = [[r.label, *(r.cell(c) for c in self.columns)] for r in self.rows]
+        widths = [max(len(x[i]) for x in [head, *rows]) for i in range(len(head))]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join([cells[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(cells[1:], widths[1:])])
+
+        title = f"studyrag bench {self.name}: " + ", ".join(
+            f"{k} {v}" for k, v in self.config.items() if not isinstance(v, (dict, list)) or k == "load_avg")
+        return "\n".join([title, line(head), *(line(r) for r in rows)] + [f"note: {n}" for n in self.notes])
+
+
+@dataclass
+class TextResult:
+    """A benchmark that has its own report format (load, scale) and a JSON dict."""
+
+    name: str
+    data: dict
+    text: str
+
+    def to_json(self) -> dict:
+        return {"bench": self.name, **self.data}
+
+    def table(self) -> str:
+        return self.text
+
+
+def _spawn(argv: list[str], *, cwd: Path | None, timeout_s: float) -> tuple[str, float, int, int, str]:
+    """Run a command in a fresh process: (stdout, wall s, exit status, peak RSS bytes, stderr)."""
+    from studyrag.eval.load import child_env
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL)
+        killer = threading.Timer(timeout_s, proc.kill)
+        killer.start()
+        try:
+            _, status, ru = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (out.read().decode(errors="replace"), wall, proc.returncode, _maxrss_bytes(ru),
+                err.read().decode(errors="replace"))
+
+
+# -- answer -----------------------------------------------------------------------------------
+
+def pick_models(spec: str) -> list[str]:
+    """'default', 'all' (every installed registry model) or comma-separated names."""
+    from studyrag.rag.llms.models import DEFAULT_MODEL, MODELS
+
+    spec = (spec or "default").strip()
+    if spec == "all":
+        names = [n for n, m in MODELS.items() if m.installed()]
+        if not names:
+            raise BenchError("no local model of the registry is installed (see `studyrag models`)")
+        return names
+    names = [DEFAULT_MODEL if n.strip() == "default" else n.strip() for n in spec.split(",") if n.strip()]
+    for n in names:
+        if n not in MODELS:
+            raise BenchError(f"unknown local model {n!r}; choose from: {', '.join(MODELS)}, default, all")
+        if not MODELS[n].installed():
+            raise BenchError(f"model {n} is not installed; install it with: {MODELS[n].install}")
+    return list(dict.fromkeys(names))
+
+
+def _stream_timed(tutor, question: str, options: dict | None = None) -> tuple[float, float, object]:
+    """(ms to the first 'token' event, ms to 'done', the Answer): wall clock around Tutor.stream."""
+    t0 = time.perf_counter()
+    first = None
+    answer = None
+    for ev in tutor.stream(question, options):
+        if ev.type == "token" and first is None:
+            first = (time.perf_counter() - t0) * 1000
+        elif ev.type == "done":
+            answer = ev.answer
+    total = (time.perf_counter() - t0) * 1000
+    return (first if first is not None else total), total, answer
+
+
+def _lead_only(tutor, question: str) -> tuple[float, str]:
+    """The first shown text (the lead: the pick, decided before the model writes) and its ms."""
+    t0 = time.perf_counter()
+    gen = tutor.stream(question)
+    try:
+        for ev in gen:
+            if ev.type == "token":
+                return (time.perf_counter() - t0) * 1000, ev.text
+            if ev.type == "done":
+                return (time.perf_counter() - t0) * 1000, ev.answer.answer
+    finally:
+        gen.close()
+    return (time.perf_counter() - t0) * 1000, ""
+
+
+def retrieval_times(knowledge, questions: list[str], *, passes: int = 3, k: int = 6) -> list[float]:
+    """Per question, the median ms of ``passes`` timed searches (embed + dense + BM25 + fuse)."""
+    knowledge.retriever.timed_search(questions[0], k=k)  # warm-up: first-call costs are not search
+    per_q = []
+    for q in questions:
+        per_q.append(statistics.median(knowledge.retriever.timed_search(q, k=k)[1] for _ in range(passes)))
+    return per_q
+
+
+def fresh_ask(settings, model: str, question: str, *, runs: int, timeout_s: float = 300.0,
+              progress=None) -> list[dict]:
+    """`studyrag ask --json --model M "question"` in a new process, ``runs`` times."""
+    from studyrag.eval.load import settings_argv, studyrag_argv
+
+    argv = [*studyrag_argv(), "ask", "--json", "--backend", "local", "--model", model,
+            *settings_argv(settings), question]
+    out = []
+    for i in range(runs):
+        stdout, wall, status, rss, stderr = _spawn(argv, cwd=Path.cwd(), timeout_s=timeout_s)
+        if status != 0:
+            last = (stderr.strip().splitlines() or [f"exit status {status}"])[-1]
+            raise BenchError(f"fresh `studyrag ask --model {model}` failed: "
+                             + (f"timed out after {timeout_s:.0f} s" if status == -9 else last))
+        try:
+            ans = json.loads(stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            raise BenchError(f"fresh `studyrag ask --model {model}` printed no JSON: {stdout[-200:]!r}") from None
+        out.append({"wall_s": wall, "peak_rss": rss, "total_ms": ans.get("timings", {}).get("total_ms"),
+                    "fallback": ans.get("fallback"), "answer": ans.get("answer", "")[:200]})
+        if progress:
+            progress(f"  fresh process {i + 1}/{runs}: {wall:.1f} s, peak RSS {rss / 2**20:.0f} MiB")
+    return out
+
+
+def _measure_model(settings, model: str, sample: list[dict], everything: list[dict], *, runs: int,
+                   time_limit_s: float, extra: dict, fresh: bool, say) -> tuple[dict, dict]:
+    """One model's column: (values by row key, per-question detail)."""
+    from studyrag.eval.metrics import service_correct
+    from studyrag.rag.engine import Tutor
+
+    s = settings.with_overrides(backend="local", model=model)
+    v: dict = {}
+    d: dict = {}
+    t0 = time.perf_counter()
+    tutor = Tutor(s)
+    v["index_load_s"] = time.perf_counter() - t0
+    import llama_cpp  # noqa: F401  (the import is not the model's load time)
+
+    t0 = time.perf_counter()
+    tutor.chat_model().llama
+    v["load_s"] = time.perf_counter() - t0
+    say(f"{model}: model loaded in {v['load_s']:.2f} s")
+
+    rt = retrieval_times(tutor.knowledge, [it["question"] for it in everything])
+    v["retrieve_p50_ms"], v["retrieve_p95_ms"] = _pct(rt, 0.5), _pct(rt, 0.95)
+
+    # Leads of every scenario/paraphrase question: the pick is made before the model writes
+    # (a local model is not trusted to decide), so this is the accuracy of the full answers.
+    lead_ok: dict[str, bool] = {}
+    lead_ms = []
+    for it in everything:
+        ms, lead = _lead_only(tutor, it["question"])
+        lead_ms.append(ms)
+        lead_ok[it["id"]] = service_correct(lead, it["services"])
+    v["first_all_p50_ms"] = _pct(lead_ms, 0.5)
+    for suite in ("scn", "para"):
+        ids = [i for i in lead_ok if i.startswith(suite)]
+        ok = sum(lead_ok[i] for i in ids)
+        v[f"acc_all_{suite}"] = f"{ok}/{len(ids)} ({100 * ok / len(ids):.0f}%)" if ids else None
+
+    firsts, totals, rows, full_ok = [], [], [], {}
+    start = time.monotonic()
+    for n, it in enumerate(sample):
+        if n and time.monotonic() - start > time_limit_s:
+            say(f"{model}: time limit {time_limit_s:.0f} s reached after {n}/{len(sample)} answers")
+            break
+        first, total, ans = _stream_timed(tutor, it["question"])
+        firsts.append(first)
+        totals.append(total)
+        full_ok[it["id"]] = service_correct(ans.answer, it["services"])
+        rows.append({"id": it["id"], "first_ms": round(first, 1), "total_ms": round(total, 1),
+                     "generate_ms": ans.timings.get("generate_ms"), "fallback": ans.fallback,
+                     "correct": full_ok[it["id"]]})
+        say(f"{model}: {it['id']} first {first:,.0f} ms, full {total:,.0f} ms"
+            f"{' (fallback)' if ans.fallback else ''}")
+    d["answers"] = rows
+    v["first_p50_ms"], v["first_p95_ms"] = _pct(firsts, 0.5), _pct(firsts, 0.95)
+    v["full_p50_ms"], v["full_p95_ms"] = _pct(totals, 0.5), _pct(totals, 0.95)
+    v["answered"] = f"{len(rows)}/{len(sample)}"
+    v["fallbacks"] = f"{sum(r['fallback'] for r in rows)}/{len(rows)}"
+    for suite in ("scn", "para"):
+        ids = [i for i in full_ok if i.startswith(suite)]
+        ok = sum(full_ok[i] for i in ids)
+        v[f"acc_{suite}"] = f"{ok}/{len(ids)}" if ids else None
+    d["lead_vs_full_disagree"] = [i for i in full_ok if full_ok[i] != lead_ok.get(i)]
+
+    for kind, items in extra.items():  # the default model only: mcq, zh
+        ms_first, ms_total, ok = [], [], 0
+        start = time.monotonic()
+        for n, it in enumerate(items):
+            if n and time.monotonic() - start > time_limit_s:
+                say(f"{model}: {kind} time limit reached after {n}/{len(items)}")
+                break
+            first, total, ans = _stream_timed(tutor, it["question"], it.get("options"))
+            ms_first.append(first)
+            ms_total.append(total)
+            good = (sorted(ans.choice or []) == sorted(it["choice"])) if kind == "mcq" else service_correct(ans.answer, it["services"])
+            ok += bool(good)
+            say(f"{model}: {it['id']} first {first:,.0f} ms, full {total:,.0f} ms")
+        v[f"{kind}_first_p50_ms"], v[f"{kind}_p50_ms"] = _pct(ms_first, 0.5), _pct(ms_total, 0.5)
+        v[f"{kind}_correct"] = f"{ok}/{len(ms_total)}"
+    if fresh and runs > 0:
+        q = sample[0]["question"] if sample else everything[0]["question"]
+        fr = fresh_ask(settings, model, q, runs=runs, progress=say)
+        v["fresh_s"] = statistics.median(r["wall_s"] for r in fr)
+        v["fresh_rss_mib"] = statistics.median(r["peak_rss"] for r in fr) / 2**20
+        d["fresh"] = fr
+    return v, d
+
+
+ANSWER_ROWS = [
+    ("load_s", "load model: llama.cpp init (s)", "{:,.2f}"),
+    ("retrieve_p50_ms", "retrieval p50 (ms)", "{:,.1f}"),
+    ("retrieve_p95_ms", "retrieval p95 (ms)", "{:,.1f}"),
+    ("first_all_p50_ms", "first shown token p50, all questions (ms)", "{:,.0f}"),
+    ("first_p50_ms", "first shown token p50, sample (ms)", "{:,.0f}"),
+    ("first_p95_ms", "first shown token p95, sample (ms)", "{:,.0f}"),
+    ("full_p50_ms", "full answer p50 (ms)", "{:,.0f}"),
+    ("full_p95_ms", "full answer p95 (ms)", "{:,.0f}"),
+    ("answered", "answers timed (sample)", "{}"),
+    ("fallbacks", "  drafts rejected -> quoted passages", "{}"),
+    ("fresh_s", "fresh process first answer, median (s)", "{:,.1f}"),
+    ("fresh_rss_mib", "fresh process peak RSS, median (MiB)", "{:,.0f}"),
+    ("acc_all_scn", "accuracy scenarios, all", "{}"),
+    ("acc_all_para", "accuracy paraphrase, all", "{}"),
+    ("acc_scn", "accuracy scenarios, full answers in sample", "{}"),
+    ("acc_para", "accuracy paraphrase, full answers in sample", "{}"),
+    ("mcq_first_p50_ms", "MCQ first shown token p50 (ms)", "{:,.0f}"),
+    ("mcq_p50_ms", "MCQ full answer p50 (ms)", "{:,.0f}"),
+    ("mcq_correct", "  MCQ choice correct", "{}"),
+    ("zh_first_p50_ms", "Chinese first shown token p50 (ms)", "{:,.0f}"),
+    ("zh_p50_ms", "Chinese full answer p50 (ms)", "{:,.0f}"),
+    ("zh_correct", "  Chinese service correct", "{}"),
+]
+
+
+def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, mcq: int = 10, zh: int = 6,
+           time_limit_s: float = 180.0, fresh: bool = True, progress=None) -> Grid:
+    """Local models side by side: load, retrieval, first shown token, full answer, a fresh
+    process's first answer, accuracy; MCQ and Chinese latency for the default model."""
+    from studyrag.rag.llms.models import DEFAULT_MODEL
+
+    say = progress or (lambda m: None)
+    if runs < 0 or questions < 0 or mcq < 0 or zh < 0:
+        raise BenchError("--runs, --questions, --mcq and --zh must not be negative")
+    names = pick_models(models)
+    scenarios, paraphrase = _suite("scenarios"), _suite("paraphrase")
+    everything = scenarios + paraphrase
+    if questions and questions < len(everything):
+        n_scn = max(1, round(questions * len(scenarios) / len(everything)))
+        sample = _spread(scenarios, n_scn) + _spread(paraphrase, questions - n_scn)
+    else:
+        sample = everything
+    extra = {}
+    if mcq:
+        extra["mcq"] = _spread(_suite("mcq"), mcq)
+    if zh:
+        extra["zh"] = _spread([it for it in _suite("zh") if it["id"].startswith("zh-scn")], zh)
+    load_before = _load_avg()
+    results, detail = {}, {}
+    t_all = time.perf_counter()
+    for name in names:
+        v, d = _measure_model(settings, name, sample, everything, runs=runs, time_limit_s=time_limit_s,
+                              extra=extra if name == DEFAULT_MODEL else {}, fresh=fresh, say=say)
+        results[name], detail[name] = v, d
+    rows = [Row(k, label, {n: results[n].get(k) for n in names}, fmt) for k, label, fmt in ANSWER_ROWS
+            if any(results[n].get(k) is not None for n in names)]
+    disagree = {n: d["lead_vs_full_disagree"] for n, d in detail.items() if d["lead_vs_full_disagree"]}
+    config = {
+        "models": ",".join(names), "questions": f"{len(sample)} of {len(everything)} (scenarios+paraphrase)",
+        "mcq": len(extra.get("mcq", [])), "zh": len(extra.get("zh", [])), "fresh runs": runs if fresh else 0,
+        "max_tokens": settings.max_tokens, "threads": os.environ.get("STUDYRAG_THREADS", os.cpu_count()),
+        "cpus": os.cpu_count(), "load_avg": load_before, "load_avg_after": _load_avg(),
+        "index_load_s": round(results[names[0]]["index_load_s"], 2),
+        "wall_s": round(time.perf_counter() - t_all, 1),
+    }
+    notes = [
+        "latencies are wall clock around Tutor.stream in one warm process: first shown token = the first "
+        "'token' event (the cited pick, before the model writes), full answer = 'done'",
+        "accuracy 'all' = service_correct on the lead of every scenario/paraphrase question; a local model "
+        "is not trusted to decide, so the full answer's lead is the same"
+        + (f" (checked on the sample: differs for {disagree})" if disagree else
+           " (checked on every sampled full answer: identical)"),
+        "fresh process = `studyrag ask --json --model M` on the first sampled question, wall time incl. "
+        "interpreter start, imports, index and model load (OS file cache warm)",
+        "MCQ / Chinese rows: default model only; Chinese first token includes translating the question "
+        "with the local translator model",
+        f"load average (1, 5, 15 min) before {load_before}, after {config['load_avg_after']} on "
+        f"{os.cpu_count()} CPUs: other work shares the machine, so times are inflated accordingly",
+    ]
+    return Grid("answer", config, names, rows, notes, detail)
+
+
+# -- load -------------------------------------------------------------------------------------
+
+def load(settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none", url: str | None = None,
+         timeout_s: float = 300.0, concurrency: int = 4, max_queue: int = 64, model: str | None = None,
+         progress=None, **_ignored) -> TextResult:
+    """Bounded load test of the UI's /ask API (see eval/load.py)."""
+    from studyrag.eval.load import LoadError, format_load, run_load
+
+    try:
+        r = run_load(settings, clients=tuple(clients), requests=requests, backend=backend, url=url,
+                     timeout_s=timeout_s, concurrency=concurrency, max_queue=max_queue, model=model,
+                     progress=progress)
+    except LoadError as e:
+        raise BenchError(str(e)) from None
+    return TextResult("load", r, format_load(r))
+
+
+# -- scale ------------------------------------------------------------------------------------
+
+def scale(settings, *, runs: int = 5, factors=(10, 100, 1000), queries: int = 50, progress=None) -> TextResult:
+    """eval/scale.py: FAISS flat/HNSW/IVF at 1x..1000x the guide (synthetic replicas)."""
+    from studyrag.eval.scale import format_report, run_scale
+
+    if runs < 1 or queries < 1 or any(f < 1 for f in factors):
+        raise BenchError("--runs, --queries and --factors must be at least 1")
+    try:
+        r = run_scale(settings, tuple(factors), queries, runs=runs, progress=progress)
+    except ValueError as e:
+        raise BenchError(str(e)) from None
+    return TextResult("scale", r, format_report(r))
+
+
+# -- all --------------------------------------------------------------------------------------
+
+def run_all(settings, *, runs: int = 3, questions: int = 8, clients=(8, 32), requests: int | None = None,
+            load_backend: str = "none", load_timeout_s: float = 300.0, scale_factors=(10, 100),
+            scale_queries: int = 30, time_limit_s: float = 180.0, progress=None) -> TextResult:
+    """The whole benchmark: cold ingest, retrieval, answers with the default local model, a
+    fresh process's first answer, the UI server under load (peak RSS), scale."""
+    from studyrag.rag.llms.models import DEFAULT_MODEL
+
+    say = progress or (lambda m: None)
+    t0 = time.perf_counter()
+    load_before = _load_avg()
+    parts: dict = {}
+    say("== ingest (cold, fresh processes)")
+    parts["ingest"] = ingest(settings, runs=runs, progress=progress)
+    say("== answer (default local model)")
+    parts["answer"] = answer(settings, runs=runs, models="default", questions=questions, mcq=0, zh=0,
+                             time_limit_s=time_limit_s, progress=progress)
+    say("== load (UI server)")
+    parts["load"] = load(settings, clients=clients, requests=requests, backend=load_backend,
+                         timeout_s=load_timeout_s, progress=progress)
+    say("== scale")
+    parts["scale"] = scale(settings, runs=runs, factors=scale_factors, queries=scale_queries, progress=progress)
+
+    ing = {m.key: m for m in parts["ingest"].metrics}
+    a = parts["answer"].to_json()["results"][DEFAULT_MODEL]
+    lj = parts["load"].data
+    sj = parts["scale"].data
+    summary: list[tuple[str, object, object, str]] = [
+        ("cold ingest, model load included (s)", ing["cold_s"].median, None, f"median of {runs} processes"),
+        ("ingest peak RSS (MiB)", ing["peak_rss_mib"].median, None, ""),
+        ("retrieval (ms)", a["retrieve_p50_ms"], a["retrieve_p95_ms"], "39 questions, median of 3 searches each"),
+        ("first shown token (ms)", a["first_p50_ms"], a["first_p95_ms"], f"{DEFAULT_MODEL}, {a['answered']} answers"),
+        ("full answer (ms)", a["full_p50_ms"], a["full_p95_ms"], f"{DEFAULT_MODEL}, {a['answered']} answers"),
+        ("fresh process first answer (s)", a.get("fresh_s"), None, f"median of {runs}"),
+        ("fresh process peak RSS (MiB)", a.get("fresh_rss_mib"), None, ""),
+    ]
+    for lvl in lj["levels"]:
+        summary.append((f"UI /ask at {lvl['clients']} clients (ms)", lvl["p50_ms"], lvl["p95_ms"],
+                        f"{lvl['ok']}/{lvl['requests']} ok, {lvl['failures']} failed, "
+                        f"{lvl['throughput_rps']:.2f} req/s, max queue {lvl['max_queue']}"))
+    srv = lj.get("server") or {}
+    summary.append(("UI server peak RSS under load (MiB)", srv.get("peak_rss_hwm_mib"), None,
+                    f"backend {load_backend}; VmHWM; idle {srv.get('idle_rss_mib')} MiB; tree polled "
+                    f"{max((l['peak_rss_mib'] or 0) for l in lj['levels']):,.0f} MiB"))
+    for row in sj["rows"]:
+        flat = row["indexes"]["faiss flat"]
+        summary.append((f"FAISS flat search at {row['n']:,} chunks (ms)", flat["p50_ms"], flat["p95_ms"],
+                        f"{row['factor']}x, synthetic replicas"))
+    wall = time.perf_counter() - t0
+    head = ["metric", "p50 / median", "p95", "detail"]
+
+    def fmt(x):
+        return "-" if x is None else (f"{x:,.3f}" if x < 1 else f"{x:,.1f}" if x < 100 else f"{x:,.0f}")
+
+    cells = [[m, fmt(p50), fmt(p95), d] for m, p50, p95, d in summary]
+    widths = [max(len(c[i]) for c in [head, *cells]) for i in range(3)]
+
+    def line(c):
+        return "  ".join([c[0].ljust(widths[0]), c[1].rjust(widths[1]), c[2].rjust(widths[2]), c[3]])
+
+    after = _load_avg()
+    title = (f"studyrag bench (all): {os.cpu_count()} CPUs, python {sys.version.split()[0]}, "
+             f"load average {load_before} before / {after} after, {wall / 60:.1f} min")
+    text = "\n".join([title, line(head), *(line(c) for c in cells), "",
+                      *(parts[k].table() + "\n" for k in ("ingest", "answer", "load", "scale"))])
+    data = {"config": {"runs": runs, "questions": questions, "cpus": os.cpu_count(), "load_avg_before": load_before,
+                       "load_avg_after": after, "wall_s": round(wall, 1)},
+            "summary": [{"metric": m, "p50": p50, "p95": p95, "detail": d} for m, p50, p95, d in summary],
+            "parts": {k: v.to_json() for k, v in parts.items()}}
+    return TextResult("all", data, text.rstrip())

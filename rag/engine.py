@@ -244,13 +244,16 @@ class Tutor:
 
     def _plan_compare(self, q, qvec, named, cites, ans):
         k = self.knowledge
-        sides = named[:2]
+        sides = named[:4]
         ans.services = [s.name for s in sides]
         faq = k.matching_faq(qvec)
         lines = [("比較：" if _lang(q) == "zh" else "Comparison: ") + " vs ".join(s.name for s in sides)]
         support, used = [], set()
         for side in sides:
-            idx = [i for i in _side_sentences(k, side, qvec, n=6, prefer_row=faq) if i not in used][:3]
+            ranked = _side_sentences(k, side, qvec, n=6, prefer_row=faq)
+            # Prefer sentences not already shown for another side; a trap line that names
+            # both sides may serve both when it is all the guide says about one of them.
+            idx = ([i for i in ranked if i not in used] or ranked)[:3]
             used.update(idx)
             marks = " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in idx)
             lines.append(f"- **{side.name}**: {marks}" if marks else f"- **{side.name}**: (not described in the guide)")
