@@ -213,8 +213,10 @@ def _suite(name: str) -> list[dict]:
 
 
 def _spread(items: list, n: int) -> list:
-    """n items evenly spread over the list (all of them if n <= 0 or n >= len)."""
-    if n <= 0 or n >= len(items):
+    """n items evenly spread over the list (all of them if n >= len, none if n <= 0)."""
+    if n <= 0:
+        return []
+    if n >= len(items):
         return list(items)
     return [items[(i * len(items)) // n] for i in range(n)]
 
@@ -511,7 +513,7 @@ ANSWER_ROWS = [
 
 
 def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, mcq: int = 10, zh: int = 6,
-           time_limit_s: float = 180.0, fresh: bool = True, progress=None) -> Grid:
+           time_limit_s: float = 180.0, fresh: bool = True, threads: int | None = None, progress=None) -> Grid:
     """Local models side by side: load, retrieval, first shown token, full answer, a fresh
     process's first answer, accuracy; MCQ and Chinese latency for the default model."""
     from studyrag.rag.llms.models import DEFAULT_MODEL
@@ -519,6 +521,10 @@ def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, 
     say = progress or (lambda m: None)
     if runs < 0 or questions < 0 or mcq < 0 or zh < 0:
         raise BenchError("--runs, --questions, --mcq and --zh must not be negative")
+    if threads is not None:
+        if threads < 1:
+            raise BenchError("--threads must be at least 1")
+        os.environ["STUDYRAG_THREADS"] = str(threads)  # read when llama.cpp loads; children inherit
     names = pick_models(models)
     scenarios, paraphrase = _suite("scenarios"), _suite("paraphrase")
     everything = scenarios + paraphrase
@@ -571,14 +577,14 @@ def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, 
 
 def load(settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none", url: str | None = None,
          timeout_s: float = 300.0, concurrency: int = 4, max_queue: int = 64, model: str | None = None,
-         progress=None, **_ignored) -> TextResult:
-    """Bounded load test of the UI's /ask API (see eval/load.py)."""
+         runs: int = 1, progress=None) -> TextResult:
+    """Bounded load test of the UI's /ask API (see eval/load.py), each level ``runs`` times."""
     from studyrag.eval.load import LoadError, format_load, run_load
 
     try:
         r = run_load(settings, clients=tuple(clients), requests=requests, backend=backend, url=url,
                      timeout_s=timeout_s, concurrency=concurrency, max_queue=max_queue, model=model,
-                     progress=progress)
+                     runs=runs, progress=progress)
     except LoadError as e:
         raise BenchError(str(e)) from None
     return TextResult("load", r, format_load(r))

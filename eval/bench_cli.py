@@ -129,9 +129,13 @@ def _add_answer(bsub) -> None:
     p.add_argument("--zh", type=int, default=6, help="Chinese scenario questions timed (default model; 0 = skip)")
     p.add_argument("--time-limit", type=float, default=180.0, dest="time_limit_s",
                    help="seconds per model and phase after which no new question is started")
+    p.add_argument("--threads", type=int, default=None,
+                   help="llama.cpp threads (sets STUDYRAG_THREADS for this run and its fresh processes; "
+                   "default: env or one per CPU)")
     _index_flags(p)
     p.set_defaults(func=lambda args: _run(args, "answer", models=args.models, questions=args.questions,
-                                          mcq=args.mcq, zh=args.zh, time_limit_s=args.time_limit_s))
+                                          mcq=args.mcq, zh=args.zh, time_limit_s=args.time_limit_s,
+                                          threads=args.threads))
 
 
 def _add_load(bsub) -> None:
@@ -145,7 +149,8 @@ def _add_load(bsub) -> None:
         "the deepest Gradio queue seen and the server's peak RSS. A global --timeout bounds it.",
         examples="  studyrag bench load\n  studyrag bench load --clients 8 --requests 16 --backend local\n"
         "  studyrag bench load --url http://127.0.0.1:7860/ --clients 4\n",
-        runs_help=None,
+        runs_help="times each level is run on the same server; medians are reported",
+        runs_default=1,
     )
     p.add_argument("--clients", type=_int_list, default=(8, 32), help="concurrency levels, comma-separated")
     p.add_argument("--requests", type=int, default=None, help="requests per level (default: 64, or 4 per client above 16)")

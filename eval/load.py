@@ -116,12 +116,21 @@ def check_loopback(url: str) -> str:
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
         raise LoadError(f"--url {url!r} is not an http(s) URL")
-    if not (host in {"localhost", "::1"} or host.startswith("127.")):
+    if not (host == "localhost" or _is_loopback_ip(host)):
         raise LoadError(f"--url {url!r} is not a loopback address; the load test only targets "
                         "127.0.0.1/localhost/::1 (a server on this machine)")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return f"{parts.scheme}://{netloc}{path}"
+
+
+def _is_loopback_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: only "localhost" is trusted to mean this machine
+        return False
 
 
 def free_port() -> int:
@@ -391,6 +400,24 @@ def run_level(base_url: str, clients: int, requests: int, questions: list[dict],
     return res
 
 
+def aggregate(runs: list[LevelResult]) -> dict:
+    """One level over several runs: medians of latency and throughput, totals of requests and
+    failures, the deepest queue and the highest RSS of any run; every run kept."""
+    one = [r.to_json() for r in runs]
+    med = lambda k: round(statistics.median(x[k] for x in one), 3)  # noqa: E731
+    queues = [x["max_queue"] for x in one if x["max_queue"] is not None]
+    rss = [x["peak_rss_mib"] for x in one if x["peak_rss_mib"] is not None]
+    return {
+        "clients": runs[0].clients, "requests": sum(x["requests"] for x in one), "ok": sum(x["ok"] for x in one),
+        "failures": sum(x["failures"] for x in one), "timed_out": sum(x["timed_out"] for x in one),
+        "uncited": sum(x["uncited"] for x in one),
+        "p50_ms": med("p50_ms"), "p95_ms": med("p95_ms"), "max_ms": max(x["max_ms"] for x in one),
+        "throughput_rps": med("throughput_rps"), "wall_s": med("wall_s"),
+        "max_queue": max(queues) if queues else None, "peak_rss_mib": max(rss) if rss else None,
+        "errors": [e for x in one for e in x["errors"]][:5], "runs": one,
+    }
+
+
 def default_requests(clients: int) -> int:
     """64 at up to 16 clients, then 4 per client (8 -> 64, 32 -> 128)."""
     return max(64, 4 * clients)
@@ -398,13 +425,14 @@ def default_requests(clients: int) -> int:
 
 def run_load(settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none",
              url: str | None = None, timeout_s: float = 300.0, concurrency: int = 4, max_queue: int = 64,
-             model: str | None = None, progress=None) -> dict:
-    """Start (or use) a loopback UI server and run each concurrency level; a JSON-able dict."""
+             model: str | None = None, runs: int = 1, progress=None) -> dict:
+    """Start (or use) a loopback UI server and run each concurrency level ``runs`` times on
+    it (medians reported); a JSON-able dict."""
     say = progress or (lambda m: None)
     if url is not None:
         base = check_loopback(url)
-    if any(c < 1 for c in clients) or (requests is not None and requests < 1):
-        raise LoadError("--clients and --requests must be at least 1")
+    if any(c < 1 for c in clients) or (requests is not None and requests < 1) or runs < 1:
+        raise LoadError("--clients, --requests and --runs must be at least 1")
     questions = load_questions()
     load_before = list(os.getloadavg())
     server = None
@@ -429,12 +457,15 @@ def run_load(settings, *, clients=(8, 32), requests: int | None = None, backend:
         levels = []
         for c in clients:
             n = requests or default_requests(c)
-            say(f"{c} clients, {n} requests...")
-            lvl = run_level(base, c, n, questions, deadline=deadline, pid=server.proc.pid if server else None,
-                            progress=progress)
-            levels.append(lvl)
-            say(f"  {lvl.ok}/{n} ok, {lvl.failures} failed, p50 {lvl.p50_ms:.0f} ms, p95 {lvl.p95_ms:.0f} ms, "
-                f"{lvl.throughput:.2f} req/s, max queue {lvl.max_queue}")
+            per_run = []
+            for r in range(runs):
+                say(f"{c} clients, {n} requests (run {r + 1}/{runs})...")
+                lvl = run_level(base, c, n, questions, deadline=deadline,
+                                pid=server.proc.pid if server else None, progress=progress)
+                per_run.append(lvl)
+                say(f"  {lvl.ok}/{n} ok, {lvl.failures} failed, p50 {lvl.p50_ms:.0f} ms, p95 {lvl.p95_ms:.0f} ms, "
+                    f"{lvl.throughput:.2f} req/s, max queue {lvl.max_queue}")
+            levels.append(aggregate(per_run))
         hwm = server.peak_rss_bytes() if server else None
         info = dict(startup_s=round(server.startup_s, 2), pid=server.proc.pid,
                     idle_rss_mib=round((server.idle_rss_bytes or 0) / 2**20, 1),
@@ -448,24 +479,29 @@ def run_load(settings, *, clients=(8, 32), requests: int | None = None, backend:
         model=model, concurrency=concurrency if url is None else None, max_queue_size=max_queue if url is None else None,
         timeout_s=timeout_s, questions=len(questions), cpus=os.cpu_count(),
         load_avg_before=[round(x, 2) for x in load_before], load_avg_after=[round(x, 2) for x in os.getloadavg()],
-        server=info, levels=[lvl.to_json() for lvl in levels],
+        runs=runs, server=info, levels=levels,
         total_s=round(time.monotonic() - t_start, 1),
     )
 
 
 def format_load(r: dict) -> str:
     head = ["clients", "requests", "ok", "failures", "p50 ms", "p95 ms", "max ms", "req/s", "max queue",
-            "peak RSS MiB"]
+            "peak RSS MiB", "p50 per run (ms)", "req/s per run"]
     rows = [[str(l["clients"]), str(l["requests"]), str(l["ok"]), str(l["failures"]), f"{l['p50_ms']:,.0f}",
              f"{l['p95_ms']:,.0f}", f"{l['max_ms']:,.0f}", f"{l['throughput_rps']:.2f}",
              "-" if l["max_queue"] is None else str(l["max_queue"]),
-             "-" if l["peak_rss_mib"] is None else f"{l['peak_rss_mib']:,.0f}"] for l in r["levels"]]
+             "-" if l["peak_rss_mib"] is None else f"{l['peak_rss_mib']:,.0f}",
+             " ".join(f"{x['p50_ms']:,.0f}" for x in l["runs"]),
+             " ".join(f"{x['throughput_rps']:.2f}" for x in l["runs"])] for l in r["levels"]]
     widths = [max(len(x[i]) for x in [head, *rows]) for i in range(len(head))]
     line = lambda cells: "  ".join(c.rjust(w) for c, w in zip(cells, widths))  # noqa: E731
     s = r.get("server") or {}
-    title = (f"studyrag bench load: backend {r['backend']}" + (f" ({r['model']})" if r.get("model") else "")
-             + f", server concurrency {r['concurrency']}, max queue {r['max_queue_size']}, "
-             f"{r['questions']} real questions (cycled), global timeout {r['timeout_s']:.0f} s, "
+    model = r.get("model") or ("default model" if r["backend"] == "local" else None)
+    title = (f"studyrag bench load: backend {r['backend']}" + (f" ({model})" if model else "")
+             + (f", server concurrency {r['concurrency']}, max queue {r['max_queue_size']}, "
+                if r.get("concurrency") else f", server {r['url']}, ")
+             + f"{r['questions']} real questions (cycled), {r['runs']} run(s) per level (medians; requests and "
+             f"failures summed), global timeout {r['timeout_s']:.0f} s, "
              f"{r['cpus']} CPUs, load average {r['load_avg_before'][0]:.2f} before / {r['load_avg_after'][0]:.2f} after")
     out = [title, line(head), *(line(x) for x in rows)]
     if s:

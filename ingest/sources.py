@@ -30,9 +30,15 @@ def find_sources(data_dir: Path) -> list[Path]:
         raise SourceError(f"{data_dir} is not a folder; pass --source DIR with .txt/.md guides")
     root = data_dir.resolve()
     try:
-        candidates = sorted(p for p in data_dir.rglob("*") if p.suffix.lower() in SUFFIXES)
+        everything = sorted(data_dir.rglob("*"))
     except PermissionError as e:
         raise SourceError(f"cannot read folder {e.filename}: permission denied") from None
+    for p in everything:
+        # rglob does not follow a linked folder: refuse one that leads out rather than
+        # silently leaving its guides out of the index.
+        if p.is_symlink() and p.is_dir() and not p.resolve().is_relative_to(root):
+            raise SourceError(f"{p} points outside {data_dir} (a linked folder); copy its guides in instead")
+    candidates = [p for p in everything if p.suffix.lower() in SUFFIXES]
     files = []
     for p in candidates:
         if not p.is_file():
@@ -51,6 +57,11 @@ def read_source(path: Path, data_dir: Path) -> SourceDoc:
         raw = path.read_bytes()
     except PermissionError:
         raise SourceError(f"cannot read {path}: permission denied") from None
+    except FileNotFoundError:
+        raise SourceError(f"{path} does not exist (moved or deleted since the index was built?); "
+                          "put it back or run `studyrag ingest`") from None
+    except OSError as e:  # a folder named like a guide, a dangling link, an I/O error
+        raise SourceError(f"cannot read {path}: {e.strerror or e}") from None
     if len(raw) > MAX_BYTES:
         raise SourceError(f"{path} is {len(raw) // 2**20} MiB; studyrag reads guides up to {MAX_BYTES // 2**20} MiB")
     if not raw.strip():
@@ -84,7 +95,10 @@ def load_sources(data_dir: Path) -> list[SourceDoc]:
 def source_text(data_dir: Path, rel: str) -> str:
     """The text of a cited source, refusing paths that leave the data folder."""
     root = Path(data_dir).resolve()
-    path = (root / rel).resolve()
+    try:
+        path = (root / rel).resolve()
+    except (ValueError, OSError):  # a NUL byte, a symlink loop
+        raise SourceError(f"source {rel!r} is not a usable path") from None
     if not path.is_relative_to(root) or path.suffix.lower() not in SUFFIXES:
         raise SourceError(f"source {rel!r} is outside the data folder")
     return read_source(path, root).text

@@ -189,12 +189,13 @@ class Tutor:
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
         situation = scenario_text(query)
-        parts = clauses(situation)
+        parts = clauses(situation)[:12]  # bounded work for very long questions
         vecs = k.embedder.embed_queries([situation] + parts)
         svec, clause_vecs = vecs[0], (vecs[1:] if parts else None)
         decision = decide(k, svec, hits, query=situation, clause_vecs=clause_vecs)
         named = [s for s in k.catalog.find(query) if not s.generic]
-        if not _in_scope(hits, named, k.topics):
+        named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
+        if not _in_scope(hits, named + named_in_options, k.topics):
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
             return
@@ -289,10 +290,10 @@ class Tutor:
                 lines.append(f"{'依據' if zh else 'Why'}: {s.text} [{cites.add_sentence(s)}]")
         rest = [o for o in sorted(scores, key=lambda o: o.score, reverse=not q.negated) if o.letter not in choice]
         if rest:
-            lines.append(self._why_not(rest[0], q, cites))
+            lines.append(self._why_not(rest[0], q, cites, qvec))
         return "\n".join(lines) + "\n", support, tuple(ans.services)
 
-    def _why_not(self, o, q, cites) -> str:
+    def _why_not(self, o, q, cites, qvec) -> str:
         k = self.knowledge
         zh = _lang(q) == "zh"
         label = f"{'為何不選' if zh else 'Why not'} {o.letter}"
@@ -300,7 +301,7 @@ class Tutor:
             return f"{label}: {', '.join(o.services)} is not what the guide recommends for this scenario."
         if o.services:
             svc = k.catalog.get(o.services[0])
-            idx = _side_sentences(k, svc, None, n=1) if svc else []
+            idx = _side_sentences(k, svc, qvec, n=1) if svc else []
             if idx:
                 s = k.sentences[idx[0]]
                 return f"{label}: {s.text} [{cites.add_sentence(s)}]"
@@ -317,7 +318,7 @@ class Tutor:
                   f"Reply with only the letter{'s' if q.choose > 1 else ''} of the correct option"
                   f"{'s' if q.choose > 1 else ''}.")
         try:
-            reply = self.chat_model().invoke([SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)]).content
+            reply = self.chat_model().invoke([SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)]).text
         except Exception:
             return None
         letters = sorted(set(re.findall(r"\b([A-E])\b", str(reply))) & set(q.options))
@@ -372,7 +373,7 @@ class Tutor:
         default_mark = marks[passages_idx[0]]
         try:
             for chunk in model.stream([SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]):
-                buf += str(chunk.content)
+                buf += chunk.text  # .text also flattens Bedrock's list-of-blocks content
                 done, buf = split_sentences(buf)
                 for sent in done:
                     failed = self._accept(sent, passages, answer_services, accepted)
@@ -385,7 +386,8 @@ class Tutor:
             if not failed and buf.strip() and len(accepted) < 2:
                 # Cut off at the token limit: an unfinished sentence is never shown.
                 if re.search(r"[.!?。！？]\s*$", buf.strip()):
-                    if not self._accept(buf, passages, answer_services, accepted):
+                    failed = self._accept(buf, passages, answer_services, accepted)
+                    if not failed:
                         accepted.append(buf.strip())
                         yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(buf.strip(), default_mark))
         except Exception as e:  # the backend failed mid-answer: keep the cited answer, say why
@@ -404,7 +406,7 @@ class Tutor:
 
     def _accept(self, sent: str, passages: str, answer_services, accepted) -> str | None:
         return check_sentence(sent, passages, tuple(answer_services), self.knowledge.catalog, accepted,
-                              forbidden=[SYSTEM_PROMPT[:60]])
+                              forbidden=[SYSTEM_PROMPT])
 
     def _explain_error(self, e: BaseException) -> str:
         from studyrag.rag.llms.base import explain

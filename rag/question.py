@@ -29,7 +29,8 @@ WHICH_RE = re.compile(
     r"哪(?:個|一個|一項|種|項)|應該使用|該用|選擇", re.I
 )
 INJECTION_RE = re.compile(
-    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|your)|disregard (?:the|all|your|previous|any)|"
+    r"ignore (?:(?:all|any|the|of|my) )*(?:previous|prior|above|earlier|preceding|your)|"
+    r"disregard (?:the|all|your|previous|any|everything|anything)|(?:repeat|print|output) (?:the |all )?(?:words|text) above|"
     r"system prompt|your (?:instructions|prompt|rules|configuration)|hidden instructions|you are now|\bDAN\b|"
     r"jailbreak|developer mode|system override|api keys?\b|"
     r"pretend (?:you|to be)|act as (?:an?|the) (?!.*\bexam\b)|reveal (?:your|the) (?:prompt|instructions)|"
@@ -71,6 +72,18 @@ class BadQuestion(ValueError):
     """The question cannot be answered as given; the message says why."""
 
 
+OPTION_LETTERS = "ABCDE"
+
+
+def looks_like_injection(text: str, options: dict[str, str] | None = None) -> bool:
+    """INJECTION_RE over the question and its options, with line breaks, hyphens and the
+    spaces between CJK characters flattened so they cannot split a phrase."""
+    joined = " ".join([text, *(options or {}).values()])
+    flat = re.sub(r"[\s\-_]+", " ", joined)
+    flat = re.sub(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])", "", flat)
+    return bool(INJECTION_RE.search(flat))
+
+
 def clean(raw: str) -> str:
     """Drop NULs and control characters, normalise width and whitespace."""
     if isinstance(raw, bytes):
@@ -82,6 +95,8 @@ def clean(raw: str) -> str:
 
 
 def parse(raw: str, options: dict[str, str] | None = None) -> Question:
+    if isinstance(raw, (bytes, bytearray)):  # str(b"...") would be "b'...'"
+        raw = bytes(raw).decode("utf-8", errors="replace")
     if raw is None or not str(raw).strip():
         raise BadQuestion("the question is empty; type a question about the study material")
     text = clean(str(raw))
@@ -90,7 +105,14 @@ def parse(raw: str, options: dict[str, str] | None = None) -> Question:
     truncated = len(text) > MAX_CHARS
     if truncated:
         text = text[:MAX_CHARS]
-    opts = {str(k).upper(): clean(str(v)) for k, v in (options or {}).items() if v is not None and str(v).strip()}
+    opts = {str(k).strip().upper(): clean(str(v)) for k, v in (options or {}).items()
+            if v is not None and clean(str(v))}
+    if options:
+        bad = [k for k in opts if len(k) != 1 or k not in OPTION_LETTERS]
+        if bad:
+            raise BadQuestion(f"options must be lettered A to E, not {', '.join(map(repr, bad))}")
+        if len(opts) < 2:
+            raise BadQuestion("a multiple-choice question needs at least two non-empty options (A and B)")
     stem = text
     if not opts:
         stem, opts = split_options(text)
@@ -99,7 +121,7 @@ def parse(raw: str, options: dict[str, str] | None = None) -> Question:
         raw=str(raw), text=stem, lang=lang, options=opts,
         choose=2 if opts and CHOOSE_TWO_RE.search(text) else 1,
         negated=bool(opts) and bool(NEGATION_RE.search(stem)),
-        truncated=truncated, injection=bool(INJECTION_RE.search(text)),
+        truncated=truncated, injection=looks_like_injection(text, opts),
     )
 
 

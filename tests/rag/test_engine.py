@@ -197,16 +197,38 @@ def test_empty_input_raises_bad_question_with_a_message(tutor, question):
         next(iter(tutor.stream(question)))
 
 
-def test_a_100k_character_question_is_cut_and_answered_quickly(tutor):
-    question = LABEL_Q + " " + ("Please label the paintings carefully. " * 2700)
-    assert len(question) > 100_000
-    t = time.perf_counter()
-    ans = tutor.ask(question)
-    assert time.perf_counter() - t < 5.0
+LONG_Q = LABEL_Q + " " + ("Please label the paintings carefully. " * 2700)
+
+
+def test_a_100k_character_question_is_cut_and_answered(tutor):
+    assert len(LONG_Q) > 100_000
+    ans = tutor.ask(LONG_Q)
     assert any("truncated" in n for n in ans.notes)
     assert len(ans.question) <= 10_000
     assert not ans.refused and GT in ans.answer
     assert_cited(ans, tutor)
+
+
+def _embedded_texts(tutor, monkeypatch) -> list:
+    """Counts every text the question embeds (the embedder is the costly part)."""
+    seen: list = []
+    real = tutor.knowledge.embedder.embed_queries
+
+    def counting(texts):
+        seen.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(tutor.knowledge.embedder, "embed_queries", counting)
+    return seen
+
+
+def test_a_100k_character_question_costs_about_what_a_normal_one_does(tutor, monkeypatch):
+    seen = _embedded_texts(tutor, monkeypatch)
+    tutor.ask(LABEL_Q)
+    normal = sum(seen)
+    seen.clear()
+    tutor.ask(LONG_Q)
+    assert sum(seen) <= normal + 12, f"{sum(seen)} texts embedded for a cut question, {normal} for a normal one"
 
 
 @pytest.mark.parametrize("question", [
@@ -333,14 +355,25 @@ def test_a_draft_that_echoes_the_system_prompt_is_rejected(scripted_tutor, scrip
     assert "StudyRAG" not in ans.answer and "numbered passages" not in ans.answer
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine.py passes forbidden=[SYSTEM_PROMPT[:60]] to check_sentence: a draft that starts at the "
-    "prompt's second sentence ('Use only the numbered passages.') passes every check and is shown; "
-    "proposed fix: forbidden=[SYSTEM_PROMPT] (verify.py now rejects any copied piece of it)"))
 def test_a_draft_leaking_a_later_sentence_of_the_system_prompt_is_rejected(scripted_tutor, scripted):
     scripted.script(SYSTEM_PROMPT.split(". ", 1)[1])
     _, ans = stream_all(scripted_tutor, LABEL_Q)
     assert "numbered passages" not in ans.answer
+
+
+def test_the_reason_a_final_sentence_was_rejected_is_kept(scripted_tutor, scripted):
+    # A "." right after a digit at the very end is only known to end the draft when the
+    # stream ends, so this sentence takes the end-of-stream path.
+    scripted.script("Pirates invented this tagging approach while sailing stormy oceans in 1721.")
+    _, ans = stream_all(scripted_tutor, LABEL_Q)
+    assert ans.fallback and "Pirates" not in ans.answer
+    assert any("of its words are in the cited passages" in n for n in ans.notes), ans.notes
+
+
+def test_a_short_stem_with_guide_options_is_answered(tutor):
+    ans = tutor.ask("Which of these labels data?", options=MCQ_OPTIONS)
+    assert not ans.refused
+    assert ans.choice == ["B"]
 
 
 def test_a_model_failing_mid_answer_keeps_the_cited_answer(index_settings):
