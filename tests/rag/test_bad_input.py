@@ -188,6 +188,12 @@ def test_a_huge_chinese_question_with_the_real_translator_is_bounded(tutor):
     assert_valid(ans, tutor)
 
 
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "engine.py condense(): a follow-up becomes f'{prev} {question}' from the client-supplied history, "
+    "which is never cut to question.MAX_CHARS, so the work grows with the history: with the clause cap "
+    "(clauses[:12]) a 1.5 MB history turn still takes ~9 s for one follow-up (it took ~200 s before the "
+    "cap), ~60k characters embedded for a 30k turn. Proposed fix: in condense, "
+    "prev = clean(prev)[:MAX_CHARS], and cut the result to MAX_CHARS"))
 def test_a_huge_history_turn_is_cut_like_a_huge_question(tutor, monkeypatch):
     embedded: list[int] = []
     real = tutor.knowledge.embedder.embed_queries
