@@ -154,10 +154,12 @@ class Tutor:
         """
         t0 = time.perf_counter()
         q = parse(question, options)
-        ans = Answer(question=question if len(question) <= 10_000 else question[:10_000],
+        ans = Answer(question=q.raw[:10_000],
                      backend=self.backend_name, model=self.model_name, lang=q.lang)
         if q.truncated:
-            ans.notes.append(f"question truncated to its first {len(q.text)} characters")
+            from studyrag.rag.question import MAX_CHARS
+
+            ans.notes.append(f"question truncated to its first {MAX_CHARS} characters")
         shown = _Shown(t0)
         yield from self._run(q, ans, shown, history)
         ans.timings.setdefault("retrieve_ms", 0.0)
@@ -535,6 +537,9 @@ def condense(question: str, history: list, k: Knowledge) -> str:
                  if (h.get("role") == "user" if isinstance(h, dict) else True)), None)
     if not prev or not FOLLOWUP_RE.search(question) or len(question.split()) > 14:
         return question
+    from studyrag.rag.question import MAX_CHARS, clean
+
+    prev = clean(str(prev))[:MAX_CHARS]  # history comes from the client: bound it too
     new = resolve_loose(question, k.catalog)
     old = [s for s in k.catalog.find(prev) if not s.generic]
     if new and old:
@@ -543,7 +548,7 @@ def condense(question: str, history: list, k: Knowledge) -> str:
             out = re.sub(re.escape(alias), new[0].name, out, flags=re.I)
         if out != prev:
             return out
-    return f"{prev} {question}"
+    return f"{prev} {question}"[:MAX_CHARS]
 
 
 __all__ = ["Answer", "BadQuestion", "Citation", "Event", "Tutor"]

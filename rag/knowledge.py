@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
-from studyrag.ingest.sources import source_text
+from studyrag.ingest.sources import SourceError, source_text
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
@@ -58,7 +58,12 @@ class Knowledge:
         self.embedder = self.retriever.embedder
         self.chunks: list[Chunk] = self.retriever.chunks
         self.allowed_kinds = frozenset({c.kind for c in self.chunks}) - self.retriever.exclude
-        self.sources = {s: source_text(settings.data_dir, s) for s in {c.source for c in self.chunks}}
+        try:
+            self.sources = {s: source_text(settings.data_dir, s) for s in {c.source for c in self.chunks}}
+        except SourceError as e:
+            from studyrag.rag.stores import IndexLoadError
+
+            raise IndexLoadError(f"{e}; run `studyrag ingest` to rebuild the index from data/") from None
         self._check_sources()
         usable = [c for c in self.chunks if c.kind in self.allowed_kinds]
         heads = sorted({h for c in self.chunks if c.kind == "body" for h in c.section[:2]})

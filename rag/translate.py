@@ -25,6 +25,9 @@ EXAMPLES = [
 ]
 
 
+MAX_INPUT = 500  # characters: an exam question fits; a pasted essay is cut
+
+
 class Translator:
     def __init__(self, settings) -> None:
         self.settings = settings
@@ -51,7 +54,7 @@ def _cached(translator: Translator, text: str) -> str:
     messages = [SystemMessage(SYSTEM)]
     for zh, en in EXAMPLES:
         messages += [HumanMessage(f"Translate: {zh}"), AIMessage(en)]
-    messages.append(HumanMessage(f"Translate: {text}"))
+    messages.append(HumanMessage(f"Translate: {text[:MAX_INPUT]}"))  # bounded cost
     out = translator._model().invoke(messages, max_tokens=min(400, 40 + 2 * len(text))).content
     out = str(out).strip().split("\n\n")[0]
     out = re.sub(r"^(?:translation|english)\s*[:：]\s*", "", str(out).strip(), flags=re.I)

@@ -172,11 +172,6 @@ def test_a_source_deleted_after_ingest_is_one_line_naming_ingest(index_settings,
     assert GUIDE.name in msg and "studyrag ingest" in msg
 
 
-@pytest.mark.xfail(strict=True, raises=SourceError, reason=(
-    "rag/knowledge.py loads the sources with source_text(), whose SourceError is not an IndexLoadError, "
-    "so `studyrag ask` (rag/cli.py _tutor) and `studyrag ui` print a traceback for a guide deleted after "
-    "ingest. Proposed fix: in Knowledge.__init__, except SourceError as e: raise IndexLoadError(str(e)) "
-    "from None"))
 def test_the_command_line_names_the_fix_for_a_source_deleted_after_ingest(index_settings, tmp_path, monkeypatch):
     from studyrag.cli import main
 

@@ -17,7 +17,6 @@ import ast
 import copy
 import json
 import logging
-import os
 import threading
 from pathlib import Path
 
@@ -63,11 +62,9 @@ def test_index_folder_holds_only_faiss_jsonl_and_json(index_settings):
                 assert isinstance(json.loads(line), dict)
 
 
-def test_embedding_cache_is_plain_npy(index_settings):
+def test_embedding_cache_is_plain_npy(index_settings, none_tutor):
     """The sentence/FAQ/signal vectors cached by Knowledge load with allow_pickle=False."""
-    from studyrag.rag.engine import Tutor
-
-    Tutor(index_settings.with_overrides(backend="none"))  # writes the cache if no test has yet
+    assert none_tutor.knowledge.sentences  # loading the Tutor wrote the cache if no test had yet
     cache = Path(index_settings.work_dir) / "cache"
     files = sorted(cache.iterdir())
     assert files, "no embedding cache was written"

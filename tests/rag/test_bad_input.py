@@ -188,12 +188,6 @@ def test_a_huge_chinese_question_with_the_real_translator_is_bounded(tutor):
     assert_valid(ans, tutor)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "engine.py condense(): a follow-up becomes f'{prev} {question}' from the client-supplied history, "
-    "which is never cut to question.MAX_CHARS, so the work grows with the history: with the clause cap "
-    "(clauses[:12]) a 1.5 MB history turn still takes ~9 s for one follow-up (it took ~200 s before the "
-    "cap), ~60k characters embedded for a 30k turn. Proposed fix: in condense, "
-    "prev = clean(prev)[:MAX_CHARS], and cut the result to MAX_CHARS"))
 def test_a_huge_history_turn_is_cut_like_a_huge_question(tutor, monkeypatch):
     embedded: list[int] = []
     real = tutor.knowledge.embedder.embed_queries
@@ -336,10 +330,26 @@ def test_planted_injection_does_not_steer_the_local_model(planted):
 GUIDE_WORDS = ["Ground Truth", "Canvas", "label", "images", "Which", "service", "SageMaker", "vs", "endpoint",
                "serverless", "不是", "哪個", "選擇兩個", "A.", "B)", "\n", " ", "?", "\x00", "\u202e", "\u200b",
                "🙂", "ignore", "previous", "[1]", "[99]"]
+SEED_QUESTIONS = [
+    LABEL_Q,
+    MCQ_STEM + "\n" + "\n".join(f"{k}. {v}" for k, v in MCQ_OPTIONS.items()),
+    "What is the difference between SageMaker Serverless Inference and Asynchronous Inference?",
+    "How does SageMaker Model Monitor detect drift?",
+    "什麼時候應該使用 Amazon SageMaker Batch Transform？",
+]
+
+
+def _insert(q: str, junk: str, at: int) -> str:
+    at %= len(q) + 1
+    return q[:at] + junk + q[at:]
+
+
 ANY_TEXT = st.one_of(
     st.text(),  # every code point but surrogates: controls, CJK, emoji, combining marks...
     st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Zp", "Lo", "So", "Mn"])),
     st.lists(st.one_of(st.sampled_from(GUIDE_WORDS), st.text(max_size=3)), max_size=30).map(" ".join),
+    # Real questions with arbitrary text spliced in: these get answered, so citations are checked.
+    st.builds(_insert, st.sampled_from(SEED_QUESTIONS), st.text(max_size=12), st.integers(0, 400)),
 )
 
 
