@@ -476,6 +476,7 @@ def _measure_model(settings, model: str, sample: list[dict], everything: list[di
             ok += bool(good)
             say(f"{model}: {it['id']} first {first:,.0f} ms, full {total:,.0f} ms")
         v[f"{kind}_first_p50_ms"], v[f"{kind}_p50_ms"] = _pct(ms_first, 0.5), _pct(ms_total, 0.5)
+        v[f"{kind}_timed"] = f"{len(ms_total)}/{len(items)}"
         v[f"{kind}_correct"] = f"{ok}/{len(ms_total)}"
     if fresh and runs > 0:
         q = sample[0]["question"] if sample else everything[0]["question"]
@@ -505,9 +506,11 @@ ANSWER_ROWS = [
     ("acc_para", "accuracy paraphrase, full answers in sample", "{}"),
     ("mcq_first_p50_ms", "MCQ first shown token p50 (ms)", "{:,.0f}"),
     ("mcq_p50_ms", "MCQ full answer p50 (ms)", "{:,.0f}"),
+    ("mcq_timed", "  MCQ questions timed (time limit)", "{}"),
     ("mcq_correct", "  MCQ choice correct", "{}"),
     ("zh_first_p50_ms", "Chinese first shown token p50 (ms)", "{:,.0f}"),
     ("zh_p50_ms", "Chinese full answer p50 (ms)", "{:,.0f}"),
+    ("zh_timed", "  Chinese questions timed (time limit)", "{}"),
     ("zh_correct", "  Chinese service correct", "{}"),
 ]
 
