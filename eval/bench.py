@@ -612,7 +612,8 @@ def scale(settings, *, runs: int = 5, factors=(10, 100, 1000), queries: int = 50
 
 def run_all(settings, *, runs: int = 3, questions: int = 8, clients=(8, 32), requests: int | None = None,
             load_backend: str = "none", load_timeout_s: float = 300.0, scale_factors=(10, 100),
-            scale_queries: int = 30, time_limit_s: float = 180.0, progress=None) -> TextResult:
+            scale_queries: int = 30, time_limit_s: float = 180.0, threads: int | None = None,
+            progress=None) -> TextResult:
     """The whole benchmark: cold ingest, retrieval, answers with the default local model, a
     fresh process's first answer, the UI server under load (peak RSS), scale."""
     from studyrag.rag.llms.models import DEFAULT_MODEL
@@ -625,7 +626,7 @@ def run_all(settings, *, runs: int = 3, questions: int = 8, clients=(8, 32), req
     parts["ingest"] = ingest(settings, runs=runs, progress=progress)
     say("== answer (default local model)")
     parts["answer"] = answer(settings, runs=runs, models="default", questions=questions, mcq=0, zh=0,
-                             time_limit_s=time_limit_s, progress=progress)
+                             time_limit_s=time_limit_s, threads=threads, progress=progress)
     say("== load (UI server)")
     parts["load"] = load(settings, clients=clients, requests=requests, backend=load_backend,
                          timeout_s=load_timeout_s, progress=progress)

@@ -14,7 +14,7 @@ import sys
 
 EXAMPLES = """\
 examples:
-  studyrag bench                            # everything: ingest, answer, load, scale (~10 min)
+  studyrag bench                            # everything: ingest, answer, load, scale
   studyrag bench --json > bench.json        # the same, one JSON object
   studyrag bench ingest                     # cold ingest of data/, 3 fresh processes
   studyrag bench answer --models all        # every installed local model side by side
@@ -84,8 +84,8 @@ def _add_all(bsub) -> None:
         "  cold ingest (fresh processes), retrieval p50/p95, first shown token and full answer\n"
         "  p50/p95 with the default local model, a fresh process's first answer, the UI server's\n"
         "  latency/throughput and peak RSS under load (`studyrag ui` on a free loopback port),\n"
-        "  and retrieval at 10x/100x the guide (eval/scale.py). Bounded: about 10 minutes on\n"
-        "  an idle 2-core machine.",
+        "  and retrieval at 10x/100x the guide (eval/scale.py). About 2 minutes on an idle\n"
+        "  2-core machine; other work slows it a lot (the load average is printed).",
         examples="  studyrag bench\n  studyrag bench all --runs 1 --questions 4\n  studyrag bench all --json\n",
         runs_help="fresh processes per cold measurement (ingest, first answer) and scale runs",
     )
@@ -96,15 +96,16 @@ def _add_all(bsub) -> None:
 
 def _all_flags(p) -> None:
     p.add_argument("--questions", type=int, default=8, help="scenario+paraphrase questions answered in full")
-    p.add_argument("--clients", type=_int_list, default=(8, 32), help="load test concurrency levels")
+    p.add_argument("--clients", type=_int_list, default="8,32", help="load test concurrency levels")
     p.add_argument("--load-backend", choices=["none", "local"], default="none", help="UI server backend under load")
-    p.add_argument("--scale-factors", type=_int_list, default=(10, 100), help="corpus sizes for the scale part")
+    p.add_argument("--scale-factors", type=_int_list, default="10,100", help="corpus sizes for the scale part")
+    p.add_argument("--threads", type=int, default=None, help="llama.cpp threads (STUDYRAG_THREADS; default: env or CPUs)")
 
 
 def _run_all(args) -> int:
     return _run(args, "run_all", label="all", questions=getattr(args, "questions", 8),
                 clients=getattr(args, "clients", (8, 32)), load_backend=getattr(args, "load_backend", "none"),
-                scale_factors=getattr(args, "scale_factors", (10, 100)))
+                scale_factors=getattr(args, "scale_factors", (10, 100)), threads=getattr(args, "threads", None))
 
 
 def _add_answer(bsub) -> None:
@@ -152,7 +153,7 @@ def _add_load(bsub) -> None:
         runs_help="times each level is run on the same server; medians are reported",
         runs_default=1,
     )
-    p.add_argument("--clients", type=_int_list, default=(8, 32), help="concurrency levels, comma-separated")
+    p.add_argument("--clients", type=_int_list, default="8,32", help="concurrency levels, comma-separated")
     p.add_argument("--requests", type=int, default=None, help="requests per level (default: 64, or 4 per client above 16)")
     p.add_argument("--backend", choices=["none", "local"], default="none",
                    help="backend of the server started here (none = extractive answers)")
@@ -180,7 +181,7 @@ def _add_scale(bsub) -> None:
         runs_help="searches per query; the median is used",
         runs_default=5,
     )
-    p.add_argument("--factors", type=_int_list, default=(10, 100, 1000), help="corpus multiples")
+    p.add_argument("--factors", type=_int_list, default="10,100,1000", help="corpus multiples")
     p.add_argument("--queries", type=int, default=50, help="real questions used as queries")
     _index_flags(p)
     p.set_defaults(func=lambda args: _run(args, "scale", factors=args.factors, queries=args.queries))
