@@ -6,6 +6,7 @@ that prefix; only the question and the passages are evaluated anew.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from pathlib import Path
@@ -22,6 +23,17 @@ from .models import DEFAULT_MODEL, ModelFileError, model_file, resolve
 
 _LOADED: dict[tuple[str, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free llama.cpp models before interpreter teardown (their __del__ fails late)."""
+    for llama in _LOADED.values():
+        try:
+            llama.close()
+        except Exception:
+            pass
+    _LOADED.clear()
 
 
 def load_llama(path: Path, n_ctx: int = 2048):
