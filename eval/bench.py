@@ -120,32 +120,86 @@ def _maxrss_bytes(ru) -> int:
     return int(ru.ru_maxrss) * (1 if sys.platform == "darwin" else 1024)
 
 
-def run_child(code: str, args: list[str], *, cwd: Path, timeout_s: float) -> tuple[dict, float, int]:
-    """Run ``python -c code args`` in a fresh process: (its JSON line, wall seconds, peak RSS bytes).
+class _PeakRSS(threading.Thread):
+    """The peak RSS of a child process after its exec, read from /proc/PID/status (VmHWM).
 
-    The child is reaped with wait4() so the peak RSS is this child's own, not the maximum
-    over every child this process has had (what RUSAGE_CHILDREN reports)."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    ``wait4``'s ru_maxrss is not the child's own: it includes the memory image it had between
+    fork and exec, i.e. this (parent) process's RSS. A benchmark process that has loaded
+    models would report its own size for every tiny child. VmHWM belongs to the current
+    address space, so it is read only once the child's command line is no longer ours
+    (exec done), every 50 ms until it exits; it only grows, the last read is the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak = pid, None
+        self._halt = threading.Event()
+        try:
+            self._own = Path("/proc/self/cmdline").read_bytes()
+        except OSError:
+            self._own = None
+
+    def run(self) -> None:
+        if self._own is None:
+            return
+        status, cmdline = Path(f"/proc/{self.pid}/status"), Path(f"/proc/{self.pid}/cmdline")
+        while not self._halt.is_set():
+            try:
+                if cmdline.read_bytes() not in (self._own, b""):
+                    for line in status.read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            kb = int(line.split()[1])
+                            self.peak = max(self.peak or 0, kb * 1024)
+            except (OSError, ValueError, IndexError):
+                pass
+            self._halt.wait(0.05)
+
+    def stop(self) -> int | None:
+        self._halt.set()
+        self.join(timeout=2)
+        return self.peak
+
+
+def child_env() -> dict:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def _spawn(argv: list[str], *, cwd: Path | None, timeout_s: float) -> tuple[str, float, int, int, str]:
+    """Run a command in a fresh process: (stdout, wall s, exit status, peak RSS bytes, stderr).
+
+    The peak RSS is the child's own (see ``_PeakRSS``); where /proc is missing it falls back
+    to wait4's ru_maxrss, which may include this process's size."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err, cwd=cwd, env=env)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL)
+        watch = _PeakRSS(proc.pid)
+        watch.start()
         killer = threading.Timer(timeout_s, proc.kill)
         killer.start()
         try:
             _, status, ru = os.wait4(proc.pid, 0)
         finally:
             killer.cancel()
+            peak = watch.stop()
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if proc.returncode != 0:
-        last = (stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
-        why = f"timed out after {timeout_s:.0f} s" if proc.returncode == -9 else last
+        return (out.read().decode(errors="replace"), wall, proc.returncode, peak or _maxrss_bytes(ru),
+                err.read().decode(errors="replace"))
+
+
+def run_child(code: str, args: list[str], *, cwd: Path, timeout_s: float) -> tuple[dict, float, int]:
+    """Run ``python -c code args`` in a fresh process: (its JSON line, wall seconds, peak RSS bytes).
+
+    The child is reaped with wait4() (its own exit, not any other child's) and its peak RSS
+    is read from /proc while it runs (see ``_PeakRSS``)."""
+    stdout, wall, returncode, rss, stderr = _spawn([sys.executable, "-c", code, *args], cwd=cwd, timeout_s=timeout_s)
+    if returncode != 0:
+        last = (stderr.strip().splitlines() or [f"exit status {returncode}"])[-1]
+        why = f"timed out after {timeout_s:.0f} s" if returncode == -9 else last
         raise BenchError(f"benchmark child failed: {why}")
     try:
-        return json.loads(stdout.strip().splitlines()[-1]), wall, _maxrss_bytes(ru)
+        return json.loads(stdout.strip().splitlines()[-1]), wall, rss
     except (ValueError, IndexError):
         raise BenchError(f"benchmark child printed no result: {stdout[-200:]!r}") from None
 
@@ -293,27 +347,6 @@ class TextResult:
 
     def table(self) -> str:
         return self.text
-
-
-def _spawn(argv: list[str], *, cwd: Path | None, timeout_s: float) -> tuple[str, float, int, int, str]:
-    """Run a command in a fresh process: (stdout, wall s, exit status, peak RSS bytes, stderr)."""
-    from studyrag.eval.load import child_env
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL)
-        killer = threading.Timer(timeout_s, proc.kill)
-        killer.start()
-        try:
-            _, status, ru = os.wait4(proc.pid, 0)
-        finally:
-            killer.cancel()
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return (out.read().decode(errors="replace"), wall, proc.returncode, _maxrss_bytes(ru),
-                err.read().decode(errors="replace"))
 
 
 # -- answer -----------------------------------------------------------------------------------
