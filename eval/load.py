@@ -23,6 +23,8 @@ import sys
 import tempfile
 import threading
 import time
+
+from studyrag.eval.metrics import percentile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -72,15 +74,6 @@ class LevelResult:
             "peak_rss_mib": round(self.peak_rss_bytes / 2**20, 1) if self.peak_rss_bytes else None,
             "errors": self.errors[:5],
         }
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    v = sorted(values)
-    i = (len(v) - 1) * p
-    lo, hi = int(i), min(int(i) + 1, len(v) - 1)
-    return v[lo] + (v[hi] - v[lo]) * (i - lo)
 
 
 # -- questions -----------------------------------------------------------------------------
