@@ -23,10 +23,10 @@ import sys
 import tempfile
 import threading
 import time
-
-from studyrag.eval.metrics import percentile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from studyrag.eval.metrics import percentile
 from urllib.parse import urlsplit
 
 SUITES = Path(__file__).resolve().parent / "suites"
