@@ -25,9 +25,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from studyrag.eval.metrics import percentile
-from urllib.parse import urlsplit
 
 SUITES = Path(__file__).resolve().parent / "suites"
 LOAD_SUITES = ("scenarios", "paraphrase", "faq", "mcq")  # English, in scope; zh would load the translator
