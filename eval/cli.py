@@ -26,8 +26,10 @@ def add_commands(sub) -> None:
     p.add_argument("--systems", default="system,baseline,extractive",
                    help="comma list of: system, baseline, extractive")
     p.add_argument("--models", default="default",
-                   help="local models for 'system': default, all (installed), or names")
-    p.add_argument("--mode", default="both", choices=["open", "closed", "both"])
+                   help="local models for 'system': the word 'default' (the configured model), 'all' "
+                   "(every installed one) or comma names; the baseline uses the first")
+    p.add_argument("--mode", default="both", choices=["open", "closed", "both"],
+                   help="open book, closed book (no scenario/FAQ/summary chunks in the index) or both")
     p.add_argument("--suites", default=None, help="comma list of suite names (default: all files)")
     p.add_argument("--suites-dir", default=None, help="folder of *.jsonl suites (default: the packaged ones)")
     p.add_argument("--limit", type=int, default=None, help="first N items of each suite (quick runs)")

@@ -173,4 +173,5 @@ def _aliases(name: str, core: str) -> set[str]:
 
 
 _COMMON = {"sagemaker", "amazon", "aws", "on-demand", "summary", "ai", "ml", "q", "config",
-           "batch", "inspector", "glue", "translate", "forecast", "lambda", "athena", "pipelines", "data", "platform"}
+           "batch", "inspector", "glue", "translate", "forecast", "lambda", "athena", "pipelines", "pipeline", "data",
+           "platform"}

@@ -36,6 +36,14 @@ INJECTION_REFUSAL = {
 # Measured on this guide (README, "Refusal"): in-scope >= 0.68, out-of-scope <= 0.61.
 RELEVANCE_FLOOR = 0.64
 LEXICAL_WEIGHT = 0.06
+# "Which service ...?" questions about other AWS services ("managed Kubernetes", "call
+# recordings to text") share words with the guide and pass the floor, but no statement of
+# the guide agrees with them: the decision's evidence is weak. For that kind the test is
+# relevance + decision score (measured: in-scope scenarios and paraphrases >= 1.50, such
+# other-service questions <= 1.38), with a lower relevance floor, because a translated
+# question's wording costs it some cosine while its decision stays strong.
+WHICH_FLOOR = 1.35
+WHICH_RELEVANCE_FLOOR = 0.55
 
 SYSTEM_PROMPT = (
     "You are StudyRAG, a concise tutor for the AWS Certified AI Practitioner exam. "
@@ -197,7 +205,8 @@ class Tutor:
         decision = decide(k, svec, hits, query=situation, clause_vecs=clause_vecs)
         named = [s for s in k.catalog.find(query) if not s.generic]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
-        if not _in_scope(hits, named + named_in_options, k.topics):
+        if not _in_scope(hits, named + named_in_options, k.topics,
+                         decision if q.kind(len(named)) == "which" else None):
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
             return
@@ -477,12 +486,16 @@ def relevance(hits) -> float:
     return max(h.dense for h in hits) + LEXICAL_WEIGHT * max(h.lexical for h in hits)
 
 
-def _in_scope(hits, named, topics) -> bool:
+def _in_scope(hits, named, topics, which_decision=None) -> bool:
     """Naming a service the guide teaches (its own section or a signal's target) is in scope;
-    otherwise the question must be close enough to the guide's text."""
+    otherwise the question must be close enough to the guide's text, and a "which service"
+    question must also agree with what the guide says of the service it would get."""
     if any(s.name in topics for s in named):
         return True
-    return relevance(hits) >= RELEVANCE_FLOOR
+    rel = relevance(hits)
+    if which_decision is not None:
+        return rel >= WHICH_RELEVANCE_FLOOR and rel + which_decision.score >= WHICH_FLOOR
+    return rel >= RELEVANCE_FLOOR
 
 
 def _top_sentences(k: Knowledge, qvec, rows: list[int], n: int) -> list[int]:

@@ -129,7 +129,7 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
         own = section_service(c) if section_service else None
         for s, e in sentence_spans(src, c.start, c.end):
             sent = src[s:e]
-            found = _from_sentence(sent, s, e, c, catalog)
+            found = _from_sentence(sent, s, e, c, catalog, own)
             out.extend(found)
             if own is not None and not found and c.kind == "body" and len(sent) >= 25:
                 others = [x for x in catalog.find(sent) if not x.generic and x.core != own.core]
@@ -138,7 +138,7 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
     return out
 
 
-def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog) -> list[Statement]:
+def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=None) -> list[Statement]:
     found: list[Statement] = []
 
     def add(signal: str, targets: tuple[str, ...], kind: str) -> None:
@@ -188,6 +188,10 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog) -> lis
             add(sent, (before[0].name, after[0].name), "pair")
             return found
     if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
+        # In a service's own section a sentence is about that service, whatever else it
+        # names in passing ("Automatic Model Tuning runs multiple training jobs").
+        if own is not None and any(x.core == own.core for x in named):
+            named = [own]
         add(sent, tuple(x.name for x in named), "mention")
     return found
 

@@ -23,7 +23,14 @@ settings: flags > STUDYRAG_* environment variables > .env file > defaults
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    pass
+    """Shows a flag's default, unless it is None (the env var or settings decide) or the
+    help already says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default is None or action.default is argparse.SUPPRESS or "default" in text or action.default is False:
+            return text
+        return super()._get_help_string(action)
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
