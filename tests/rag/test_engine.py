@@ -165,25 +165,17 @@ def test_follow_up_is_answered_about_the_service_it_names(tutor):
     "How do I make a good espresso at home?",
     "Who painted the Mona Lisa?",
     "What is the best marathon training plan for a beginner?",
+    # Other AWS services: these share words with the guide ("managed", "clusters",
+    # "serverless") and pass the plain relevance floor; no statement of the guide agrees.
+    "Which AWS service provides managed Kubernetes clusters?",
+    "A company wants to convert customer call recordings into text. Which AWS service should it use?",
+    "Which AWS service should a company use to orchestrate serverless workflows with state machines?",
 ])
 def test_off_topic_questions_are_refused_without_citations(scripted_tutor, scripted, question):
     _, ans = stream_all(scripted_tutor, question)
     assert ans.refused and ans.kind == "refused"
     assert ans.citations == [] and ans.answer == REFUSAL["en"]
     assert scripted.prompts == [], "a refused question must never reach the model"
-
-
-@pytest.mark.parametrize("question", [
-    "Which AWS service provides managed Kubernetes clusters?",
-    "A company wants to convert customer call recordings into text. Which AWS service should it use?",
-    "Which AWS service should a company use to orchestrate serverless workflows with state machines?",
-])
-def test_which_service_questions_about_other_aws_services_are_refused(scripted_tutor, scripted, question):
-    # These share words with the guide ("managed", "clusters", "serverless") and pass the
-    # plain relevance floor; no statement of the guide agrees with what they ask for.
-    _, ans = stream_all(scripted_tutor, question)
-    assert ans.refused and ans.citations == []
-    assert scripted.prompts == []
 
 
 @pytest.mark.parametrize("question, service", [
