@@ -126,8 +126,8 @@ def _add_answer(bsub) -> None:
     p.add_argument("--models", default="all", help="all (installed), default, or comma-separated registry names")
     p.add_argument("--questions", type=int, default=8,
                    help="scenario+paraphrase questions answered in full per model (0 = all 39)")
-    p.add_argument("--mcq", type=int, default=10, help="multiple-choice questions timed (default model; 0 = skip)")
-    p.add_argument("--zh", type=int, default=6, help="Chinese scenario questions timed (default model; 0 = skip)")
+    p.add_argument("--mcq", type=int, default=10, help="multiple-choice questions timed with the default model (0 = skip)")
+    p.add_argument("--zh", type=int, default=6, help="Chinese scenario questions timed with the default model (0 = skip)")
     p.add_argument("--time-limit", type=float, default=180.0, dest="time_limit_s",
                    help="seconds per model and phase after which no new question is started")
     p.add_argument("--threads", type=int, default=None,

@@ -28,7 +28,7 @@ class Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsH
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        if action.default is None or action.default is argparse.SUPPRESS or "default" in text or action.default is False:
+        if action.default is None or action.default is argparse.SUPPRESS or "(default" in text or action.default is False:
             return text
         return super()._get_help_string(action)
 

@@ -209,3 +209,25 @@ def test_parallel_batches_match_one_worker_and_restore_blas_threads(guide_texts)
     assert np.abs(serial - parallel).max() < 1e-6
     after = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     assert before == after
+
+
+def test_a_lone_query_uses_every_blas_thread_and_bulk_or_concurrent_work_uses_one(monkeypatch):
+    """'auto' threads: one user's query gets the idle cores; batches and a busy server do not
+    hand each product to a thread pool that other work is already using."""
+    from studyrag.ingest.embedders import minilm_numpy
+
+    seen = []
+    real = minilm_numpy._blas_threads
+
+    def record(n):
+        seen.append(n)
+        return real(n)
+
+    monkeypatch.setattr(minilm_numpy, "_blas_threads", record)
+    bert = NumpyBert(model_dir(), workers=1)
+    alone = bert.encode(["Which service labels images?"])
+    bert.encode(["first passage", "second passage"])
+    with minilm_numpy._in_flight():  # another request is encoding at the same time
+        busy = bert.encode(["Which service labels images?"])
+    assert seen == [None, 1, 1]
+    assert np.abs(alone - busy).max() < 1e-5  # same vectors either way
