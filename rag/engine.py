@@ -379,6 +379,7 @@ class Tutor:
                 + (f"Answer: {target}\nExplain briefly why, from the passages." if answer_services
                    else "Answer briefly from the passages.")
                 + (ZH_NOTE if zh else ""))
+        asked = "\n".join([q.text, q.english or "", *q.options.values()])
         t = time.perf_counter()
         buf, accepted, failed = "", [], None
         default_mark = marks[passages_idx[0]]
@@ -387,7 +388,7 @@ class Tutor:
                 buf += chunk.text  # .text also flattens Bedrock's list-of-blocks content
                 done, buf = split_sentences(buf)
                 for sent in done:
-                    failed = self._accept(sent, passages, answer_services, accepted)
+                    failed = self._accept(sent, passages, answer_services, accepted, asked)
                     if failed:
                         break
                     accepted.append(sent)
@@ -397,7 +398,7 @@ class Tutor:
             if not failed and buf.strip() and len(accepted) < 2:
                 # Cut off at the token limit: an unfinished sentence is never shown.
                 if re.search(r"[.!?。！？]\s*$", buf.strip()):
-                    failed = self._accept(buf, passages, answer_services, accepted)
+                    failed = self._accept(buf, passages, answer_services, accepted, asked)
                     if not failed:
                         accepted.append(buf.strip())
                         yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(buf.strip(), default_mark))
@@ -415,8 +416,9 @@ class Tutor:
         elif failed:
             ans.notes.append(f"model draft cut at a sentence that failed the check: {failed}")
 
-    def _accept(self, sent: str, passages: str, answer_services, accepted) -> str | None:
+    def _accept(self, sent: str, passages: str, answer_services, accepted, question: str = "") -> str | None:
         return check_sentence(sent, passages, tuple(answer_services), self.knowledge.catalog, accepted,
+                              question=question,
                               forbidden=[SYSTEM_PROMPT])
 
     def _explain_error(self, e: BaseException) -> str:

@@ -25,6 +25,7 @@ NEGATION_RE = re.compile(r"\b(?:not|never|unlike|instead of|rather than|isn't|do
 SENT_END_RE = re.compile(
     r"[.!?](?:\s*\[\d+\])+(?=\s*$)|[.!?](?:\s*\[\d+\])*(?=\s)|(?:(?<!\d)\.|[!?])$|[。！？](?:\s*\[\d+\])*")
 MARKER_RE = re.compile(r"\s*\[\d+\]")
+PASSAGE_SHARE = 1 / 3
 
 
 def content_words(text: str) -> list[str]:
@@ -33,9 +34,13 @@ def content_words(text: str) -> list[str]:
 
 def check_sentence(
     sentence: str, passages: str, answer_services: tuple[str, ...], catalog: Catalog,
-    seen: list[str], forbidden: list[str] = (),
+    seen: list[str], forbidden: list[str] = (), question: str = "",
 ) -> str | None:
-    """None when the sentence may be shown, else the reason it may not."""
+    """None when the sentence may be shown, else the reason it may not.
+
+    The question's own words and services count as supported: an explanation that ties the
+    user's situation ("300,000 product images", "stored in Amazon S3") to the passage is not
+    inventing anything, and it may still not recommend a service other than the answer."""
     s = MARKER_RE.sub("", sentence).strip()
     if not s:
         return "empty"
@@ -50,7 +55,7 @@ def check_sentence(
         if f and (f.lower() in s.lower() or len(norm) >= 20 and norm in re.sub(r"\W+", " ", f.lower())):
             return "echoes the instructions"
     answer = {core_of(a) for a in answer_services}
-    in_passages = {x.core for x in catalog.find(passages)}
+    in_passages = {x.core for x in catalog.find(passages + "\n" + question)}
     for svc in catalog.find(s):
         if svc.generic or svc.core in answer:
             continue
@@ -60,10 +65,15 @@ def check_sentence(
             return f"recommends {svc.name}, not the answer"
     words = content_words(s)
     if len(words) >= 3:  # CJK sentences have few such words; the service check above still ran
-        have = set(content_words(passages)) | {w for a in answer_services for w in content_words(a)}
-        support = sum(w in have for w in words) / len(words)
-        if support < 0.5:
-            return f"only {support:.0%} of its words are in the cited passages"
+        named = {w for a in answer_services for w in content_words(a)}
+        cited = set(content_words(passages)) | named
+        asked = set(content_words(question))
+        support = sum(w in cited or w in asked for w in words) / len(words)
+        from_passages = sum(w in cited for w in words) / len(words)
+        # Half its words from the passages or the question, and a third from the passages
+        # alone: restating the question is not an explanation.
+        if support < 0.5 or from_passages < PASSAGE_SHARE:
+            return f"only {from_passages:.0%} of its words are in the cited passages"
     return None
 
 

@@ -28,8 +28,9 @@ def catalog(index_settings):
     return Knowledge(index_settings.with_overrides(backend="none")).catalog
 
 
-def check(sentence, passages=PASSAGES, answer=(GT,), seen=(), forbidden=(), *, catalog):
-    return check_sentence(sentence, passages, tuple(answer), catalog, list(seen), forbidden=list(forbidden))
+def check(sentence, passages=PASSAGES, answer=(GT,), seen=(), forbidden=(), *, catalog, question=""):
+    return check_sentence(sentence, passages, tuple(answer), catalog, list(seen), forbidden=list(forbidden),
+                          question=question)
 
 
 # -- check_sentence --------------------------------------------------------------------------
@@ -178,3 +179,26 @@ def test_streaming_in_any_chunk_size_gives_the_same_sentences(size):
     assert len(whole) == 6
     assert bare(buf) == bare(whole_rest) == "and it never ends"
     assert not any(s.endswith("1.") for s in got)
+
+
+QUESTION = ("A retail company stores 300,000 product photos in Amazon S3 and must label them "
+            "before training a classifier. Which service?")
+
+
+def test_the_questions_own_situation_counts_as_support(catalog):
+    tie = "Ground Truth is the managed labeling service for the retail company's product photos before training."
+    assert check(tie, catalog=catalog) is not None  # half its words come from the question
+    assert check(tie, catalog=catalog, question=QUESTION) is None
+    # naming a service the user named (S3) is not inventing one
+    assert check("The labeling service reads the product photos the company stores in Amazon S3.",
+                 catalog=catalog, question=QUESTION) is None
+
+
+def test_restating_the_question_is_not_an_explanation(catalog):
+    echo = "The retail company must label 300,000 product photos before training a classifier."
+    assert "cited passages" in check(echo, catalog=catalog, question=QUESTION)
+
+
+def test_a_service_the_user_named_is_still_not_recommended_over_the_answer(catalog):
+    reason = check("Use Amazon S3 for labeling the product photos.", catalog=catalog, question=QUESTION)
+    assert reason is not None and "recommends" in reason
