@@ -37,6 +37,7 @@ class Row:
     choice: list[str] | None = None
     citations: list[dict] = field(default_factory=list)
     error: str | None = None
+    should_refuse: bool = False  # the item's gold label: any suite may hold such items
 
 
 def score_item(item: dict, answer, system: str, mode: str, suite: str, text_of) -> Row:
@@ -66,6 +67,7 @@ def score_item(item: dict, answer, system: str, mode: str, suite: str, text_of) 
         M.section_hit(retrieved, item.get("sections", []), 3) if has_gold else None,
         cite_ok, float(a.get("timings", {}).get("total_ms", 0.0)),
         float(a.get("timings", {}).get("first_token_ms", 0.0)), a.get("choice"), cites, a.get("error"),
+        bool(item.get("refuse")),
     )
 
 
@@ -74,13 +76,13 @@ def summarize(rows: list[Row]) -> dict:
         vals = [v for v in vals if v is not None]
         return round(sum(map(float, vals)) / len(vals), 4) if vals else None
 
-    in_scope = [r for r in rows if r.suite != "out_of_scope"]
-    oos = [r for r in rows if r.suite == "out_of_scope"]
+    in_scope = [r for r in rows if not r.should_refuse]
+    oos = [r for r in rows if r.should_refuse]
     answered = [r for r in rows if not r.refused]
     lat = [r.total_ms for r in rows]
     return {
         "n": len(rows),
-        "accuracy": rate([r.correct for r in rows if r.suite != "out_of_scope"]),
+        "accuracy": rate([r.correct for r in in_scope]),
         "fact_recall": rate([r.fact_recall for r in rows]),
         "hit@1": rate([r.hit1 for r in rows]),
         "hit@3": rate([r.hit3 for r in rows]),
