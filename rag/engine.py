@@ -276,9 +276,8 @@ class Tutor:
         k = self.knowledge
         trusted = self.backend is not None and self.backend.trusted_to_decide
         scores = mcq.score_options(k, q, qvec, hits, decision)
-        if q.negated:
-            mcq.negated_support(k, q, scores)
-        choice = mcq.pick(scores, q.choose, q.negated)
+        subject = mcq.negated_support(k, q, scores) if q.negated else True
+        choice = mcq.pick(scores, q.choose, q.negated, subject)
         if trusted:
             choice = self._llm_choice(q, hits, scores) or choice
         ans.choice = choice

@@ -53,32 +53,38 @@ def score_options(knowledge, question, stem_vec: np.ndarray, hits, decision) -> 
     return out
 
 
-def negated_support(knowledge, question, scores: list[OptionScore]) -> None:
+def negated_support(knowledge, question, scores: list[OptionScore]) -> bool:
     """For 'Which statement about X is NOT correct?': how well each option is supported by
     what the guide says about X, minus how much better it fits another service (a true
-    statement about the wrong service is the classic wrong option)."""
+    statement about the wrong service is the classic wrong option). False when the stem
+    names no subject X ('Which option is NOT suitable for steady millisecond traffic?')."""
     named = [s for s in knowledge.catalog.find(question.search_text) if not s.generic]
     if not named:
-        return
+        return False
     subject = named[0]
     about = [i for i, s in enumerate(knowledge.sentences)
              if knowledge.section_service.get(s.row) is subject or subject.name in s.services]
     others = [i for i, s in enumerate(knowledge.sentences)
               if i not in set(about) and (knowledge.section_service.get(s.row) is not None or s.services)]
     if not about:
-        return
+        return False
     vecs = knowledge.embedder.embed_queries([o.text for o in scores])
     for o, v in zip(scores, vecs):
         own = float(np.max(knowledge.sentence_vecs[about] @ v))
         other = float(np.max(knowledge.sentence_vecs[others] @ v)) if others else 0.0
         o.evidence = own - max(0.0, other - own)
+    return True
 
 
-def pick(scores: list[OptionScore], choose: int, negated: bool) -> list[str]:
-    if negated:
-        # The option the guide supports least: evidence alone (the decision would favour
-        # whichever service the stem is about, which is exactly what NOT questions invert).
+def pick(scores: list[OptionScore], choose: int, negated: bool, subject: bool = True) -> list[str]:
+    if negated and subject:
+        # The option the guide supports least about the stem's subject: evidence alone (the
+        # decision would favour the subject's own service, which NOT questions invert).
         ranked = sorted(scores, key=lambda o: o.evidence)
+    elif negated:
+        # No subject: the stem states a need, and the option the evidence points to least
+        # for that need is the one that is NOT suitable.
+        ranked = sorted(scores, key=lambda o: o.score)
     else:
         ranked = sorted(scores, key=lambda o: o.score, reverse=True)
     return sorted(o.letter for o in ranked[:choose])

@@ -149,6 +149,18 @@ def test_multiple_choice_picks_and_cites_an_option(tutor, inline):
     assert_cited(ans, tutor)
 
 
+@pytest.mark.parametrize("options, expected", [
+    ({"A": "Real-time endpoints", "B": "Batch Transform"}, ["B"]),
+    ({"A": "Batch Transform", "B": "Real-time endpoints"}, ["A"]),
+])
+def test_a_not_question_without_a_subject_picks_the_option_the_need_points_away_from(tutor, options, expected):
+    # The stem names no service: it states a need, and NOT asks for the option unfit for it.
+    stem = "Which SageMaker inference option is NOT suitable for requests that need millisecond latency with steady traffic?"
+    ans = tutor.ask(stem, options=options)
+    assert ans.choice == expected
+    assert_cited(ans, tutor)
+
+
 def test_follow_up_is_answered_about_the_service_it_names(tutor):
     first = tutor.ask("What is serverless inference?")
     history = [{"role": "user", "content": "What is serverless inference?"},
