@@ -9,7 +9,6 @@ index write and Ctrl-C during embedding, truncated/corrupt index files
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import select
@@ -19,7 +18,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from studyrag.ingest.sources import SourceError
 from studyrag.rag.engine import Tutor
 from studyrag.rag.stores import IndexLoadError
 from studyrag.rag.stores.faiss_store import FaissStore
+from tests.support.tutors import fake_aws_env, variant
 from tests.conftest import GUIDE, REPO, make_settings
 
 GT = "Amazon SageMaker Ground Truth"
@@ -294,31 +293,9 @@ def none_tutor(index_settings):
     return Tutor(index_settings.with_overrides(backend="none"))
 
 
-def variant(tutor, **overrides):
-    """Another Tutor on the same loaded index (as UIService builds per-session tutors)."""
-    from studyrag.rag.llms import get_backend
-
-    t = copy.copy(tutor)
-    t.settings = tutor.settings.with_overrides(**overrides)
-    t.backend = None if t.settings.backend == "none" else get_backend(t.settings.backend)
-    t._chat_model = None
-    t._llm_lock = threading.Lock()
-    return t
-
-
 @pytest.fixture
 def fake_aws(monkeypatch, tmp_path):
-    for var in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_BEARER_TOKEN_BEDROCK",
-                "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "HTTP_PROXY", "HTTPS_PROXY",
-                "http_proxy", "https_proxy"):
-        monkeypatch.delenv(var, raising=False)
-    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-        (tmp_path / name).write_text("")
-        monkeypatch.setenv(name, str(tmp_path / name))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAULTTESTS000001")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "faultTestsFakeSecretKey/0123456789abcdef")
+    fake_aws_env(monkeypatch, tmp_path, "AKIAFAULTTESTS000001", "faultTestsFakeSecretKey/0123456789abcdef")
 
 
 DOWN = dict(backend="bedrock", bedrock_endpoint_url="http://127.0.0.1:9", max_retries=0, timeout_s=3)
