@@ -24,14 +24,7 @@ from hypothesis import strategies as st
 from studyrag.rag.engine import INJECTION_REFUSAL, REFUSAL, SYSTEM_PROMPT, Answer, BadQuestion, Tutor
 from studyrag.rag.question import MAX_CHARS, parse
 from tests.conftest import GUIDE, make_settings
-
-GT = "Amazon SageMaker Ground Truth"
-CANVAS = "Amazon SageMaker Canvas"
-LABEL_Q = ("A museum wants volunteers to tag 20,000 scanned paintings by art style before it trains its "
-           "own classifier. Which SageMaker service should manage the tagging?")
-MCQ_STEM = "Which SageMaker capability lets people annotate raw images so that a model can be trained on them later?"
-MCQ_OPTIONS = {"A": CANVAS, "B": GT, "C": "Amazon Rekognition", "D": "Amazon SageMaker Studio"}
-MARK_RE = re.compile(r"\[(\d+)\]")
+from tests.rag.questions import CANVAS, GT, LABEL_Q, MARK_RE, MCQ_OPTIONS, MCQ_STEM
 
 
 @pytest.fixture(scope="module")

@@ -18,14 +18,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from studyrag.rag.engine import INJECTION_REFUSAL, REFUSAL, SYSTEM_PROMPT, Answer, BadQuestion, Tutor
+from tests.rag.questions import CANVAS, GT, LABEL_Q, MARK_RE, MCQ_OPTIONS, MCQ_STEM
 
-GT = "Amazon SageMaker Ground Truth"
-CANVAS = "Amazon SageMaker Canvas"
-LABEL_Q = ("A museum wants volunteers to tag 20,000 scanned paintings by art style before it trains its "
-           "own classifier. Which SageMaker service should manage the tagging?")
-MCQ_STEM = "Which SageMaker capability lets people annotate raw images so that a model can be trained on them later?"
-MCQ_OPTIONS = {"A": CANVAS, "B": GT, "C": "Amazon Rekognition", "D": "Amazon SageMaker Studio"}
-MARK_RE = re.compile(r"\[(\d+)\]")
 PASSAGE_RE = re.compile(r"^\[(\d+)\] (.+)$", re.M)
 
 
