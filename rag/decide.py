@@ -116,13 +116,7 @@ def _services_with_figures(knowledge, wanted: set[str]) -> list[str]:
     """Services whose own section states one of ``wanted``; only a figure one service owns counts."""
     if not wanted:
         return []
-    table = getattr(knowledge, "_figures_of_service", None)
-    if table is None:  # built once per Knowledge, from the chunks its mode may use
-        table = {}
-        for row, svc in knowledge.section_service.items():
-            if svc is not None and knowledge.chunks[row].kind in knowledge.allowed_kinds:
-                table.setdefault(svc.name, set()).update(figures(knowledge.chunks[row].text))
-        knowledge._figures_of_service = table
+    table = knowledge.figures_of_service
     out = []
     for fig in wanted:
         owners = [name for name, figs in table.items() if fig in figs]

@@ -205,12 +205,12 @@ class Tutor:
         decision = decide(k, svec, hits, query=situation, clause_vecs=clause_vecs)
         named = [s for s in k.catalog.find(query) if not s.generic]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
-        if not _in_scope(hits, named + named_in_options, k.topics,
-                         decision if q.kind(len(named)) == "which" else None):
+        kind = q.kind(len(named))
+        if not _in_scope(hits, named + named_in_options, k.topics, decision if kind == "which" else None):
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
             return
-        ans.kind = q.kind(len(named))
+        ans.kind = kind
         cites = _Citations(k)
         if ans.kind == "mcq":
             plan = self._plan_mcq(q, qvec, hits, decision, cites, ans)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,17 @@ class Knowledge:
             if found:
                 return found[0]
         return None
+
+    @cached_property
+    def figures_of_service(self) -> dict[str, set[str]]:
+        """Figures ("50%", "1gb") each service's own sections state, in the chunks this mode uses."""
+        from studyrag.rag.decide import figures
+
+        table: dict[str, set[str]] = {}
+        for row, svc in self.section_service.items():
+            if svc is not None and self.chunks[row].kind in self.allowed_kinds:
+                table.setdefault(svc.name, set()).update(figures(self.chunks[row].text))
+        return table
 
     def matching_faq(self, qvec, floor: float = 0.75) -> int | None:
         """Row of the FAQ entry whose question is closest to the question, above ``floor``."""
