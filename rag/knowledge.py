@@ -13,6 +13,7 @@ import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.ingest.sources import SourceError, source_text
+from studyrag.rag import outside
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
@@ -86,6 +87,9 @@ class Knowledge:
         # signal statement points to (not the ones it only mentions, like Amazon S3).
         self.topics = {s.name for s in self.section_service.values() if s is not None} | {
             t for st in self.signals.statements if st.kind in ("explicit", "scenario") for t in st.targets}
+        # What other AWS services do, less the ones this corpus teaches (rag/outside.py).
+        self.outside = outside.prototypes(self.topics)
+        self.outside_vecs = cached_vectors(self.embedder, [p.text for p in self.outside], cache, "outside")
 
     def _check_sources(self) -> None:
         from studyrag.rag.stores import IndexLoadError
@@ -141,6 +145,16 @@ class Knowledge:
         sims = self.faq_vecs @ qvec
         j = int(np.argmax(sims))
         return self.faq_rows[j] if sims[j] >= floor else None
+
+    def outside_margin(self, qvec) -> tuple[float, str | None]:
+        """How much closer the question is to another AWS service's task than to anything the
+        guide states (cosine; > 0: closer to the other service), and that service."""
+        sim, proto = outside.closest(self.outside_vecs, self.outside, qvec)
+        if proto is None:
+            return -1.0, None
+        inside = max(float((self.signals.vectors @ qvec).max(initial=-1.0)),
+                     float((self.sentence_vecs @ qvec).max(initial=-1.0)))
+        return sim - inside, proto.service
 
     def text_of(self, source: str) -> str:
         return self.sources[source]

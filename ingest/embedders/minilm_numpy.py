@@ -20,6 +20,7 @@ import json
 import math
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -156,6 +157,90 @@ def _blas_threads(n: int | None):
         yield
 
 
+@dataclass(frozen=True)
+class BertConfig:
+    """What both engines need from a sentence-transformers BERT folder, besides the weights."""
+
+    hidden: int
+    heads: int
+    layers: int
+    eps: float
+    max_seq_length: int
+    pad_id: int
+    tokenizer: object  # tokenizers.Tokenizer, truncating, not padding
+
+
+def read_config(model_dir: Path, max_seq_length: int | None = None) -> BertConfig:
+    """Read and check config, pipeline and tokenizer; refuse what we would not reproduce exactly."""
+    from tokenizers import Tokenizer
+
+    cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    if cfg.get("model_type", "bert") != "bert" or cfg.get("hidden_act", "gelu") != "gelu":
+        raise ValueError(f"{model_dir}: only BERT with erf GELU is supported, got {cfg.get('model_type')}")
+    if cfg.get("position_embedding_type", "absolute") != "absolute":
+        raise ValueError(f"{model_dir}: only absolute position embeddings are supported")
+    _check_pipeline(model_dir)
+
+    # Sequence length: sentence-transformers' max_seq_length, capped like it by the
+    # tokenizer's model_max_length and the position table.
+    limits = [int(cfg.get("max_position_embeddings", 512))]
+    sbert = model_dir / "sentence_bert_config.json"
+    if max_seq_length is None and sbert.is_file():
+        max_seq_length = json.loads(sbert.read_text(encoding="utf-8")).get("max_seq_length")
+    if max_seq_length is not None:
+        limits.append(int(max_seq_length))
+    tok_cfg = model_dir / "tokenizer_config.json"
+    if tok_cfg.is_file():
+        mml = json.loads(tok_cfg.read_text(encoding="utf-8")).get("model_max_length")
+        if isinstance(mml, int) and mml > 0:
+            limits.append(mml)
+    limit = min(limits)
+
+    tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tok.no_padding()  # tokenizer.json pads to a fixed 128; we pad per batch ourselves
+    tok.enable_truncation(max_length=limit, strategy="longest_first")
+    return BertConfig(
+        hidden=int(cfg["hidden_size"]), heads=int(cfg["num_attention_heads"]),
+        layers=int(cfg["num_hidden_layers"]), eps=float(cfg.get("layer_norm_eps", 1e-12)),
+        max_seq_length=limit, pad_id=int(cfg.get("pad_token_id", 0) or 0), tokenizer=tok,
+    )
+
+
+def _check_pipeline(model_dir: Path) -> None:
+    """Refuse folders whose sentence-transformers modules we would not reproduce exactly."""
+    modules = model_dir / "modules.json"
+    if not modules.is_file():
+        return
+    for m in json.loads(modules.read_text(encoding="utf-8")):
+        kind = m.get("type", "").rsplit(".", 1)[-1]
+        if kind == "Pooling":
+            pcfg = json.loads((model_dir / m["path"] / "config.json").read_text(encoding="utf-8"))
+            modes = {k for k, v in pcfg.items() if k.startswith("pooling_mode") and v}
+            if modes != {"pooling_mode_mean_tokens"}:
+                raise ValueError(f"{model_dir}: only mean pooling is supported, got {sorted(modes)}")
+        elif kind not in ("Transformer", "Normalize"):
+            raise ValueError(f"{model_dir}: unsupported sentence-transformers module {kind}")
+
+
+def tokenize_sorted(tokenizer, texts: list[str]) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
+    """Token ids ([CLS] ... [SEP]), their lengths, and the order longest first (similar
+    lengths then share a padded batch)."""
+    ids = [e.ids for e in tokenizer.encode_batch([str(t) for t in texts])]
+    lengths = np.array([len(x) for x in ids])
+    return ids, lengths, np.argsort(-lengths, kind="stable")
+
+
+def padded(ids: list[list[int]], lengths: np.ndarray, idx: np.ndarray, pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """One batch of rows ``idx``: (ids, mask) padded to the longest, int64 and bool."""
+    longest = int(lengths[idx].max())
+    batch = np.full((len(idx), longest), pad_id, dtype=np.int64)
+    mask = np.zeros((len(idx), longest), dtype=bool)
+    for row, i in enumerate(idx):  # one assignment per sequence
+        batch[row, : lengths[i]] = ids[i]
+        mask[row, : lengths[i]] = True
+    return batch, mask
+
+
 class _Layer:
     __slots__ = ("wqkv", "bqkv", "wo", "bo", "ln1_w", "ln1_b", "w1", "b1", "w2", "b2", "ln2_w", "ln2_b")
 
@@ -167,45 +252,17 @@ class NumpyBert:
         self, model_dir: str | Path, max_seq_length: int | None = None, blas_threads: int | str | None = BLAS_THREADS,
         workers: int | None = None,
     ) -> None:
-        from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
-
         model_dir = Path(model_dir)
         self.blas_threads = blas_threads
         self.workers = max(1, int(workers if workers is not None else _cpu_count()))
-        cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        if cfg.get("model_type", "bert") != "bert" or cfg.get("hidden_act", "gelu") != "gelu":
-            raise ValueError(f"{model_dir}: only BERT with erf GELU is supported, got {cfg.get('model_type')}")
-        if cfg.get("position_embedding_type", "absolute") != "absolute":
-            raise ValueError(f"{model_dir}: only absolute position embeddings are supported")
-        self._check_pipeline(model_dir)
-
-        self.hidden = int(cfg["hidden_size"])
-        self.heads = int(cfg["num_attention_heads"])
+        cfg = read_config(model_dir, max_seq_length)
+        self.hidden, self.heads, self.eps = cfg.hidden, cfg.heads, cfg.eps
         self.head_dim = self.hidden // self.heads
-        self.eps = float(cfg.get("layer_norm_eps", 1e-12))
         self.dim = self.hidden
+        self.max_seq_length, self.tokenizer, self.pad_id = cfg.max_seq_length, cfg.tokenizer, cfg.pad_id
+        layers = cfg.layers
 
-        # Sequence length: sentence-transformers' max_seq_length, capped like it by the
-        # tokenizer's model_max_length and the position table.
-        limits = [int(cfg.get("max_position_embeddings", 512))]
-        sbert = model_dir / "sentence_bert_config.json"
-        if max_seq_length is None and sbert.is_file():
-            max_seq_length = json.loads(sbert.read_text(encoding="utf-8")).get("max_seq_length")
-        if max_seq_length is not None:
-            limits.append(int(max_seq_length))
-        tok_cfg = model_dir / "tokenizer_config.json"
-        if tok_cfg.is_file():
-            mml = json.loads(tok_cfg.read_text(encoding="utf-8")).get("model_max_length")
-            if isinstance(mml, int) and mml > 0:
-                limits.append(mml)
-        self.max_seq_length = min(limits)
-
-        tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        tok.no_padding()  # tokenizer.json pads to a fixed 128; we pad per batch ourselves
-        tok.enable_truncation(max_length=self.max_seq_length, strategy="longest_first")
-        self.tokenizer = tok
-        self.pad_id = int(cfg.get("pad_token_id", 0) or 0)
+        from safetensors.numpy import load_file
 
         w = load_file(str(model_dir / "model.safetensors"))
         pre = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
@@ -220,7 +277,7 @@ class NumpyBert:
 
         scale = F32(1.0 / math.sqrt(self.head_dim))
         self.layers: list[_Layer] = []
-        for i in range(int(cfg["num_hidden_layers"])):
+        for i in range(layers):
             p = f"encoder.layer.{i}."
             L = _Layer()
             # torch Linear is x @ W.T + b; fuse q, k, v into one matmul and fold the 1/sqrt(d) scale into q.
@@ -237,22 +294,6 @@ class NumpyBert:
             L.ln2_w, L.ln2_b = g(p + "output.LayerNorm.weight"), g(p + "output.LayerNorm.bias")
             self.layers.append(L)
 
-    @staticmethod
-    def _check_pipeline(model_dir: Path) -> None:
-        """Refuse folders whose sentence-transformers modules we would not reproduce exactly."""
-        modules = model_dir / "modules.json"
-        if not modules.is_file():
-            return
-        for m in json.loads(modules.read_text(encoding="utf-8")):
-            kind = m.get("type", "").rsplit(".", 1)[-1]
-            if kind == "Pooling":
-                pcfg = json.loads((model_dir / m["path"] / "config.json").read_text(encoding="utf-8"))
-                modes = {k for k, v in pcfg.items() if k.startswith("pooling_mode") and v}
-                if modes != {"pooling_mode_mean_tokens"}:
-                    raise ValueError(f"{model_dir}: only mean pooling is supported, got {sorted(modes)}")
-            elif kind not in ("Transformer", "Normalize"):
-                raise ValueError(f"{model_dir}: unsupported sentence-transformers module {kind}")
-
     # ---------------------------------------------------------------- public
 
     def tokenize(self, texts: list[str]) -> list[list[int]]:
@@ -265,9 +306,7 @@ class NumpyBert:
         out = np.zeros((len(texts), self.dim), dtype=F32)
         if not texts:
             return out
-        ids = self.tokenize(texts)
-        lengths = np.array([len(x) for x in ids])
-        order = np.argsort(-lengths, kind="stable")  # longest first: similar lengths share a batch
+        ids, lengths, order = tokenize_sorted(self.tokenizer, texts)
         with _in_flight() as alone:
             threads = self.blas_threads
             if threads == "auto":
@@ -291,13 +330,7 @@ class NumpyBert:
             start += n
 
         def run(idx: np.ndarray) -> None:
-            longest = int(lengths[idx[0]])
-            batch = np.full((len(idx), longest), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(idx), longest), dtype=bool)
-            for row, i in enumerate(idx):  # one assignment per sequence
-                batch[row, : lengths[i]] = ids[i]
-                mask[row, : lengths[i]] = True
-            out[idx] = self.forward(batch, mask)
+            out[idx] = self.forward(*padded(ids, lengths, idx, self.pad_id))
 
         if workers <= 1 or len(batches) == 1:
             for idx in batches:

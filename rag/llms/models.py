@@ -85,10 +85,9 @@ def _package_dir(pkg: str) -> Path | None:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("STUDYRAG_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "studyrag"
-    )
-    return Path(base) / "models"
+    from studyrag.cache import cache_root
+
+    return cache_root() / "models"
 
 
 def resolve(name: str) -> LocalModel:

