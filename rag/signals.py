@@ -100,6 +100,11 @@ def clean_signal(signal: str) -> str:
 
 QUESTION_TAIL_RE = re.compile(r"(?:^|(?<=[.!?]))\s*[^.!?]*\?\s*$")
 VENDOR_RE = re.compile(r"\b(?:amazon|aws|sagemaker)\b\s*", re.I)
+# "Which SageMaker feature offers ...": the asking noun is no part of the situation, and
+# "feature" or "store" would match the Feature Store's statements word for word.
+ASKING_HEAD_RE = re.compile(
+    r"^\s*(?:which|what)\s+((?:[\w-]+\s+){0,2}?)(?:features?|capabilit(?:y|ies)|services?|tools?|options?|"
+    r"offerings?|solutions?|products?)\b\s*", re.I)
 
 
 def scenario_text(question: str) -> str:
@@ -114,7 +119,7 @@ def scenario_text(question: str) -> str:
         body = body[: tail.start()].strip()
     if len(body) < 25:
         body = question
-    return VENDOR_RE.sub("", body).strip()
+    return VENDOR_RE.sub("", ASKING_HEAD_RE.sub(r"\1", body)).strip()
 
 
 def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, section_service=None) -> list[Statement]:
