@@ -58,8 +58,9 @@ class Decision:
 
 
 def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None = None,
-           clause_vecs: np.ndarray | None = None) -> Decision | None:
-    scored = knowledge.signals.score(qvec, knowledge.allowed_kinds, query)[:top]
+           clause_vecs: np.ndarray | None = None, second_qvec: np.ndarray | None = None) -> Decision | None:
+    """``second_qvec``: the situation through Knowledge's second embedder, if it has one."""
+    scored = knowledge.signals.score(qvec, knowledge.allowed_kinds, query, second_qvec)[:top]
     if not scored:
         return None
     per_service: dict[str, list[tuple[float, Statement]]] = {}

@@ -208,7 +208,8 @@ class Tutor:
         parts = clauses(situation)[:12]  # bounded work for very long questions
         vecs = k.embedder.embed_queries([situation] + parts)
         svec, clause_vecs = vecs[0], (vecs[1:] if parts else None)
-        decision = decide(k, svec, hits, query=situation, clause_vecs=clause_vecs)
+        decision = decide(k, svec, hits, query=situation, clause_vecs=clause_vecs,
+                          second_qvec=k.second_query(situation))
         named = [s for s in k.catalog.find(query) if not s.generic]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named))

@@ -82,6 +82,10 @@ class Knowledge:
         self.signals = SignalIndex.build(
             usable, self.sources, self.catalog, self.embedder, cache, "signals", self._section_service
         )
+        self.second_embedder = self._second_embedder(settings.decision_embedder)
+        if self.second_embedder is not None:
+            self.signals.second = cached_vectors(
+                self.second_embedder, [x.signal for x in self.signals.statements], cache, "signals")
         self.topics_hint = {t for st in self.signals.statements for t in st.targets}
         # The services the guide teaches: those with a section of their own, or that a
         # signal statement points to (not the ones it only mentions, like Amazon S3).
@@ -145,6 +149,23 @@ class Knowledge:
         sims = self.faq_vecs @ qvec
         j = int(np.argmax(sims))
         return self.faq_rows[j] if sims[j] >= floor else None
+
+    def _second_embedder(self, name: str | None):
+        """The decision's second opinion (settings.decision_embedder), None when off, the
+        same as the index's embedder, or not installed (the decision then uses one model)."""
+        if not name or name == "none" or name == self.embedder.name:
+            return None
+        from studyrag.ingest.embedders import get_embedder
+
+        try:
+            return get_embedder(name)
+        except (ImportError, KeyError, OSError):
+            return None
+
+    def second_query(self, text: str) -> np.ndarray | None:
+        if self.second_embedder is None:
+            return None
+        return self.second_embedder.embed_queries([text])[0]
 
     def outside_margin(self, qvec) -> tuple[float, str | None]:
         """How much closer the question is to another AWS service's task than to anything the

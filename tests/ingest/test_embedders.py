@@ -271,3 +271,16 @@ def test_onnx_engine_works_with_a_read_only_cache(tmp_path, monkeypatch):
     assert isinstance(minilm_onnx.graph_file(model_dir()), bytes)
     q = ["Which SageMaker capability labels images?"]
     assert np.abs(minilm_onnx.OnnxBert(model_dir()).encode(q) - NumpyBert(model_dir()).encode(q)).max() < 1e-5
+
+
+def test_onnx_pool_threads_stop_spinning_when_a_query_is_done():
+    """Spinning pool threads would keep a core busy after the query, stealing it from
+    llama.cpp: the process must be (nearly) idle while it sleeps right after an encode."""
+    import time
+
+    pytest.importorskip("onnxruntime")
+    emb = MiniLMEmbedder(engine="onnx")
+    emb.embed_queries(["Which SageMaker feature detects drift on an endpoint?"])
+    before = time.process_time()
+    time.sleep(0.2)
+    assert time.process_time() - before < 0.05
