@@ -47,12 +47,12 @@ def add_commands(sub) -> None:
     m.set_defaults(func=run_models)
 
 
-def _tutor(settings):
+def _tutor(settings, preload: bool = False):
     from studyrag.rag.engine import Tutor
     from studyrag.rag.stores import IndexLoadError
 
     try:
-        return Tutor(settings)
+        return Tutor(settings, preload=preload)
     except IndexLoadError as e:
         raise SystemExit(f"studyrag: error: {e}")
     except Exception as e:  # unknown backend name, missing optional package...
@@ -117,7 +117,7 @@ def run_ask(args) -> int:
               file=sys.stderr)
         return 2
     ensure_index(settings)
-    tutor = _tutor(settings)
+    tutor = _tutor(settings, preload=True)
     try:
         if args.json:
             answer = tutor.ask(question)
@@ -170,7 +170,7 @@ def _run_batch(args, settings) -> int:
         print(f"studyrag ask: error: cannot read {args.batch}: {e.strerror}", file=sys.stderr)
         return 2
     ensure_index(settings)
-    tutor = _tutor(settings)
+    tutor = _tutor(settings, preload=True)
     failures = 0
     for item in tqdm(items, desc="Answering", unit="q", file=sys.stderr):
         out: dict = {"id": item.get("id")}
@@ -199,7 +199,7 @@ def run_chat(args) -> int:
 
     settings = build_settings(args)
     ensure_index(settings)
-    tutor = _tutor(settings)
+    tutor = _tutor(settings, preload=True)
     history: list[dict] = []
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")  # a stray invalid byte must not end the chat

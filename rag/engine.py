@@ -105,15 +105,25 @@ class Event:
 class Tutor:
     """Loads the index and (lazily) the LLM once; answers many questions, thread-safe."""
 
-    def __init__(self, settings, *, closed_book: bool | None = None, chat_model=None) -> None:
+    def __init__(self, settings, *, closed_book: bool | None = None, chat_model=None, preload: bool = False) -> None:
+        """``preload``: load the LLM on a thread while the index loads (a one-question
+        process, `studyrag ask`, then waits for neither in turn)."""
         from studyrag.rag.llms import get_backend
 
         self.settings = settings
-        self.knowledge = Knowledge(settings, closed_book=closed_book)
         self.backend = None if settings.backend == "none" else get_backend(settings.backend)
         self._chat_model = chat_model
         self._llm_lock = threading.Lock()
         self._translator = None
+        if preload and self.backend is not None and chat_model is None:
+            threading.Thread(target=self._preload, name="studyrag-preload", daemon=True).start()
+        self.knowledge = Knowledge(settings, closed_book=closed_book)
+
+    def _preload(self) -> None:
+        try:
+            getattr(self.chat_model(), "llama", None)  # a local GGUF loads on first .llama
+        except Exception:
+            pass  # the answer path meets the same error and reports it
 
     # -- models ----------------------------------------------------------------------------
     @property

@@ -412,3 +412,19 @@ def test_a_model_failing_mid_answer_keeps_the_cited_answer(index_settings):
     assert ans.fallback and ans.services == [GT]
     assert ans.error and "socket closed by peer" in ans.error and "\n" not in ans.error
     assert_cited(ans, t)
+
+
+def test_preload_builds_the_local_model_before_the_first_question(index_settings):
+    """`studyrag ask` loads the GGUF on a thread while the index loads; without preload the
+    model waits for the first question that needs it."""
+    import threading
+
+    lazy = Tutor(index_settings.with_overrides(backend="local"))
+    assert lazy._chat_model is None
+    eager = Tutor(index_settings.with_overrides(backend="local"), preload=True)
+    for th in [t for t in threading.enumerate() if t.name == "studyrag-preload"]:
+        th.join(timeout=300)
+    assert eager._chat_model is not None
+    from studyrag.rag.llms.local import _LOADED
+
+    assert any(path == eager._chat_model.model_path for path, _ctx in _LOADED)
