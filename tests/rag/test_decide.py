@@ -93,3 +93,15 @@ def test_the_decision_has_a_second_embedder_unless_it_is_turned_off(tutor, index
 def test_questions_whose_tail_states_the_need_are_decided_by_it(tutor, question, service):
     ans = tutor.ask(question)
     assert not ans.refused and service in ans.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("A bank must retrain its credit model every week, evaluate it, and let a risk officer "
+     "approve each new version before it is deployed. Which SageMaker capabilities should it combine?",
+     {"Amazon SageMaker Pipelines", "Amazon SageMaker Model Registry"}),
+    ("Which SageMaker feature tracks model versions and their approval status (Approved, Rejected) "
+     "for auditors?", {"Amazon SageMaker Model Registry"}),
+])
+def test_a_pair_is_answered_only_when_the_question_points_to_both(tutor, question, expected):
+    ans = tutor.ask(question)
+    assert set(ans.services) == expected, ans.answer.splitlines()[0]
