@@ -298,7 +298,7 @@ class NumpyBert:
 
     def tokenize(self, texts: list[str]) -> list[list[int]]:
         """Token ids with [CLS] ... [SEP], truncated to max_seq_length (no padding)."""
-        return [e.ids for e in self.tokenizer.encode_batch([str(t) for t in texts])]
+        return tokenize_sorted(self.tokenizer, texts)[0]
 
     def encode(self, texts: list[str], batch_size: int = 32, normalize: bool = True) -> np.ndarray:
         """(len(texts), dim) float32 sentence embeddings, in input order."""
