@@ -47,12 +47,13 @@ def add_commands(sub) -> None:
     m.set_defaults(func=run_models)
 
 
-def _tutor(settings, preload: bool = False):
+def _tutor(settings):
+    """The Tutor for a CLI command; its LLM loads on a thread while the index loads."""
     from studyrag.rag.engine import Tutor
     from studyrag.rag.stores import IndexLoadError
 
     try:
-        return Tutor(settings, preload=preload)
+        return Tutor(settings, preload=True)
     except IndexLoadError as e:
         raise SystemExit(f"studyrag: error: {e}")
     except Exception as e:  # unknown backend name, missing optional package...
@@ -117,7 +118,7 @@ def run_ask(args) -> int:
               file=sys.stderr)
         return 2
     ensure_index(settings)
-    tutor = _tutor(settings, preload=True)
+    tutor = _tutor(settings)
     try:
         if args.json:
             answer = tutor.ask(question)
@@ -170,7 +171,7 @@ def _run_batch(args, settings) -> int:
         print(f"studyrag ask: error: cannot read {args.batch}: {e.strerror}", file=sys.stderr)
         return 2
     ensure_index(settings)
-    tutor = _tutor(settings, preload=True)
+    tutor = _tutor(settings)
     failures = 0
     for item in tqdm(items, desc="Answering", unit="q", file=sys.stderr):
         out: dict = {"id": item.get("id")}
@@ -199,7 +200,7 @@ def run_chat(args) -> int:
 
     settings = build_settings(args)
     ensure_index(settings)
-    tutor = _tutor(settings, preload=True)
+    tutor = _tutor(settings)
     history: list[dict] = []
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")  # a stray invalid byte must not end the chat

@@ -115,14 +115,19 @@ def graph_file(model_dir: Path) -> Path | bytes:
     if target.is_file():
         return target
     proto = build_graph(NumpyBert(model_dir)).SerializeToString()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:  # write-then-rename: a crash never leaves a half-written graph under the final name
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
         tmp.write_bytes(proto)
         os.replace(tmp, target)
         return target
     except OSError:
         return proto  # a read-only cache only costs the build at every start
+    finally:
+        try:
+            tmp.unlink(missing_ok=True)  # a write that failed half-way (disk full) leaves nothing
+        except OSError:
+            pass
 
 
 class OnnxBert:
