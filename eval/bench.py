@@ -121,17 +121,20 @@ def _maxrss_bytes(ru) -> int:
 
 
 class _PeakRSS(threading.Thread):
-    """The peak RSS of a child process after its exec, read from /proc/PID/status (VmHWM).
+    """The peak RSS of a child process and its own children (the local model's worker),
+    from /proc/PID/status (VmHWM) of each, summed.
 
     ``wait4``'s ru_maxrss is not the child's own: it includes the memory image it had between
     fork and exec, i.e. this (parent) process's RSS. A benchmark process that has loaded
     models would report its own size for every tiny child. VmHWM belongs to the current
     address space, so it is read only once the child's command line is no longer ours
-    (exec done), every 50 ms until it exits; it only grows, the last read is the peak."""
+    (exec done), every 50 ms until it exits; it only grows, so the last read of each process
+    is its peak (summing the peaks over-counts only memory the two never held at once)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak = pid, None
+        self._peaks: dict[int, int] = {}
         self._halt = threading.Event()
         try:
             self._own = Path("/proc/self/cmdline").read_bytes()
@@ -139,17 +142,20 @@ class _PeakRSS(threading.Thread):
             self._own = None
 
     def run(self) -> None:
+        from studyrag.eval.load import vm_hwm
+
         if self._own is None:
             return
-        status, cmdline = Path(f"/proc/{self.pid}/status"), Path(f"/proc/{self.pid}/cmdline")
+        cmdline = Path(f"/proc/{self.pid}/cmdline")
         while not self._halt.is_set():
             try:
                 if cmdline.read_bytes() not in (self._own, b""):
-                    for line in status.read_text().splitlines():
-                        if line.startswith("VmHWM:"):
-                            kb = int(line.split()[1])
-                            self.peak = max(self.peak or 0, kb * 1024)
-            except (OSError, ValueError, IndexError):
+                    for pid in [self.pid, *_children(self.pid)]:
+                        hwm = vm_hwm(pid)
+                        if hwm:
+                            self._peaks[pid] = max(self._peaks.get(pid, 0), hwm)
+                    self.peak = sum(self._peaks.values()) or None
+            except OSError:
                 pass
             self._halt.wait(0.05)
 
@@ -159,18 +165,27 @@ class _PeakRSS(threading.Thread):
         return self.peak
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
+
+
 def child_env() -> dict:
     return {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
-def _spawn(argv: list[str], *, cwd: Path | None, timeout_s: float) -> tuple[str, float, int, int, str]:
+def _spawn(argv: list[str], *, cwd: Path | None, timeout_s: float,
+           env: dict | None = None) -> tuple[str, float, int, int, str]:
     """Run a command in a fresh process: (stdout, wall s, exit status, peak RSS bytes, stderr).
 
     The peak RSS is the child's own (see ``_PeakRSS``); where /proc is missing it falls back
     to wait4's ru_maxrss, which may include this process's size."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env={**child_env(), **(env or {})},
+                                stdin=subprocess.DEVNULL)
         watch = _PeakRSS(proc.pid)
         watch.start()
         killer = threading.Timer(timeout_s, proc.kill)
@@ -410,14 +425,16 @@ def retrieval_times(knowledge, questions: list[str], *, passes: int = 3, k: int 
 
 def fresh_ask(settings, model: str, question: str, *, runs: int, timeout_s: float = 300.0,
               progress=None) -> list[dict]:
-    """`studyrag ask --json --model M "question"` in a new process, ``runs`` times."""
+    """`studyrag ask --json --model M "question"` in a new process, ``runs`` times (the
+    settings' ``local_worker`` passed on through the environment)."""
     from studyrag.eval.load import settings_argv, studyrag_argv
 
     argv = [*studyrag_argv(), "ask", "--json", "--backend", "local", "--model", model,
             *settings_argv(settings), question]
+    env = {"STUDYRAG_LOCAL_WORKER": "true" if settings.local_worker else "false"}
     out = []
     for i in range(runs):
-        stdout, wall, status, rss, stderr = _spawn(argv, cwd=Path.cwd(), timeout_s=timeout_s)
+        stdout, wall, status, rss, stderr = _spawn(argv, cwd=Path.cwd(), timeout_s=timeout_s, env=env)
         if status != 0:
             last = (stderr.strip().splitlines() or [f"exit status {status}"])[-1]
             raise BenchError(f"fresh `studyrag ask --model {model}` failed: "
@@ -434,23 +451,26 @@ def fresh_ask(settings, model: str, question: str, *, runs: int, timeout_s: floa
 
 
 def _measure_model(settings, model: str, sample: list[dict], everything: list[dict], *, runs: int,
-                   time_limit_s: float, extra: dict, fresh: bool, say) -> tuple[dict, dict]:
+                   time_limit_s: float, extra: dict, fresh: bool, say,
+                   in_process: bool = False) -> tuple[dict, dict]:
     """One model's column: (values by row key, per-question detail)."""
     from studyrag.eval.metrics import service_correct
     from studyrag.rag.engine import Tutor
 
-    s = settings.with_overrides(backend="local", model=model)
+    s = settings.with_overrides(backend="local", model=model, local_worker=not in_process)
+    label = model + (" (in-process)" if in_process else "")
     v: dict = {}
     d: dict = {}
     t0 = time.perf_counter()
     tutor = Tutor(s)
     v["index_load_s"] = time.perf_counter() - t0
-    import llama_cpp  # noqa: F401  (the import is not the model's load time)
+    if in_process:
+        import llama_cpp  # noqa: F401  (the import is not the model's load time)
 
     t0 = time.perf_counter()
-    tutor.chat_model().llama
+    tutor.chat_model().warm_up()
     v["load_s"] = time.perf_counter() - t0
-    say(f"{model}: model loaded in {v['load_s']:.2f} s")
+    say(f"{label}: model loaded in {v['load_s']:.2f} s")
 
     rt = retrieval_times(tutor.knowledge, [it["question"] for it in everything])
     v["retrieve_p50_ms"], v["retrieve_p95_ms"] = _pct(rt, 0.5), _pct(rt, 0.95)
@@ -513,7 +533,7 @@ def _measure_model(settings, model: str, sample: list[dict], everything: list[di
         v[f"{kind}_correct"] = f"{ok}/{len(ms_total)}"
     if fresh and runs > 0:
         q = sample[0]["question"] if sample else everything[0]["question"]
-        fr = fresh_ask(settings, model, q, runs=runs, progress=say)
+        fr = fresh_ask(s, model, q, runs=runs, progress=say)
         v["fresh_s"] = statistics.median(r["wall_s"] for r in fr)
         v["fresh_rss_mib"] = statistics.median(r["peak_rss"] for r in fr) / 2**20
         d["fresh"] = fr
@@ -521,7 +541,7 @@ def _measure_model(settings, model: str, sample: list[dict], everything: list[di
 
 
 ANSWER_ROWS = [
-    ("load_s", "load model: llama.cpp init (s)", "{:,.2f}"),
+    ("load_s", "load model: llama.cpp init, + worker start (s)", "{:,.2f}"),
     ("retrieve_p50_ms", "retrieval p50 (ms)", "{:,.1f}"),
     ("retrieve_p95_ms", "retrieval p95 (ms)", "{:,.1f}"),
     ("first_all_p50_ms", "first shown token p50, all questions (ms)", "{:,.0f}"),
@@ -549,9 +569,11 @@ ANSWER_ROWS = [
 
 
 def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, mcq: int = 10, zh: int = 6,
-           time_limit_s: float = 180.0, fresh: bool = True, threads: int | None = None, progress=None) -> Grid:
+           time_limit_s: float = 180.0, fresh: bool = True, threads: int | None = None,
+           engines: str = "worker", progress=None) -> Grid:
     """Local models side by side: load, retrieval, first shown token, full answer, a fresh
-    process's first answer, accuracy; MCQ and Chinese latency for the default model."""
+    process's first answer, accuracy; MCQ and Chinese latency for the default model.
+    ``engines``: worker (the supervised child process), in-process, or both (a column each)."""
     from studyrag.rag.llms.models import DEFAULT_MODEL
 
     say = progress or (lambda m: None)
@@ -562,6 +584,9 @@ def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, 
             raise BenchError("--threads must be at least 1")
         os.environ["STUDYRAG_THREADS"] = str(threads)  # read when llama.cpp loads; children inherit
     names = pick_models(models)
+    if engines not in ("worker", "in-process", "both"):
+        raise BenchError("--engines must be worker, in-process or both")
+    runs_of = [(n, False) for n in names] * (engines != "in-process") + [(n, True) for n in names] * (engines != "worker")
     scenarios, paraphrase = _suite("scenarios"), _suite("paraphrase")
     everything = scenarios + paraphrase
     if questions and questions < len(everything):
@@ -577,10 +602,13 @@ def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, 
     load_before = _load_avg()
     results, detail = {}, {}
     t_all = time.perf_counter()
-    for name in names:
+    for name, in_process in runs_of:
         v, d = _measure_model(settings, name, sample, everything, runs=runs, time_limit_s=time_limit_s,
-                              extra=extra if name == DEFAULT_MODEL else {}, fresh=fresh, say=say)
-        results[name], detail[name] = v, d
+                              extra=extra if name == DEFAULT_MODEL else {}, fresh=fresh, say=say,
+                              in_process=in_process)
+        label = name + (" (in-process)" if in_process else "")
+        results[label], detail[label] = v, d
+    names = list(results)
     rows = [Row(k, label, {n: results[n].get(k) for n in names}, fmt) for k, label, fmt in ANSWER_ROWS
             if any(results[n].get(k) is not None for n in names)]
     disagree = {n: d["lead_vs_full_disagree"] for n, d in detail.items() if d["lead_vs_full_disagree"]}
@@ -613,14 +641,14 @@ def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, 
 
 def load(settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none", url: str | None = None,
          timeout_s: float = 300.0, concurrency: int = 4, max_queue: int = 64, model: str | None = None,
-         runs: int = 1, progress=None) -> TextResult:
+         runs: int = 1, max_waiting: int | None = None, progress=None) -> TextResult:
     """Bounded load test of the UI's /ask API (see eval/load.py), each level ``runs`` times."""
     from studyrag.eval.load import LoadError, format_load, run_load
 
     try:
         r = run_load(settings, clients=tuple(clients), requests=requests, backend=backend, url=url,
                      timeout_s=timeout_s, concurrency=concurrency, max_queue=max_queue, model=model,
-                     runs=runs, progress=progress)
+                     runs=runs, max_waiting=max_waiting, progress=progress)
     except LoadError as e:
         raise BenchError(str(e)) from None
     return TextResult("load", r, format_load(r))

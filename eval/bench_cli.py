@@ -133,10 +133,12 @@ def _add_answer(bsub) -> None:
     p.add_argument("--threads", type=int, default=None,
                    help="llama.cpp threads (sets STUDYRAG_THREADS for this run and its fresh processes; "
                    "default: env or one per CPU)")
+    p.add_argument("--engines", choices=["worker", "in-process", "both"], default="worker",
+                   help="run llama.cpp in its supervised child process, in this process, or both (a column each)")
     _index_flags(p)
     p.set_defaults(func=lambda args: _run(args, "answer", models=args.models, questions=args.questions,
                                           mcq=args.mcq, zh=args.zh, time_limit_s=args.time_limit_s,
-                                          threads=args.threads))
+                                          threads=args.threads, engines=args.engines))
 
 
 def _add_load(bsub) -> None:
@@ -162,11 +164,14 @@ def _add_load(bsub) -> None:
     p.add_argument("--timeout", type=float, default=300.0, dest="timeout_s", help="global deadline, seconds")
     p.add_argument("--concurrency", type=int, default=4, help="server's Gradio concurrency (started here)")
     p.add_argument("--max-queue", type=int, default=64, help="server's Gradio queue size (started here)")
+    p.add_argument("--max-waiting", type=int, default=None,
+                   help="questions that may wait for the busy local model (the server's STUDYRAG_LOCAL_MAX_WAITING; "
+                   "default: the setting's). A large value queues every explanation, as before load shedding")
     _index_flags(p)
     p.set_defaults(func=lambda args: _run(args, "load", clients=args.clients, requests=args.requests,
                                           backend=args.backend, url=args.url, timeout_s=args.timeout_s,
                                           concurrency=args.concurrency, max_queue=args.max_queue,
-                                          model=args.model))
+                                          model=args.model, max_waiting=args.max_waiting))
 
 
 def _add_scale(bsub) -> None:

@@ -45,6 +45,8 @@ class LevelResult:
     failures: int = 0
     timed_out: int = 0
     uncited: int = 0
+    explained: int = 0  # answers that carry the model's own (verified) explanation
+    busy: int = 0  # answers given from the guide's text because the model was busy
     latencies_ms: list[float] = field(default_factory=list)
     wall_s: float = 0.0
     max_queue: int | None = None
@@ -66,7 +68,7 @@ class LevelResult:
     def to_json(self) -> dict:
         return {
             "clients": self.clients, "requests": self.requests, "ok": self.ok, "failures": self.failures,
-            "timed_out": self.timed_out, "uncited": self.uncited,
+            "timed_out": self.timed_out, "uncited": self.uncited, "explained": self.explained, "busy": self.busy,
             "p50_ms": round(self.p50_ms, 1), "p95_ms": round(self.p95_ms, 1),
             "max_ms": round(max(self.latencies_ms), 1) if self.latencies_ms else 0.0,
             "throughput_rps": round(self.throughput, 3), "wall_s": round(self.wall_s, 2),
@@ -157,7 +159,7 @@ class UIServer:
     """`studyrag ui` in a subprocess on a free loopback port; ``stop()`` ends it (by pid)."""
 
     def __init__(self, settings, *, backend: str = "none", concurrency: int = 4, max_queue: int = 64,
-                 startup_timeout_s: float = 240.0, model: str | None = None) -> None:
+                 startup_timeout_s: float = 240.0, model: str | None = None, env: dict | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self._tmp = tempfile.TemporaryDirectory(prefix="studyrag-load-")
@@ -170,8 +172,8 @@ class UIServer:
         self.argv = argv
         self._log = self.log_path.open("wb")
         t0 = time.perf_counter()
-        self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT, env=child_env(),
-                                     stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT,
+                                     env={**child_env(), **(env or {})}, stdin=subprocess.DEVNULL)
         try:
             self._wait_ready(startup_timeout_s)
         except BaseException:
@@ -366,6 +368,8 @@ def run_level(base_url: str, clients: int, requests: int, questions: list[dict],
                         res.latencies_ms.append(ms)
                         if not ans.get("citations"):
                             res.uncited += 1
+                        res.explained += not ans.get("fallback") and not ans.get("refused")
+                        res.busy += bool(ans.get("busy"))
                     else:
                         res.failures += 1
                         res.timed_out += err == "timeout"
@@ -403,7 +407,8 @@ def aggregate(runs: list[LevelResult]) -> dict:
     return {
         "clients": runs[0].clients, "requests": sum(x["requests"] for x in one), "ok": sum(x["ok"] for x in one),
         "failures": sum(x["failures"] for x in one), "timed_out": sum(x["timed_out"] for x in one),
-        "uncited": sum(x["uncited"] for x in one),
+        "uncited": sum(x["uncited"] for x in one), "explained": sum(x.get("explained", 0) for x in one),
+        "busy": sum(x.get("busy", 0) for x in one),
         "p50_ms": med("p50_ms"), "p95_ms": med("p95_ms"), "max_ms": max(x["max_ms"] for x in one),
         "throughput_rps": med("throughput_rps"), "wall_s": med("wall_s"),
         "max_queue": max(queues) if queues else None, "peak_rss_mib": max(rss) if rss else None,
@@ -418,9 +423,10 @@ def default_requests(clients: int) -> int:
 
 def run_load(settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none",
              url: str | None = None, timeout_s: float = 300.0, concurrency: int = 4, max_queue: int = 64,
-             model: str | None = None, runs: int = 1, progress=None) -> dict:
+             model: str | None = None, runs: int = 1, max_waiting: int | None = None, progress=None) -> dict:
     """Start (or use) a loopback UI server and run each concurrency level ``runs`` times on
-    it (medians reported); a JSON-able dict."""
+    it (medians reported); a JSON-able dict. ``max_waiting``: the server's
+    ``local_max_waiting`` (questions that may wait for a busy local model)."""
     say = progress or (lambda m: None)
     if url is not None:
         base = check_loopback(url)
@@ -435,7 +441,8 @@ def run_load(settings, *, clients=(8, 32), requests: int | None = None, backend:
         if url is None:
             say(f"starting `studyrag ui --backend {backend}` on 127.0.0.1...")
             server = UIServer(settings, backend=backend, concurrency=concurrency, max_queue=max_queue,
-                              model=model, startup_timeout_s=min(240.0, timeout_s))
+                              model=model, startup_timeout_s=min(240.0, timeout_s),
+                              env=None if max_waiting is None else {"STUDYRAG_LOCAL_MAX_WAITING": str(max_waiting)})
             base = server.url
             say(f"server up in {server.startup_s:.1f} s (pid {server.proc.pid}, "
                 f"RSS {server.idle_rss_bytes / 2**20:.0f} MiB idle)")
@@ -469,7 +476,7 @@ def run_load(settings, *, clients=(8, 32), requests: int | None = None, backend:
             server.stop()
     return dict(
         url=base if url else "(started here)", backend=backend if url is None else "(as running)",
-        model=model, concurrency=concurrency if url is None else None, max_queue_size=max_queue if url is None else None,
+        model=model, max_waiting=max_waiting, concurrency=concurrency if url is None else None, max_queue_size=max_queue if url is None else None,
         timeout_s=timeout_s, questions=len(questions), cpus=os.cpu_count(),
         load_avg_before=[round(x, 2) for x in load_before], load_avg_after=[round(x, 2) for x in os.getloadavg()],
         runs=runs, server=info, levels=levels,
@@ -478,9 +485,11 @@ def run_load(settings, *, clients=(8, 32), requests: int | None = None, backend:
 
 
 def format_load(r: dict) -> str:
-    head = ["clients", "requests", "ok", "failures", "p50 ms", "p95 ms", "max ms", "req/s", "max queue",
+    head = ["clients", "requests", "ok", "failures", "busy", "explained", "p50 ms", "p95 ms", "max ms", "req/s", "max queue",
             "peak RSS MiB", "p50 per run (ms)", "req/s per run"]
-    rows = [[str(l["clients"]), str(l["requests"]), str(l["ok"]), str(l["failures"]), f"{l['p50_ms']:,.0f}",
+    rows = [[str(l["clients"]), str(l["requests"]), str(l["ok"]), str(l["failures"]), str(l.get("busy", 0)),
+             str(l.get("explained", 0)),
+             f"{l['p50_ms']:,.0f}",
              f"{l['p95_ms']:,.0f}", f"{l['max_ms']:,.0f}", f"{l['throughput_rps']:.2f}",
              "-" if l["max_queue"] is None else str(l["max_queue"]),
              "-" if l["peak_rss_mib"] is None else f"{l['peak_rss_mib']:,.0f}",
@@ -491,6 +500,7 @@ def format_load(r: dict) -> str:
     s = r.get("server") or {}
     model = r.get("model") or ("default model" if r["backend"] == "local" else None)
     title = (f"studyrag bench load: backend {r['backend']}" + (f" ({model})" if model else "")
+             + (f", local_max_waiting {r['max_waiting']}" if r.get("max_waiting") is not None else "")
              + (f", server concurrency {r['concurrency']}, max queue {r['max_queue_size']}, "
                 if r.get("concurrency") else f", server {r['url']}, ")
              + f"{r['questions']} real questions (cycled), {r['runs']} run(s) per level (medians; requests and "
@@ -501,6 +511,9 @@ def format_load(r: dict) -> str:
         out.append(f"server: started in {s['startup_s']:.1f} s, RSS idle {s['idle_rss_mib']:,.0f} MiB, "
                    f"peak (VmHWM, whole run) {s['peak_rss_hwm_mib'] or 0:,.0f} MiB; "
                    "peak RSS column: process tree polled every 0.2 s")
+    out.append("busy: answered from the guide's text at once because the model was busy with another question; "
+               "explained: answers with the model's own verified explanation (the rest quote the guide: busy, "
+               "or the draft failed the check)")
     out.append("latency: client-side, POST /gradio_api/call/ask to the SSE 'complete' event (queue wait included); "
                "max queue: requests waiting in Gradio's queue (/gradio_api/queue/status, polled)")
     for l in r["levels"]:

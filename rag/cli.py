@@ -1,4 +1,4 @@
-"""`studyrag ask`, `studyrag chat` and `studyrag models`."""
+"""`studyrag ask`, `studyrag chat`, `studyrag models` and `studyrag doctor`."""
 
 from __future__ import annotations
 
@@ -45,6 +45,17 @@ def add_commands(sub) -> None:
         epilog="example:\n  studyrag models\n  studyrag ask --model qwen2.5-coder-1.5b \"...\"",
     )
     m.set_defaults(func=run_models)
+
+    d = sub.add_parser(
+        "doctor", help="check that the local model runs on this machine (seconds)", formatter_class=Formatter,
+        description="Report the CPU's vector features, what the installed llama.cpp build uses and\n"
+        "whether weight repacking is on, then run a smoke generation (a 200+ token prompt and a\n"
+        "short reply) in the supervised child process. Exits 1 with one line if it fails.",
+        epilog="examples:\n  studyrag doctor\n  studyrag doctor --model smollm2-135m",
+    )
+    d.add_argument("--model", default=None, help="local registry name (default: the default model)")
+    d.add_argument("--model-path", default=None, help="any GGUF file")
+    d.set_defaults(func=run_doctor)
 
 
 def _tutor(settings):
@@ -247,4 +258,23 @@ def run_models(args) -> int:
             print(f"{'':22} install: {m.install}")
     print(f"\n* default. backends: {', '.join(available())}, none (extractive, no LLM)")
     print("Any other GGUF: --model-path FILE.gguf. Bedrock: --backend bedrock --model MODEL_ID.")
+    return 0
+
+
+def run_doctor(args) -> int:
+    from studyrag.rag.llms.doctor import check
+    from studyrag.settings import Settings
+
+    settings = Settings().with_overrides(model=args.model, model_path=args.model_path)
+    r = check(settings)
+    print(f"model:     {r.model}")
+    print(f"cpu:       {' '.join(r.cpu_features) or 'no x86 vector features found'}")
+    print(f"llama.cpp: {r.build or '(not loaded)'}")
+    print(f"repacking: {'on' if r.repack else 'off (AMX code in this build: llama.cpp issue 20824)'}")
+    if not r.ok:
+        print(f"studyrag doctor: error: {r.error or 'the model produced no tokens'}", file=sys.stderr)
+        return 1
+    print(f"smoke:     ok: loaded in {r.load_ms / 1000:.2f} s; {r.prompt_tokens} prompt + {r.reply_tokens} "
+          f"reply tokens in {r.generate_ms / 1000:.2f} s")
+    print(f"reply:     {r.reply[:120]}")
     return 0

@@ -58,6 +58,7 @@ SYSTEM_PROMPT = (
     "Do not name any AWS service that the passages do not name. No lists, no headings."
 )
 ZH_NOTE = " Answer in Traditional Chinese (繁體中文)."
+BUSY_NOTE = "busy: answered from the guide's text"
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Answer:
     services: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None  # a backend failure, said in one sentence (answer still given)
+    busy: bool = False  # the model was busy with other questions: explanation skipped
     retrieved: list[dict] = field(default_factory=list)
     english: str | None = None
 
@@ -122,7 +124,9 @@ class Tutor:
 
     def _preload(self) -> None:
         try:
-            getattr(self.chat_model(), "llama", None)  # a local GGUF loads on first .llama
+            model = self.chat_model()
+            if hasattr(model, "warm_up"):
+                model.warm_up()  # the local model's child process starts and loads the GGUF
         except Exception:
             pass  # the answer path meets the same error and reports it
 
@@ -225,7 +229,7 @@ class Tutor:
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named))
         if not _in_scope(hits, named + named_in_options, k.topics, decision if kind == "which" else None) or (
-                kind in ("which", "explain") and not any(s.name in k.topics for s in named)
+                kind in ("which", "explain", "fact") and not any(s.name in k.topics for s in named)
                 and k.outside_margin(svec)[0] > OUTSIDE_MARGIN):
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
@@ -238,6 +242,8 @@ class Tutor:
             plan = self._plan_compare(q, qvec, named, cites, ans)
         elif ans.kind == "which" and decision is not None:
             plan = self._plan_which(q, svec, decision, cites, ans)
+        elif ans.kind == "fact":
+            plan = self._plan_fact(q, qvec, hits, cites, ans)
         else:
             plan = self._plan_explain(q, qvec, hits, cites, ans)
         lead, support, answer_services = plan
@@ -269,6 +275,18 @@ class Tutor:
         else:
             rows = [h.row for h in hits[:3]]
             picked = _top_sentences(k, qvec, rows, n=5)
+        parts = [f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]"
+                 for i in sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))]
+        ans.services = []
+        return " ".join(parts) + "\n", picked[:2], ()
+
+    def _plan_fact(self, q, qvec, hits, cites, ans):
+        """The sentences that hold the asked-for fact, list or number, quoted in source order."""
+        k = self.knowledge
+        if k.matching_faq(qvec) is not None:  # the material asks this itself: quote its answer
+            return self._plan_explain(q, qvec, hits, cites, ans)
+        rows = [h.row for h in hits[:4]]
+        picked = fact_sentences(k, q, qvec, rows, n=_asked_count(q.search_text) or 3)
         parts = [f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]"
                  for i in sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))]
         ans.services = []
@@ -421,17 +439,19 @@ class Tutor:
                     if not failed:
                         accepted.append(buf.strip())
                         yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(buf.strip(), default_mark))
-        except Exception as e:  # the backend failed mid-answer: keep the cited answer, say why
-            ans.error = self._explain_error(e)
-            failed = failed or "backend error"
+        except Exception as e:  # the backend failed or is busy: keep the cited answer, say why
+            failed = failed or _interrupted(e, ans, self._explain_error)
         ans.timings["generate_ms"] = round((time.perf_counter() - t) * 1000, 1)
-        if not accepted:
+        if not accepted or ans.error or ans.busy:
             ans.fallback = True
-            ans.notes.append(f"model draft rejected: {failed or 'empty'}")
+            if not ans.error and not ans.busy:
+                ans.notes.append(f"model draft rejected: {failed or 'empty'}")
             fallback = " ".join(f"{k.sentences[i].text} [{marks[i]}]" for i in passages_idx[:2]
                                 if k.sentences[i].text not in shown.text)
             if fallback:
                 yield shown.emit("\n" + fallback)
+            if ans.busy:
+                yield shown.emit("\n(" + BUSY_NOTE + ")")
         elif failed:
             ans.notes.append(f"model draft cut at a sentence that failed the check: {failed}")
 
@@ -485,6 +505,18 @@ class _Citations:
         return self.add(self.k.row_of[st.chunk_id], st.start, st.end)
 
 
+def _interrupted(e: BaseException, ans: Answer, explain) -> str:
+    """Record why the model's explanation stopped: busy (a note) or a failure (an error)."""
+    from studyrag.rag.llms.supervisor import WorkerBusy
+
+    if isinstance(e, WorkerBusy):
+        ans.busy = True
+        ans.notes.append(BUSY_NOTE)
+        return "busy"
+    ans.error = explain(e)
+    return "backend error"
+
+
 def _with_mark(sentence: str, mark: int) -> str:
     s = MARKER_RE.sub("", sentence).strip()
     return f"{s} [{mark}]"
@@ -519,12 +551,8 @@ def _in_scope(hits, named, topics, which_decision=None) -> bool:
     return rel >= RELEVANCE_FLOOR
 
 
-def _top_sentences(k: Knowledge, qvec, rows: list[int], n: int) -> list[int]:
-    """The n sentences of these chunks closest to the question, skipping near-duplicates."""
-    idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
-    if not idx:
-        return []
-    sims = k.sentence_vecs[idx] @ qvec + np.array([0.05 if k.sentences[i].row == rows[0] else 0.0 for i in idx])
+def _distinct_best(k: Knowledge, idx: list[int], sims, n: int) -> list[int]:
+    """The n best-scored sentences of ``idx``, skipping near-duplicates (cosine >= 0.9)."""
     chosen: list[int] = []
     for j in np.argsort(-sims):
         v = k.sentence_vecs[idx[j]]
@@ -533,6 +561,64 @@ def _top_sentences(k: Knowledge, qvec, rows: list[int], n: int) -> list[int]:
         if len(chosen) == n:
             break
     return chosen
+
+
+def _top_sentences(k: Knowledge, qvec, rows: list[int], n: int) -> list[int]:
+    """The n sentences of these chunks closest to the question, skipping near-duplicates."""
+    idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
+    if not idx:
+        return []
+    sims = k.sentence_vecs[idx] @ qvec + np.array([0.05 if k.sentences[i].row == rows[0] else 0.0 for i in idx])
+    return _distinct_best(k, idx, sims, n)
+
+
+WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-]+")
+QUESTION_WORDS = {"how", "what", "which", "who", "when", "where", "why", "does", "do", "did", "can", "could",
+                  "should", "would", "the", "and", "for", "with", "that", "this", "from", "into", "are", "is",
+                  "was", "were", "its", "their", "they", "there", "list", "name", "kinds", "kind", "types",
+                  "long", "many", "much", "often", "one", "two", "three", "four", "five", "six"}
+NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)\b", re.I)
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def _stem(w: str) -> str:
+    return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def _content_words(text: str) -> set[str]:
+    """'How long can a request run?' -> {'request', 'run', 'can'} less question words."""
+    return {_stem(w) for w in WORD_RE.findall(text.lower()) if len(w) > 2 and w not in QUESTION_WORDS}
+
+
+def _asked_count(text: str) -> int | None:
+    """'Which four kinds ...' -> 4 (how many items a list answer needs), else None."""
+    m = re.search(r"\b(two|three|four|five|six|seven|eight|\d)\s+(?:\w+\s+){0,2}?(?:kinds|types|ways|steps|"
+                  r"statuses|states|options|categories|levels|things|features|\w+s)\b", text, re.I)
+    if not m:
+        return None
+    w = m.group(1).lower()
+    return min(6, COUNTS.get(w) or int(w)) if (w in COUNTS or w.isdigit()) else None
+
+
+def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int) -> list[int]:
+    """The n sentences of these chunks most likely to hold the asked-for fact: close in
+    meaning, sharing the question's own words, holding a figure when a number is asked."""
+    idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
+    if not idx:
+        return []
+    words = _content_words(q.search_text)
+    rank = {r: j for j, r in enumerate(rows)}
+
+    def bonus(i: int) -> float:
+        s = k.sentences[i]
+        shared = len(words & _content_words(s.text)) / max(1, len(words))
+        b = 0.3 * shared - 0.02 * rank[s.row]
+        if q.asks_number and NUMBER_RE.search(s.text):
+            b += 0.1
+        return b
+
+    sims = k.sentence_vecs[idx] @ qvec + np.array([bonus(i) for i in idx])
+    return _distinct_best(k, idx, sims, n)
 
 
 def _side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None) -> list[int]:

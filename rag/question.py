@@ -28,6 +28,38 @@ WHICH_RE = re.compile(
     r"\bshould (?:they|we|the team|i|it|he|she|the company) use\b|\bwhat should\b|"
     r"哪(?:個|一個|一項|種|項)|應該使用|該用|選擇", re.I
 )
+# A fact, list or number is asked for ("how long ...", "which four kinds of ...", "what are
+# the statuses ..."): answered with the sentences that hold it, quoted, never with a name.
+COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
+FACT_RE = re.compile(
+    r"\bhow (?:long|many|much|often|big|large|fast|far|soon|frequently)\b"
+    r"|\bwhat (?:is the )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|duration|timeout|"
+    r"proportion|fraction|discount|saving|savings|cost)\b"
+    rf"|\b(?:which|what|name|list)(?: are)?(?: the)? {COUNT_WORDS}\b"
+    r"|\b(?:list|name|enumerate)\s+(?:the|all|every)\b"
+    r"|\bwhat (?:are|were) the (?:\w+ ){0,3}(?:statuses|states|steps|stages|types|kinds|categories|modes|levels|"
+    r"values|components|parts|phases|dimensions|metrics|properties|fields|requirements|limits|benefits|"
+    r"workforces|options)\b"
+    r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)",
+    re.I,
+)
+# ... unless a thing to use is asked for ("which two services should they use?").
+CHOOSE_ENTITY_RE = re.compile(
+    r"\bshould (?:they|we|the \w+|i|it|he|she|you) (?:use|choose|pick|adopt|select)\b|\bbest (?:fits?|suited|choice)\b"
+    r"|應該(?:使用|選擇|採用|用)|該用|要用", re.I)
+
+
+def asking_part(text: str) -> str:
+    """The sentences that ask (ending in '?', and the last one): a scenario's own words
+    ("... or what size.") are not what is asked.
+
+    >>> asking_part("They list every version. Which service keeps them?")
+    'Which service keeps them?'
+    """
+    sents = [x for x in re.split(r"(?<=[.!?。！？])\s*", text.strip()) if x.strip()]
+    if len(sents) <= 1:
+        return text
+    return " ".join(x for i, x in enumerate(sents) if x.rstrip().endswith(("?", "？")) or i == len(sents) - 1)
 INJECTION_RE = re.compile(
     r"ignore (?:(?:all|any|the|of|my) )*(?:previous|prior|above|earlier|preceding|your)|"
     r"disregard (?:the|all|your|previous|any|everything|anything)|(?:repeat|print|output) (?:the |all )?(?:words|text) above|"
@@ -54,13 +86,33 @@ class Question:
     def search_text(self) -> str:
         return self.english or self.text
 
+    @property
+    def asks_fact(self) -> bool:
+        """A fact, list or number is asked for, not a thing to use.
+
+        >>> parse("Which four kinds of drift does it watch?").asks_fact
+        True
+        >>> parse("Which two services should they use to label and train?").asks_fact
+        False
+        """
+        texts = [asking_part(t) for t in [self.text] + ([self.english] if self.english else [])]
+        return any(FACT_RE.search(t) for t in texts) and not any(CHOOSE_ENTITY_RE.search(t) for t in texts)
+
+    @property
+    def asks_number(self) -> bool:
+        return bool(re.search(r"\bhow (?:long|many|much|often|big|large|fast|far)\b|\bwhat (?:is the )?"
+                              r"(?:percentage|percent|size|limit|maximum|minimum|number|duration|timeout|discount)\b"
+                              r"|多久|多長|多少", self.search_text + " " + self.text, re.I))
+
     def kind(self, named_services: int) -> str:
-        """mcq | compare | which | explain, given how many services the question names."""
+        """mcq | compare | fact | which | explain, given how many services the question names."""
         if self.options:
             return "mcq"
         q = self.search_text
         if named_services >= 2 and (COMPARE_RE.search(q) or COMPARE_RE.search(self.text)):
             return "compare"
+        if self.asks_fact:
+            return "fact"
         if re.match(r"\s*(?:what (?:is|are|does|do)|how (?:does|do|is|are)|why|do|does|is|are|can|explain|describe|tell|define)\b", q, re.I) \
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
                 or re.search(r"\bdo (?:i|you|we) (?:still |really |even )?need\b", q, re.I):

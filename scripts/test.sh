@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh --dev
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 export STUDYRAG_WORK_DIR="${STUDYRAG_WORK_DIR:-.studyrag}"
+# A real generation (200+ prompt tokens) with the installed default model: a llama.cpp build
+# that crashes on this CPU fails here, in seconds, before anything else runs.
+.venv/bin/studyrag doctor
 .venv/bin/python -m pytest -q -p no:cacheprovider
 .venv/bin/studyrag ingest --quiet
 .venv/bin/studyrag eval --systems system --mode both --gate --quiet --report-dir reports/ci

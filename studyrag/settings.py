@@ -48,6 +48,20 @@ class Settings(BaseSettings):
     max_tokens: int = Field(96, ge=8, le=4096)
     timeout_s: float = Field(60.0, gt=0)
     max_retries: int = Field(3, ge=0, le=10)
+    # The local model runs in a child process that is restarted after a crash or a hang.
+    local_worker: bool = Field(True, description="Run llama.cpp in a supervised child process.")
+    local_timeout_s: float = Field(
+        30.0, gt=0, description="Seconds without a token before the local model is replaced."
+    )
+    local_max_waiting: int = Field(
+        0, ge=0, description="Questions that may wait for a busy local model; more get the cited text at once."
+    )
+    local_nice: int = Field(
+        10, ge=0, le=19, description="Niceness of the local model's process: under load it yields the CPU to retrieval."
+    )
+    local_repack: Literal["auto", "on", "off"] = Field(
+        "auto", description="ggml weight repacking ('auto': off on AMX CPUs)."
+    )
     translate_model: str = Field(
         "qwen2.5-coder-0.5b", description="Local model that translates non-English questions."
     )

@@ -197,7 +197,9 @@ class UIService:
         if t.backend is None:
             return None
         try:
-            t.chat_model()
+            model = t.chat_model()
+            if hasattr(model, "warm_up"):
+                model.warm_up()  # the local model's worker starts and loads now, not on the first question
             return None
         except Exception as e:
             return t._explain_error(e) if hasattr(t, "_explain_error") else friendly(e)

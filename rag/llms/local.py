@@ -1,4 +1,7 @@
-"""``local``: a GGUF run in-process by llama-cpp-python, wrapped as a LangChain chat model.
+"""``local``: a GGUF run by llama-cpp-python, wrapped as a LangChain chat model.
+
+By default llama.cpp runs in a supervised child process (``supervisor.py``), so a native
+crash, an out-of-memory kill or a hung generation ends one answer, never studyrag.
 
 The fixed system prompt comes first in every request so llama.cpp reuses its KV cache for
 that prefix; only the question and the passages are evaluated anew.
@@ -16,7 +19,6 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import PrivateAttr
 
 from .base import BackendError, BackendInfo, register
 from .models import DEFAULT_MODEL, ModelFileError, model_file, resolve
@@ -59,13 +61,20 @@ def _role(m: BaseMessage) -> str:
 
 
 class LlamaCppChat(BaseChatModel):
+    """A GGUF as a LangChain chat model: in a supervised child process (default), or in
+    this process (``in_process=True``; a native crash there ends the caller too)."""
+
     model_path: str
     model_name: str = "gguf"
     n_ctx: int = 2048
     max_tokens: int = 96
     temperature: float = 0.0
     stop: list[str] | None = None
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    in_process: bool = False
+    timeout_s: float = 30.0
+    max_waiting: int = 0
+    repack: bool | str = "auto"  # "auto": off where AMX code would run it (cpu.py)
+    nice: int = 10
 
     @property
     def _llm_type(self) -> str:
@@ -76,6 +85,21 @@ class LlamaCppChat(BaseChatModel):
         return load_llama(Path(self.model_path), self.n_ctx)
 
     @property
+    def worker(self):
+        from .supervisor import WorkerSpec, worker_for
+
+        threads = int(os.environ.get("STUDYRAG_THREADS", 0) or 0)
+        spec = WorkerSpec(self.model_path, self.n_ctx, threads, self.repack, self.nice)
+        return worker_for(spec, timeout_s=self.timeout_s, max_waiting=self.max_waiting)
+
+    def warm_up(self) -> None:
+        """Load the model now (a child process starts, or the GGUF loads in-process)."""
+        if self.in_process:
+            self.llama
+        else:
+            self.worker.start()
+
+    @property
     def lock(self) -> threading.Lock:
         """llama.cpp contexts are not thread-safe: one generation at a time per model."""
         return _model_lock(self.model_path)
@@ -83,22 +107,25 @@ class LlamaCppChat(BaseChatModel):
     def _messages(self, messages: list[BaseMessage]) -> list[dict]:
         return [{"role": _role(m), "content": str(m.content)} for m in messages]
 
-    def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw) -> Iterator[ChatGenerationChunk]:
+    def _pieces(self, messages, stop, **kw) -> Iterator[str]:
+        params = dict(max_tokens=kw.get("max_tokens", self.max_tokens),
+                      temperature=kw.get("temperature", self.temperature), stop=stop or self.stop)
+        if not self.in_process:
+            yield from self.worker.chat(self._messages(messages), **params)
+            return
         with self.lock:
-            stream = self.llama.create_chat_completion(
-                messages=self._messages(messages),
-                max_tokens=kw.get("max_tokens", self.max_tokens),
-                temperature=kw.get("temperature", self.temperature),
-                stop=stop or self.stop,
-                stream=True,
-            )
-            for part in stream:
+            for part in self.llama.create_chat_completion(messages=self._messages(messages), stream=True,
+                                                          **params):
                 delta = part["choices"][0]["delta"].get("content") or ""
                 if delta:
-                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                    if run_manager:
-                        run_manager.on_llm_new_token(delta, chunk=chunk)
-                    yield chunk
+                    yield delta
+
+    def _stream(self, messages, stop=None, run_manager: CallbackManagerForLLMRun | None = None, **kw) -> Iterator[ChatGenerationChunk]:
+        for delta in self._pieces(messages, stop, **kw):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+            if run_manager:
+                run_manager.on_llm_new_token(delta, chunk=chunk)
+            yield chunk
 
     def _generate(self, messages, stop=None, run_manager=None, **kw) -> ChatResult:
         text = "".join(c.text for c in self._stream(messages, stop, run_manager, **kw))
@@ -126,11 +153,18 @@ def local_model_path(settings) -> tuple[Path, str]:
         raise BackendError(str(e).strip("'\"")) from None
 
 
+def worker_options(settings) -> dict:
+    """How the local model runs, from the settings (shared by the explainer and translator)."""
+    repack = {"auto": "auto", "on": True, "off": False}[settings.local_repack]
+    return dict(in_process=not settings.local_worker, timeout_s=settings.local_timeout_s,
+                max_waiting=settings.local_max_waiting, repack=repack, nice=settings.local_nice)
+
+
 def make_local(settings) -> LlamaCppChat:
     path, name = local_model_path(settings)
     return LlamaCppChat(
         model_path=str(path), model_name=name, max_tokens=settings.max_tokens,
-        temperature=settings.temperature,
+        temperature=settings.temperature, **worker_options(settings),
     )
 
 

@@ -415,8 +415,8 @@ def test_a_model_failing_mid_answer_keeps_the_cited_answer(index_settings):
 
 
 def test_preload_builds_the_local_model_before_the_first_question(index_settings):
-    """`studyrag ask` loads the GGUF on a thread while the index loads; without preload the
-    model waits for the first question that needs it."""
+    """`studyrag ask` starts the model's worker (which loads the GGUF) on a thread while the
+    index loads; without preload the model waits for the first question that needs it."""
     import threading
 
     lazy = Tutor(index_settings.with_overrides(backend="local"))
@@ -425,6 +425,5 @@ def test_preload_builds_the_local_model_before_the_first_question(index_settings
     for th in [t for t in threading.enumerate() if t.name == "studyrag-preload"]:
         th.join(timeout=300)
     assert eager._chat_model is not None
-    from studyrag.rag.llms.local import _LOADED
-
-    assert any(path == eager._chat_model.model_path for path, _ctx in _LOADED)
+    worker = eager._chat_model.worker
+    assert worker.pid is not None and worker.load_ms > 0 and "AVX2 = 1" in worker.system_info
