@@ -19,7 +19,7 @@ import numpy as np
 from studyrag.rag import mcq
 from studyrag.rag.decide import clauses, decide
 from studyrag.rag.knowledge import Knowledge, Sentence
-from studyrag.rag.question import BadQuestion, Question, parse
+from studyrag.rag.question import BadQuestion, Question, asking_part, parse
 from studyrag.rag.signals import resolve_loose, scenario_text
 from studyrag.rag.verify import MARKER_RE, check_sentence, split_sentences
 
@@ -227,7 +227,7 @@ class Tutor:
                           second_qvec=k.second_query(situation))
         named = [s for s in k.catalog.find(query) if not s.generic]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
-        kind = q.kind(len(named))
+        kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
         if not _in_scope(hits, named + named_in_options, k.topics, decision if kind == "which" else None) or (
                 kind in ("which", "explain", "fact") and not any(s.name in k.topics for s in named)
                 and k.outside_margin(svec)[0] > OUTSIDE_MARGIN):
@@ -286,7 +286,12 @@ class Tutor:
         if k.matching_faq(qvec) is not None:  # the material asks this itself: quote its answer
             return self._plan_explain(q, qvec, hits, cites, ans)
         rows = [h.row for h in hits[:4]]
-        picked = fact_sentences(k, q, qvec, rows, n=_asked_count(q.search_text) or 3)
+        asking = asking_part(q.search_text)
+        parts = [p for p in re.split(r",?\s+and\s+(?=(?:which|what|how|who|when|where)\b)", asking, flags=re.I) if p.strip()]
+        part_vecs = k.embedder.embed_queries(parts) if len(parts) > 1 else None
+        count = _asked_count(q.search_text)
+        picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs,
+                                listed=count is not None or bool(LIST_RE.search(asking)))
         parts = [f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]"
                  for i in sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))]
         ans.services = []
@@ -417,6 +422,7 @@ class Tutor:
                    else "Answer briefly from the passages.")
                 + (ZH_NOTE if zh else ""))
         asked = "\n".join([q.text, q.english or "", *q.options.values()])
+        written = _traditional if _lang(q) == "zh" else (lambda text: text)
         t = time.perf_counter()
         buf, accepted, failed = "", [], None
         default_mark = marks[passages_idx[0]]
@@ -429,7 +435,7 @@ class Tutor:
                     if failed:
                         break
                     accepted.append(sent)
-                    yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(sent, default_mark) + " ")
+                    yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(written(sent), default_mark) + " ")
                 if failed or len(accepted) >= 2:
                     break
             if not failed and buf.strip() and len(accepted) < 2:
@@ -438,7 +444,7 @@ class Tutor:
                     failed = self._accept(buf, passages, answer_services, accepted, asked)
                     if not failed:
                         accepted.append(buf.strip())
-                        yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(buf.strip(), default_mark))
+                        yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(written(buf.strip()), default_mark))
         except Exception as e:  # the backend failed or is busy: keep the cited answer, say why
             failed = failed or _interrupted(e, ans, self._explain_error)
         ans.timings["generate_ms"] = round((time.perf_counter() - t) * 1000, 1)
@@ -503,6 +509,13 @@ class _Citations:
 
     def add_statement(self, st) -> int:
         return self.add(self.k.row_of[st.chunk_id], st.start, st.end)
+
+
+def _traditional(text: str) -> str:
+    """A Chinese answer's model sentence in Traditional characters (its Simplified slips fixed)."""
+    from studyrag.rag.chinese import to_traditional
+
+    return to_traditional(text)
 
 
 def _interrupted(e: BaseException, ans: Answer, explain) -> str:
@@ -600,9 +613,18 @@ def _asked_count(text: str) -> int | None:
     return min(6, COUNTS.get(w) or int(w)) if (w in COUNTS or w.isdigit()) else None
 
 
-def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int) -> list[int]:
+# "what formats ...", "which statuses ...": a plural asked for (not "what does", "what is").
+LIST_RE = re.compile(r"\b(?:what|which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,2}(?!(?:does|has|was|this)\b)\w{3,}s\b", re.I)
+BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)])\s+")
+
+
+def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
+                   part_vecs=None, listed: bool = False) -> list[int]:
     """The n sentences of these chunks most likely to hold the asked-for fact: close in
-    meaning, sharing the question's own words, holding a figure when a number is asked."""
+    meaning, sharing the question's own words, holding a figure when a number is asked.
+    Each part of a two-part question ("how long ..., and which ...?", ``part_vecs``) gets
+    its best sentence first; a list question (``listed``) whose best sentence is a bullet
+    gets that bullet's list."""
     idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
     if not idx:
         return []
@@ -617,8 +639,34 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int) -> 
             b += 0.1
         return b
 
-    sims = k.sentence_vecs[idx] @ qvec + np.array([bonus(i) for i in idx])
-    return _distinct_best(k, idx, sims, n)
+    extra = np.array([bonus(i) for i in idx])
+    sims = k.sentence_vecs[idx] @ qvec + extra
+    best = idx[int(np.argmax(sims))]
+    if listed and BULLET_RE.match(k.sentences[best].text):
+        run = _bullet_run(k, best)
+        if len(run) >= 2:
+            scored = {i: float(sims[idx.index(i)]) for i in run if i in idx}
+            return sorted(scored, key=scored.get, reverse=True)[:max(n, 2)]
+    first = []
+    for pv in part_vecs if part_vecs is not None else []:
+        j = int(np.argmax(k.sentence_vecs[idx] @ pv + extra))
+        if idx[j] not in first:
+            first.append(idx[j])
+    rest = _distinct_best(k, idx, sims, n)
+    return (first + [i for i in rest if i not in first])[:max(n, len(first))]
+
+
+def _bullet_run(k: Knowledge, i: int) -> list[int]:
+    """The bullet sentences next to sentence ``i`` in its chunk (its list)."""
+    row = k.sentences[i].row
+    same = [j for j in range(max(0, i - 12), min(len(k.sentences), i + 13)) if k.sentences[j].row == row]
+    run = [i]
+    for step in (-1, 1):
+        j = i + step
+        while j in same and BULLET_RE.match(k.sentences[j].text):
+            run.append(j)
+            j += step
+    return sorted(run)
 
 
 def _side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None) -> list[int]:

@@ -20,7 +20,8 @@ NEGATION_RE = re.compile(
 )
 COMPARE_RE = re.compile(
     r"\b(?:vs\.?(?!\s*code\b)|versus|difference between|differences between|differ(?:s)? from|compare[sd]?|comparison|"
-    r"instead of|rather than|relates? to|relationship between|or should|when should i use .+ (?:instead|over|or))\b|"
+    r"instead of|rather than|relates? to|relationship between|or should|when should i use .+ (?:instead|over|or)|"
+    r"different (?:from|than)|separates?|distinguish(?:es)?|tell (?:\w+ ){1,3}apart)\b|"
     r"差異|差別|不同|比較|還是|關係", re.I
 )
 WHICH_RE = re.compile(
@@ -37,9 +38,9 @@ FACT_RE = re.compile(
     r"proportion|fraction|discount|saving|savings|cost)\b"
     rf"|\b(?:which|what|name|list)(?: are)?(?: the)? {COUNT_WORDS}\b"
     r"|\b(?:list|name|enumerate)\s+(?:the|all|every)\b"
-    r"|\bwhat (?:are|were) the (?:\w+ ){0,3}(?:statuses|states|steps|stages|types|kinds|categories|modes|levels|"
-    r"values|components|parts|phases|dimensions|metrics|properties|fields|requirements|limits|benefits|"
-    r"workforces|options)\b"
+    r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
+    r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|"
+    r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees)\b"
     r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)",
     re.I,
 )
@@ -47,6 +48,22 @@ FACT_RE = re.compile(
 CHOOSE_ENTITY_RE = re.compile(
     r"\bshould (?:they|we|the \w+|i|it|he|she|you) (?:use|choose|pick|adopt|select)\b|\bbest (?:fits?|suited|choice)\b"
     r"|應該(?:使用|選擇|採用|用)|該用|要用", re.I)
+
+
+# What a which-thing question says when it asks for a thing to use ("should they use",
+# "which capability fits", "meets these requirements"); a "what ..." question without any
+# of these asks for a fact ("what term lengths can we commit to?").
+ENTITY_CUE_RE = re.compile(
+    r"\b(?:should|would|could|can|will|must|do|does|did)\s+(?:they|we|i|you|he|she|it|the\s+\w+|this\s+\w+|"
+    r"our\s+\w+|their\s+\w+|a\s+\w+|an\s+\w+)\s+(?:\w+\s+)?(?:use|choose|pick|adopt|select|deploy|turn to|rely on|"
+    r"reach for|go with|try|enable|apply|set up|run|add|need)\b"
+    r"|\b(?:which|what)\s+(?:\w+[\s\-]+){0,3}(?:service|feature|capability|tool|option|solution|approach|product|"
+    r"offering|mode|component|technique|method|strategy|setting|api|type|kind|level|store|index|join|form|model|"
+    r"design|pattern|workflow|platform|choice|mechanism|family|database|engine|plan|configuration|deployment)s?\b"
+    r"|\bbest (?:fits?|suited|choice|option|way)\b|\bmost (?:cost[\s-]effective|appropriate|suitable)\b"
+    r"|\bmeets? (?:these|the|this|all)\b|\bwhat (?:should|would|could|can) (?:they|we|i|you)\b|\bwhere should\b"
+    r"|\bhelps? (?:them|us|me)\b|\bright (?:way|choice)\b|\bfits?\b|\bsuits?\b"
+    r"|應該|該用|要用|哪(?:個|一個|一項|種)|適合|選擇|採用", re.I)
 
 
 def asking_part(text: str) -> str:
@@ -94,9 +111,17 @@ class Question:
         True
         >>> parse("Which two services should they use to label and train?").asks_fact
         False
+        >>> parse("If we reserve capacity, what term lengths can we commit to?").asks_fact
+        True
+        >>> parse("A team labels images. What is the right way to do this?").asks_fact
+        False
         """
         texts = [asking_part(t) for t in [self.text] + ([self.english] if self.english else [])]
-        return any(FACT_RE.search(t) for t in texts) and not any(CHOOSE_ENTITY_RE.search(t) for t in texts)
+        if any(CHOOSE_ENTITY_RE.search(t) for t in texts):
+            return False
+        return any(FACT_RE.search(t) for t in texts) or all(
+            re.search(r"\bwhat(?:'s)?\b(?!\s+(?:is|are|does|do|did)\b)|什麼|哪些", t, re.I)
+            and not ENTITY_CUE_RE.search(t) for t in texts)
 
     @property
     def asks_number(self) -> bool:
@@ -104,14 +129,17 @@ class Question:
                               r"(?:percentage|percent|size|limit|maximum|minimum|number|duration|timeout|discount)\b"
                               r"|多久|多長|多少", self.search_text + " " + self.text, re.I))
 
-    def kind(self, named_services: int) -> str:
-        """mcq | compare | fact | which | explain, given how many services the question names."""
+    def kind(self, named_services: int, asked_about: bool = False) -> str:
+        """mcq | compare | fact | which | explain, given how many services the question names
+        and whether its asking part names one (``asked_about``: then "what ..." asks a fact
+        about it: "What sits underneath the Feature Store's offline store?")."""
         if self.options:
             return "mcq"
         q = self.search_text
         if named_services >= 2 and (COMPARE_RE.search(q) or COMPARE_RE.search(self.text)):
             return "compare"
-        if self.asks_fact:
+        if self.asks_fact or asked_about and re.match(r"\s*what\b(?!\s+(?:is|are|does|do|did)\b)", asking_part(q), re.I) \
+                and not CHOOSE_ENTITY_RE.search(asking_part(q)):
             return "fact"
         if re.match(r"\s*(?:what (?:is|are|does|do)|how (?:does|do|is|are)|why|do|does|is|are|can|explain|describe|tell|define)\b", q, re.I) \
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \

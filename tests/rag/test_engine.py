@@ -427,3 +427,16 @@ def test_preload_builds_the_local_model_before_the_first_question(index_settings
     assert eager._chat_model is not None
     worker = eager._chat_model.worker
     assert worker.pid is not None and worker.load_ms > 0 and "AVX2 = 1" in worker.system_info
+
+
+# -- Traditional Chinese ------------------------------------------------------------------------
+ZH_LABEL_Q = "一家零售公司在訓練分類模型之前，必須先為 300,000 張商品圖片做標註。應該使用哪個服務？"
+
+
+def test_a_chinese_answer_shows_the_models_simplified_slips_in_traditional_characters(scripted_tutor, scripted):
+    scripted.script("因为 Amazon SageMaker Ground Truth 可以管理图片标注工作，并支持人工标注团队。")
+    _events, ans = stream_all(scripted_tutor, ZH_LABEL_Q)
+    assert ans.lang == "zh" and ans.services == [GT] and not ans.fallback, ans.notes
+    assert "因為" in ans.answer and "標註" in ans.answer and "團隊" in ans.answer
+    assert not any(ch in ans.answer for ch in "为图标并团"), ans.answer
+    assert_cited(ans, scripted_tutor)
