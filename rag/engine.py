@@ -641,8 +641,9 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
 
     extra = np.array([bonus(i) for i in idx])
     sims = k.sentence_vecs[idx] @ qvec + extra
-    best = idx[int(np.argmax(sims))]
-    if listed and BULLET_RE.match(k.sentences[best].text):
+    top = [idx[j] for j in np.argsort(-sims)[:3]]
+    best = next((i for i in top if BULLET_RE.match(k.sentences[i].text)), None) if listed else None
+    if best is not None:
         run = _bullet_run(k, best)
         if len(run) >= 2:
             scored = {i: float(sims[idx.index(i)]) for i in run if i in idx}

@@ -34,8 +34,8 @@ WHICH_RE = re.compile(
 COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
 FACT_RE = re.compile(
     r"\bhow (?:long|many|much|often|big|large|fast|far|soon|frequently)\b"
-    r"|\bwhat (?:is the )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|duration|timeout|"
-    r"proportion|fraction|discount|saving|savings|cost)\b"
+    r"|\bwhat(?:'?s| is)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
+    r"duration|timeout|proportion|fraction|discount|saving|savings|cost)\b"
     rf"|\b(?:which|what|name|list)(?: are)?(?: the)? {COUNT_WORDS}\b"
     r"|\b(?:list|name|enumerate)\s+(?:the|all|every)\b"
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
@@ -57,12 +57,16 @@ ENTITY_CUE_RE = re.compile(
     r"\b(?:should|would|could|can|will|must|do|does|did)\s+(?:they|we|i|you|he|she|it|the\s+\w+|this\s+\w+|"
     r"our\s+\w+|their\s+\w+|a\s+\w+|an\s+\w+)\s+(?:\w+\s+)?(?:use|choose|pick|adopt|select|deploy|turn to|rely on|"
     r"reach for|go with|try|enable|apply|set up|run|add|need)\b"
-    r"|\b(?:which|what)\s+(?:\w+[\s\-]+){0,3}(?:service|feature|capability|tool|option|solution|approach|product|"
-    r"offering|mode|component|technique|method|strategy|setting|api|type|kind|level|store|index|join|form|model|"
-    r"design|pattern|workflow|platform|choice|mechanism|family|database|engine|plan|configuration|deployment)s?\b"
+    r"|\b(?:which|what(?:'?s)?)\s+(?:\w+[\s\-]+){0,4}(?:service|feature|capability|tool|option|solution|approach|"
+    r"product|offering|mode|component|technique|method|strategy|setting|api|type|kind|level|store|index|join|form|"
+    r"model|design|pattern|workflow|platform|choice|mechanism|family|database|engine|plan|configuration|"
+    r"deployment)s?\b(?!\s+(?-i:[A-Z]))"  # not "Feature Store": a name, not the noun
+    r"|\bwhat(?:'?s| is)\s+(?:\w+\s+){1,5}(?:called|named)\b"
     r"|\bbest (?:fits?|suited|choice|option|way)\b|\bmost (?:cost[\s-]effective|appropriate|suitable)\b"
     r"|\bmeets? (?:these|the|this|all)\b|\bwhat (?:should|would|could|can) (?:they|we|i|you)\b|\bwhere should\b"
     r"|\bhelps? (?:them|us|me)\b|\bright (?:way|choice)\b|\bfits?\b|\bsuits?\b"
+    # "what SageMaker piece stops this ...": a thing that does something is asked for
+    r"|\bwhat\s+(?:\w+\s+){1,3}\w+s\s+(?:this|these|the|it|them|us|our|my|a|an|lots|all|each|every)\b"
     r"|應該|該用|要用|哪(?:個|一個|一項|種)|適合|選擇|採用", re.I)
 
 
@@ -120,7 +124,7 @@ class Question:
         if any(CHOOSE_ENTITY_RE.search(t) for t in texts):
             return False
         return any(FACT_RE.search(t) for t in texts) or all(
-            re.search(r"\bwhat(?:'s)?\b(?!\s+(?:is|are|does|do|did)\b)|什麼|哪些", t, re.I)
+            re.search(r"\bwhat(?:'?s)?\b(?!\s+(?:is|are|does|do|did)\b)|什麼|哪些", t, re.I)
             and not ENTITY_CUE_RE.search(t) for t in texts)
 
     @property
@@ -139,7 +143,7 @@ class Question:
         if named_services >= 2 and (COMPARE_RE.search(q) or COMPARE_RE.search(self.text)):
             return "compare"
         if self.asks_fact or asked_about and re.match(r"\s*what\b(?!\s+(?:is|are|does|do|did)\b)", asking_part(q), re.I) \
-                and not CHOOSE_ENTITY_RE.search(asking_part(q)):
+                and not ENTITY_CUE_RE.search(asking_part(q)):
             return "fact"
         if re.match(r"\s*(?:what (?:is|are|does|do)|how (?:does|do|is|are)|why|do|does|is|are|can|explain|describe|tell|define)\b", q, re.I) \
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
