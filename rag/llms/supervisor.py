@@ -2,7 +2,7 @@
 
 One ``ModelWorker`` per (GGUF, context size) per process, shared by the explainer and the
 translator. A crash, a kill or a generation that stops producing tokens for
-``timeout_s`` ends only the request in flight: it raises ``WorkerStopped`` with one
+``timeout_s`` (the first token: 4x that) ends only the request in flight: it raises ``WorkerStopped`` with one
 sentence ("the local model stopped (signal 11, SIGSEGV); ..."), and the next request starts
 a fresh child. When ``max_waiting`` requests already wait for the model, a new one raises
 ``WorkerBusy`` at once instead of queueing (the caller answers from the guide's text).
@@ -30,6 +30,9 @@ from typing import Iterator
 from .base import BackendError
 
 FALLBACK_SUFFIX = "; answered from the guide's text"
+# A long prompt on a busy machine (the worker is niced) takes many times a token's time to
+# read: the first token may take this many times ``timeout_s``.
+FIRST_TOKEN_FACTOR = 4
 
 
 class WorkerStopped(BackendError):
@@ -193,9 +196,11 @@ class ModelWorker:
         except (OSError, ValueError):
             self._next(0.1)  # the child died between requests: say how
         finished, self.generating = False, True
+        wait = self.timeout_s * FIRST_TOKEN_FACTOR  # the first token also waits for the prompt to be read
         try:
             while True:
-                msg = self._next(self.timeout_s)
+                msg = self._next(wait)
+                wait = self.timeout_s
                 if "t" in msg:
                     yield msg["t"]
                 elif msg.get("end"):

@@ -143,7 +143,7 @@ def test_a_stopped_worker_hits_the_timeout_and_is_replaced(index_settings):
         ans = tutor.ask(LABEL_Q).to_json()
         killer.join(5)
         assert time.perf_counter() - t < 60
-        assert ans["fallback"] and "did not produce a token within 3 s" in ans["error"]
+        assert ans["fallback"] and re.search(r"did not produce a token within (3|12) s", ans["error"]), ans["error"]
         assert ans["services"] == [GT]
         assert_cited(ans, tutor.knowledge.text_of)
         assert _stat(stopped) is None, "the stopped worker was not killed and reaped"
