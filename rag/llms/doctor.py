@@ -18,8 +18,7 @@ SMOKE_TEXT = " ".join(
     f"Step {i}: the sorter reads a card, compares its number with the previous card, and "
     f"places it on the left pile when it is smaller, otherwise on the right pile." for i in range(1, 9)
 )
-FEATURES = ("avx", "avx2", "fma", "f16c", "bmi2", "avx512f", "avx512vbmi", "avx512_vnni", "avx512_bf16",
-            "amx_tile", "amx_int8", "amx_bf16")
+AMX_FLAGS = ("amx_tile", "amx_int8", "amx_bf16")
 
 
 @dataclass
@@ -41,13 +40,14 @@ class DoctorReport:
 
 
 def check(settings, max_tokens: int = 24) -> DoctorReport:
-    from .cpu import cpu_flags, missing_features
+    from .cpu import X86_OPTIONS, cpu_flags, missing_features
     from .local import make_local
 
     flags = cpu_flags()
+    features = [f for f, _ in X86_OPTIONS] + list(AMX_FLAGS)
     chat = make_local(settings.model_copy(update={"local_worker": True}))
     worker = chat.worker
-    report = DoctorReport(chat.model_name, [f for f in FEATURES if f in flags])
+    report = DoctorReport(chat.model_name, [f for f in features if f in flags])
     try:
         worker.start()
         report.build, report.load_ms, report.repack = worker.system_info, worker.load_ms, bool(worker.repack)
@@ -62,10 +62,8 @@ def check(settings, max_tokens: int = 24) -> DoctorReport:
         report.generate_ms = (time.perf_counter() - t) * 1000
         report.reply_tokens = int(worker.last_end.get("tokens", 0))
         report.prompt_tokens = int(worker.last_end.get("context_tokens", 0)) - report.reply_tokens
-    except Exception as e:
-        from .base import BackendError
-
-        report.error = str(e) if isinstance(e, (BackendError, RuntimeError)) else f"{type(e).__name__}: {e}"
+    except Exception as e:  # BackendError (and the build check) are RuntimeErrors with a sentence
+        report.error = str(e) if isinstance(e, RuntimeError) else f"{type(e).__name__}: {e}"
     finally:
         worker.close()
     return report

@@ -43,14 +43,19 @@ STUDYRAG = [str(_BIN)] if _BIN.exists() else [sys.executable, "-m", "studyrag.cl
 
 
 # -- process helpers ---------------------------------------------------------------------------
-def _stat(pid: int) -> tuple[str, int] | None:
-    """(state, parent pid) of a process, or None when it is gone."""
+def _fields(pid: int) -> list[str] | None:
+    """/proc/PID/stat after the command name (state, ppid, ..., utime, stime, ..., nice), or None."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = raw[raw.rindex(")") + 2:].split()
-    return fields[0], int(fields[1])
+    return raw[raw.rindex(")") + 2:].split()
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, or None when it is gone."""
+    f = _fields(pid)
+    return None if f is None else (f[0], int(f[1]))
 
 
 def workers_of(parent: int) -> list[int]:
@@ -185,9 +190,9 @@ def test_a_question_arriving_while_the_model_is_busy_gets_its_cited_answer_at_on
 def test_the_worker_yields_the_cpu_to_retrieval_under_load(local_tutor):
     """It runs at the configured niceness (10): idle, that costs nothing; under load the
     answers being retrieved get the CPU first (docs/local-model.md has the load figures)."""
-    pid = local_tutor.chat_model().warm_up() or local_tutor.chat_model().worker.pid
-    raw = Path(f"/proc/{pid}/stat").read_text()
-    assert int(raw[raw.rindex(")") + 2:].split()[16]) == local_tutor.settings.local_nice == 10
+    local_tutor.chat_model().warm_up()
+    pid = local_tutor.chat_model().worker.pid
+    assert int(_fields(pid)[16]) == local_tutor.settings.local_nice == 10
 
 
 def test_a_reply_cut_short_by_the_caller_leaves_the_worker_ready_for_the_next(local_tutor):
@@ -308,12 +313,8 @@ def wait_generating(pid: int) -> None:
 
 
 def _cpu_ticks(pid: int) -> int | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    f = raw[raw.rindex(")") + 2:].split()
-    return int(f[11]) + int(f[12])
+    f = _fields(pid)
+    return None if f is None else int(f[11]) + int(f[12])
 
 
 def test_web_app_ask_survives_a_killed_worker(index_settings, tmp_path):
