@@ -275,10 +275,8 @@ class Tutor:
         else:
             rows = [h.row for h in hits[:3]]
             picked = _top_sentences(k, qvec, rows, n=5)
-        parts = [f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]"
-                 for i in sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))]
         ans.services = []
-        return " ".join(parts) + "\n", picked[:2], ()
+        return _quoted(k, cites, picked), picked[:2], ()
 
     def _plan_fact(self, q, qvec, hits, cites, ans):
         """The sentences that hold the asked-for fact, list or number, quoted in source order."""
@@ -287,15 +285,14 @@ class Tutor:
             return self._plan_explain(q, qvec, hits, cites, ans)
         rows = [h.row for h in hits[:4]]
         asking = asking_part(q.search_text)
-        parts = [p for p in re.split(r",?\s+and\s+(?=(?:which|what|how|who|when|where)\b)", asking, flags=re.I) if p.strip()]
-        part_vecs = k.embedder.embed_queries(parts) if len(parts) > 1 else None
+        sub_questions = [p for p in re.split(r",?\s+and\s+(?=(?:which|what|how|who|when|where)\b)", asking, flags=re.I)
+                         if p.strip()]
+        part_vecs = k.embedder.embed_queries(sub_questions) if len(sub_questions) > 1 else None
         count = _asked_count(q.search_text)
         picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs,
                                 listed=count is not None or bool(LIST_RE.search(asking)))
-        parts = [f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]"
-                 for i in sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))]
         ans.services = []
-        return " ".join(parts) + "\n", picked[:2], ()
+        return _quoted(k, cites, picked), picked[:2], ()
 
     def _plan_compare(self, q, qvec, named, cites, ans):
         k = self.knowledge
@@ -509,6 +506,12 @@ class _Citations:
 
     def add_statement(self, st) -> int:
         return self.add(self.k.row_of[st.chunk_id], st.start, st.end)
+
+
+def _quoted(k: Knowledge, cites: "_Citations", picked: list[int]) -> str:
+    """The picked sentences, quoted in source order, each with its citation marker."""
+    order = sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))
+    return " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in order) + "\n"
 
 
 def _traditional(text: str) -> str:
