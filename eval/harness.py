@@ -51,7 +51,8 @@ def score_item(item: dict, answer, system: str, mode: str, suite: str, text_of) 
     elif item.get("refuse"):
         correct = refused
     elif item.get("services") and not item.get("facts"):
-        correct = M.service_correct(text, item["services"]) and not refused
+        correct = M.service_correct(text, item["services"], any_of=item.get("services_match") == "any") \
+            and not refused
     facts = M.fact_recall(text, item["facts"]) if item.get("facts") and not refused else (
         0.0 if item.get("facts") else None)
     retrieved = [r["section"] for r in a.get("retrieved", [])]
@@ -193,7 +194,16 @@ class _TutorAnswerer:
         self.text_of = tutor.knowledge.text_of
 
     def ask(self, item: dict):
-        return self.tutor.ask(item["question"], options=item.get("options"))
+        """A follow-up item's earlier user turns are asked first, as in a chat: the tutor
+        sees the conversation (questions and its own answers) as a user would have it."""
+        history: list[dict] = []
+        for turn in item.get("history") or []:
+            if turn.get("role", "user") != "user":
+                continue
+            earlier = self.tutor.ask(turn["content"], history=list(history))
+            history += [{"role": "user", "content": turn["content"]},
+                        {"role": "assistant", "content": earlier.answer}]
+        return self.tutor.ask(item["question"], options=item.get("options"), history=history or None)
 
 
 class _BaselineAnswerer:
@@ -202,7 +212,10 @@ class _BaselineAnswerer:
         self.text_of = tutor.knowledge.text_of
 
     def ask(self, item: dict):
-        return self.naive.ask(item["question"], options=item.get("options"))
+        """The naive chain has no memory: a follow-up gets the earlier user turns prepended
+        (the usual "condense by concatenation")."""
+        earlier = [t["content"] for t in item.get("history") or [] if t.get("role", "user") == "user"]
+        return self.naive.ask(" ".join(earlier + [item["question"]]), options=item.get("options"))
 
 
 def check_gate(results: dict, thresholds: dict, system_label: str) -> list[str]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from studyrag.rag.catalog import OUTSIDE, core_of
+from functools import partial
+
+from studyrag.rag import catalog as _catalog
+from studyrag.rag.profile import PROFILES_DIR, Profile
+
+# The seed suites' names are AWS names: matched with or without Amazon/AWS/SageMaker.
+core_of = partial(_catalog.core_of, prefixes=("amazon", "aws", "sagemaker"))
+OUTSIDE = list(Profile.from_file(PROFILES_DIR / "aws.yaml").known_names)
 
 # The services an eval item may expect, plus outside ones: naming any of these as the
 # answer when it is not expected counts as picking a distractor.
@@ -50,10 +57,11 @@ def lead_of(answer: str) -> str:
     return answer.strip().split("\n", 1)[0]
 
 
-def service_correct(answer: str, expected: list[str]) -> bool:
-    """All expected services named in the lead, and no other listed service named there."""
+def service_correct(answer: str, expected: list[str], any_of: bool = False) -> bool:
+    """All expected services named in the lead (``any_of``: one of them, the item's spellings
+    of one thing), and no other listed service named there."""
     lead = lead_of(answer)
-    if not expected or not all(names(lead, s) for s in expected):
+    if not expected or not (any if any_of else all)(names(lead, s) for s in expected):
         return False
     exp = {core_of(s) for s in expected}
     others = [s for s in EVAL_SERVICES + OUTSIDE if core_of(s) not in exp]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 Kind = str  # "body" | "scenario" | "faq" | "summary" | "table"
 
@@ -25,13 +26,16 @@ SCENARIO_RE = re.compile(r"^\s*Scenario\s+(\d+)\s*[:：]")
 MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # Noise inside a block: trailing link markers. Whole-line noise: site banners and labels.
 TRAILING_NOISE_RE = re.compile(r"\s*(?:Source\s*↗|↗)\s*$")
-NOISE_LINE_RES = [
-    re.compile(r"^\s*(?:Source\s*↗|↗|官方資料來源|Further Reading|延伸閱讀)\s*$"),
-    re.compile(r"examhub", re.I),
-    re.compile(r"^\s*Vol\.\s*[IVXLC\d]+\s*$"),
-    re.compile(r"分鐘|閱讀時間"),
-    re.compile(r"^\s*[\d,]+\s*字\b"),
-]
+NOISE_LINES_FILE = Path(__file__).with_name("noise_lines.txt")
+
+
+def _noise_line_res(path: Path = NOISE_LINES_FILE) -> list[re.Pattern]:
+    """Site-furniture line patterns (data: ingest/noise_lines.txt)."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    return [re.compile(x, re.I) for x in lines if x.strip() and not x.lstrip().startswith("#")]
+
+
+NOISE_LINE_RES = _noise_line_res()
 SUMMARY_HEADING_RE = re.compile(
     r"\b(summary|recap|key numbers|must-memori[sz]e|cheat ?sheet|takeaways)\b|總結|重點整理", re.I
 )

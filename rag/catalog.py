@@ -1,12 +1,14 @@
-"""The services a guide talks about, found in the guide itself, plus well-known AWS names.
+"""The things a study text teaches, found in the text itself, plus a profile's well-known names.
 
-Used to notice which services a question, an option or a model's sentence names, and to
-check each such name against the cited passages. Built from the corpus, so a new guide
-brings its own services; the outside list only helps spot distractors the guide never names.
+Used to notice which things a question, an option or a model's sentence names, and to
+check each such name against the cited passages. Built from the material (its headings,
+its defined terms: rag/entities.py), so new material brings its own; a profile (rag/profile.py)
+adds product-name prefixes and names the material never teaches, to spot distractors.
 
->>> cat = Catalog.from_texts(["Amazon SageMaker Canvas is a no-code UI."], ["Serverless Inference"])
->>> [s.name for s in cat.find("Use SageMaker Canvas or serverless inference")]
-['Amazon SageMaker Canvas', 'Serverless Inference']
+>>> cat = Catalog.from_texts(["Serverless Inference scales to zero.", "Use Serverless Inference."],
+...                          ["Serverless Inference"])
+>>> [s.name for s in cat.find("Is serverless inference cheap?")]
+['Serverless Inference']
 """
 
 from __future__ import annotations
@@ -14,64 +16,48 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-NAME_RE = re.compile(
-    r"\b(?:Amazon|AWS)(?:\s+(?:[A-Z][\w\-]*|AI|ML)(?![\w\-]))+"
-)
+from studyrag.rag.entities import heading_names
+
 # Words that end a product name in running text ("Amazon SageMaker Studio Lab" is fine,
 # "Amazon SageMaker Canvas UI" is not a different product).
 TRAILING_NOISE = {"UI", "API", "Console", "Platform", "Station", "Key", "AI", "ML", "The"}
-GENERIC_CORES = {"", "sagemaker", "platform", "ai", "sagemaker ai", "sagemaker platform", "certified ai practitioner",
-                 "data", "inference option"}
-GENERIC_SINGLE = {"pipelines", "pipeline", "endpoints", "endpoint", "training", "inference", "jobs", "studio lab"}
-
-# Well-known AWS services that exam items use as distractors (not taken from any eval file).
-OUTSIDE = [
-    "Amazon Rekognition", "Amazon Comprehend", "Amazon Comprehend Medical", "Amazon QuickSight",
-    "Amazon Textract", "Amazon Lex", "Amazon Polly", "Amazon Transcribe", "Amazon Translate",
-    "Amazon Kendra", "Amazon Personalize", "Amazon Forecast", "Amazon Fraud Detector", "AWS Glue",
-    "AWS Glue DataBrew", "Amazon EMR", "Amazon Athena", "Amazon Redshift", "AWS Lambda", "Amazon EC2",
-    "Amazon EC2 Auto Scaling", "Amazon CloudWatch", "AWS CloudTrail", "AWS Config", "Amazon Macie",
-    "Amazon GuardDuty", "Amazon Inspector", "Amazon Kinesis", "Amazon DynamoDB", "Amazon S3",
-    "AWS Step Functions", "Amazon Q", "Amazon Q Business", "Amazon Q Developer", "Amazon Augmented AI",
-    "Amazon Mechanical Turk", "AWS Inferentia", "AWS Trainium", "AWS Batch", "Amazon ECS", "Amazon EKS",
-    "AWS Fargate", "Amazon OpenSearch Service", "Amazon Aurora", "Amazon RDS", "AWS CodePipeline",
-    "AWS CodeBuild", "AWS CodeDeploy", "AWS CodeCommit", "Amazon SNS", "Amazon SQS",
-    "Amazon EventBridge", "AWS IAM", "AWS KMS", "AWS Lake Formation", "Amazon DataZone",
-    "AWS Elastic Beanstalk", "Amazon Lookout for Vision", "Amazon Lookout for Equipment",
-    "AWS HealthLake", "Amazon Titan", "Amazon CodeWhisperer", "Amazon Bedrock",
-    "Amazon Bedrock Knowledge Bases", "Amazon Bedrock Agents", "Amazon Bedrock Guardrails",
-    "AWS DeepRacer", "Amazon SageMaker Clarify", "Amazon SageMaker Experiments", "AWS Marketplace",
-    "Amazon SageMaker Studio Lab", "Amazon SageMaker Edge Manager", "Amazon SageMaker Neo",
-    "Amazon SageMaker Debugger", "Amazon SageMaker Processing", "Amazon SageMaker Role Manager",
-    "Amazon SageMaker Model Cards", "Amazon SageMaker Model Dashboard", "Amazon SageMaker Ground Truth Plus",
-]
+# English function words that a bold or lead term can be ("**not** a backup", "plus").
+FUNCTION_WORDS = frozenset("""a an the and or not no plus also only any all some each other this that these those
+here there then than but if so as of to in on at by for with from into via per vs versus etc e.g i.e""".split())
 
 
-def core_of(name: str) -> str:
-    """'Amazon SageMaker Multi-Model Endpoints (MME)' -> 'multi-model endpoint'."""
+def core_of(name: str, prefixes: tuple[str, ...] = ()) -> str:
+    """The matching key of a name: lower case, no parentheses, singular, less ``prefixes``.
+
+    >>> core_of("Amazon SageMaker Multi-Model Endpoints (MME)", ("amazon", "aws", "sagemaker"))
+    'multi-model endpoint'
+    """
     s = re.sub(r"\(.*?\)", " ", name)
-    s = re.sub(r"^\s*(?:amazon|aws)\s+", "", s, flags=re.I)
-    s = re.sub(r"^\s*sagemaker\s+", "", s, flags=re.I)
     words = [w.lower() for w in re.findall(r"[\w\-]+", s)]
+    while words and words[0] in prefixes:
+        words.pop(0)
     words = [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words]
     return " ".join(words)
 
 
 @dataclass
 class Service:
+    """A thing the material teaches (a service, feature, mode, option, API, term), or a
+    well-known name from the profile that it does not (``in_guide`` False)."""
+
     name: str  # display name, the fullest form seen
     core: str  # normalised matching key
     in_guide: bool
     aliases: set[str] = field(default_factory=set)
-
-    @property
-    def generic(self) -> bool:
-        return self.core in GENERIC_CORES
+    generic: bool = False  # the material's umbrella name or a word too common to be an answer
+    defined: bool = False  # the material defines it (bold, lead term, table row, heading)
+    kinds: frozenset[str] = frozenset()  # stems saying what kind of thing it is (entities.kind_words)
 
 
 class Catalog:
-    def __init__(self, services: list[Service]) -> None:
+    def __init__(self, services: list[Service], prefixes: tuple[str, ...] = ()) -> None:
         self.services = services
+        self.prefixes = prefixes
         self.by_core = {s.core: s for s in services}
         pats = []
         for s in services:
@@ -79,50 +65,40 @@ class Catalog:
                 pats.append((a, s))
         pats.sort(key=lambda p: len(p[0]), reverse=True)
         self._alias_of = {a.lower(): s for a, s in pats}
-        alt = "|".join(re.escape(a) for a, _ in pats)
+        # Words of a name may be split by Markdown emphasis ("**Hash** partitioning").
+        alt = "|".join(re.escape(a).replace(r"\ ", r"[*_`\s]+") for a, _ in pats)
         # Plural/singular tolerant: "endpoint(s)", "job(s)".
-        self._re = re.compile(rf"(?<![\w\-])(?:{alt})s?(?![\w\-])", re.I) if pats else None
+        self._re = re.compile(rf"(?<![\w\-])(?:{alt})(?:e?s)?(?![\w\-])", re.I) if pats else None
+
+    def core(self, name: str) -> str:
+        return core_of(name, self.prefixes)
 
     @classmethod
-    def from_texts(cls, texts: list[str], headings: list[str]) -> "Catalog":
-        found: dict[str, Service] = {}
+    def from_texts(cls, texts: list[str], headings: list[str], defined=(), profile=None) -> "Catalog":
+        """Names from the profile's product prefixes, the headings the text keeps using, and
+        ``defined``: (name, how, kinds) the material's structure defines (rag/entities.py)."""
+        from studyrag.rag.profile import Profile
 
-        def add(name: str, in_guide: bool) -> None:
-            name = re.sub(r"\s+", " ", name).strip(" .,;:")
-            core = core_of(name)
-            if not core or len(core) < 2:
-                return
-            svc = found.get(core)
-            if svc is None:
-                svc = found[core] = Service(name, core, in_guide)
-            elif len(name) > len(svc.name) and name.lower().startswith(("amazon", "aws")):
-                svc.name = name
-            svc.in_guide = svc.in_guide or in_guide
-            svc.aliases |= _aliases(name, core)
-
-        for text in texts:
-            for m in NAME_RE.finditer(text):
-                # "Amazon SageMaker Platform Amazon Bedrock" is two names side by side.
-                for part in re.split(r"\s+(?=(?:Amazon|AWS)\s)", m.group(0)):
-                    words = re.sub(r"-side$", "", part).split()
-                    while len(words) > 2 and words[-1] in TRAILING_NOISE:
-                        words.pop()
-                    if len(words) >= 2:
-                        add(" ".join(words), True)
+        profile = profile or Profile.empty()
         lowered = [t.lower() for t in texts]
+        prefixed = _prefixed_names(texts, profile.name_prefixes)
+        prefixes = tuple(p.lower() for p in profile.name_prefixes) + _family_words(prefixed, profile.name_prefixes)
+        builder = _Builder(prefixes, profile)
+        for name in prefixed:
+            builder.add(name, True)
         for h in headings:
-            base = re.split(r"\s+[—–]\s+|\s+-\s+", h)[0]
-            for side in re.split(r"\s+vs\.?\s+|\s+and\s+", base):
-                side = re.sub(r"\(.*?\)", "", side).strip()
-                if not (1 <= len(side.split()) <= 5) or side.endswith("?") or not side[:1].isupper():
-                    continue
+            for d in heading_names(h):
                 # A heading names a concept when the text keeps using it ("Batch Transform"),
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
-                if core_of(side) in found or sum(side.lower() in t for t in lowered) >= 2:
-                    add(side, True)
-        for name in OUTSIDE:
-            add(name, core_of(name) in found and found[core_of(name)].in_guide)
-        return cls(list(found.values()))
+                if builder.known(d.name) or sum(d.name.lower() in t for t in lowered) >= 2:
+                    builder.add(d.name, True, defined=True)
+        labels = _labels(defined)
+        for name, how, kinds in defined:
+            if name not in labels and _worth_keeping(name, how, texts, lowered, profile):
+                builder.add(name, True, defined=True, kinds=kinds)
+        for name in profile.known_names:
+            builder.add(name, builder.in_guide(name))
+        return cls(list(builder.found.values()), prefixes)
 
     def find(self, text: str) -> list[Service]:
         """Services named in ``text``, in order of first mention, longest match wins."""
@@ -144,34 +120,129 @@ class Catalog:
         return out
 
     def _lookup(self, matched: str) -> Service | None:
-        key = matched.lower()
-        return self._alias_of.get(key) or self._alias_of.get(key[:-1])
+        key = re.sub(r"[*_`\s]+", " ", matched.lower())
+        return self._alias_of.get(key) or self._alias_of.get(key[:-1]) or self._alias_of.get(key[:-2])
 
     def get(self, name: str) -> Service | None:
-        return self.by_core.get(core_of(name))
+        return self.by_core.get(self.core(name))
 
 
-def _aliases(name: str, core: str) -> set[str]:
+class _Builder:
+    """Collects names into Services keyed by their core; the fullest spelling is shown."""
+
+    def __init__(self, prefixes: tuple[str, ...], profile) -> None:
+        self.prefixes, self.profile = prefixes, profile
+        self.found: dict[str, Service] = {}
+
+    def known(self, name: str) -> bool:
+        return core_of(name, self.prefixes) in self.found
+
+    def in_guide(self, name: str) -> bool:
+        svc = self.found.get(core_of(name, self.prefixes))
+        return bool(svc and svc.in_guide)
+
+    def add(self, name: str, in_guide: bool, defined: bool = False, kinds: frozenset[str] = frozenset()) -> None:
+        name = re.sub(r"\s+", " ", name).strip(" .,;:")
+        core = core_of(name, self.prefixes)
+        if len(core) < 2 and core != "":
+            return
+        svc = self.found.get(core)
+        if svc is None:
+            generic = core == "" or core in self.profile.generic_names
+            svc = self.found[core] = Service(name, core, in_guide, generic=generic)
+        elif len(name) > len(svc.name) and self._prefixed(name):
+            svc.name = name
+        svc.in_guide = svc.in_guide or in_guide
+        svc.defined = svc.defined or defined
+        svc.kinds = svc.kinds | kinds
+        svc.aliases |= _aliases(name, core, self.prefixes, self.profile)
+
+    def _prefixed(self, name: str) -> bool:
+        return any(name.startswith(p + " ") for p in self.profile.name_prefixes)
+
+
+def _prefixed_names(texts: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    """'Amazon SageMaker Canvas', 'AWS Glue': runs of capitalised words after a product prefix."""
+    if not prefixes:
+        return []
+    alt = "|".join(map(re.escape, prefixes))
+    name_re = re.compile(rf"\b(?:{alt})(?:\s+(?:[A-Z][\w\-]*|AI|ML)(?![\w\-]))+")
+    out = []
+    for text in texts:
+        for m in name_re.finditer(text):
+            # "Amazon SageMaker Platform Amazon Bedrock" is two names side by side.
+            for part in re.split(rf"\s+(?=(?:{alt})\s)", m.group(0)):
+                words = re.sub(r"-side$", "", part).split()
+                while len(words) > 2 and words[-1] in TRAILING_NOISE:
+                    words.pop()
+                if len(words) >= 2:
+                    out.append(" ".join(words))
+    return out
+
+
+def _family_words(names: list[str], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The product family most prefixed names share ('SageMaker' in 'Amazon SageMaker Canvas'):
+    a name is matched with or without it."""
+    counts: dict[str, int] = {}
+    for n in set(names):
+        words = n.split()
+        if len(words) >= 3 and words[0] in prefixes:
+            counts[words[1].lower()] = counts.get(words[1].lower(), 0) + 1
+    return tuple(w for w, c in counts.items() if c >= 4)
+
+
+def _labels(defined) -> set[str]:
+    """Lead terms that label many places ('AIF-C01 signal:', 'Scenario 3:') are not things taught."""
+    counts: dict[str, int] = {}
+    for name, how, _kinds in defined:
+        if how == "lead":
+            counts[name] = counts.get(name, 0) + 1
+    numbered = {n for n, _h, _k in defined if re.fullmatch(r"[A-Za-z]+ \d+", n)}
+    return {n for n, c in counts.items() if c >= 3} | numbered
+
+
+def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], profile) -> bool:
+    """A defined name that is a name: used again in the text, or short; never a function word;
+    a single plain word only when the text does not also use it as an ordinary word."""
+    low = name.lower()
+    if low in FUNCTION_WORDS or low in profile.common_words or len(low) < 2:
+        return False
+    uses = sum(t.count(low) for t in lowered)
+    words = name.split()
+    if uses < 2 and (len(words) > 3 or how in ("heading", "table")):
+        return False  # a table's first cell used nowhere else is an attribute ("Granularity")
+    if how == "lead" and not re.match(r"[A-Z0-9]|.*[\-_()\d]", name):
+        return False  # "estimated: ...", "runs it — ..." are words, not terms
+    if len(words) == 1 and not re.search(r"[A-Z].*[A-Z]|[\d\-+]", name):
+        # "Serializable" stays; "Hash", "range", "Document" are ordinary words too often.
+        plain = sum(len(re.findall(rf"(?<![\w\-]){re.escape(low)}(?![\w\-])", t)) for t in texts)
+        return plain <= 2
+    return True
+
+
+def _aliases(name: str, core: str, prefixes: tuple[str, ...], profile) -> set[str]:
     out = {name}
     stripped = re.sub(r"\(.*?\)", "", name).strip()
     out.add(stripped)
-    no_vendor = re.sub(r"^(?:Amazon|AWS)\s+", "", stripped)
+    words = stripped.split()
+    vendor = [p for p in profile.name_prefixes if stripped.startswith(p + " ")]
+    no_vendor = stripped[len(vendor[0]) + 1:] if vendor else stripped
     out.add(no_vendor)
-    no_sm = re.sub(r"^SageMaker\s+", "", no_vendor)
-    if no_sm != no_vendor:
-        out.add("SageMaker " + no_sm)
-        out.add("Amazon SageMaker " + no_sm)
-    if no_sm.endswith("s") and len(no_sm.split()[-1]) > 4:
-        out.add(no_sm[:-1])  # "Real-time endpoints" also matches "real-time endpoint"
-        if no_sm != no_vendor:
-            out.add("SageMaker " + no_sm[:-1])
-    if no_sm and core not in GENERIC_SINGLE and core not in GENERIC_CORES and (
-        len(no_sm.split()) >= 2 or no_sm[:1].isupper() and no_sm.lower() not in _COMMON
+    family = [w for w in prefixes if w not in {p.lower() for p in profile.name_prefixes}]
+    first = no_vendor.split()[0] if no_vendor.split() else ""
+    no_family = " ".join(no_vendor.split()[1:]) if first.lower() in family else no_vendor
+    if no_family != no_vendor and no_family:
+        out.add(first + " " + no_family)
+        if vendor:
+            out.add(f"{vendor[0]} {first} {no_family}")
+    if no_family.endswith("s") and len(no_family.split()[-1]) > 4:
+        out.add(no_family[:-1])  # "Real-time endpoints" also matches "real-time endpoint"
+        if no_family != no_vendor:
+            out.add(first + " " + no_family[:-1])
+    if no_family and core not in profile.generic_single and core not in profile.generic_names and (
+        len(no_family.split()) >= 2 or no_family[:1].isupper() and no_family.lower() not in profile.common_words
     ):
-        out.add(no_sm)
-    return {a for a in out if a and a.lower() not in _COMMON}
-
-
-_COMMON = {"sagemaker", "amazon", "aws", "on-demand", "summary", "ai", "ml", "q", "config",
-           "batch", "inspector", "glue", "translate", "forecast", "lambda", "athena", "pipelines", "pipeline", "data",
-           "platform"}
+        out.add(no_family)
+    del words
+    out = {re.sub(r"\s+", " ", a).strip() for a in out}
+    return {a for a in out if a and a.lower() not in profile.common_words and a.lower() not in FUNCTION_WORDS}

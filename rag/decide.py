@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from studyrag.rag.catalog import core_of
+from studyrag.rag.entities import stem
 from studyrag.rag.signals import Statement
 
 DECAY = (1.0, 0.35, 0.15)
@@ -33,6 +34,12 @@ PAIR_RATIO = 0.85
 # = Training Compiler's "up to 50 percent"; "payloads up to 1 GB" = Asynchronous Inference)
 # is a fact of that service, not of the one whose signal sentence merely sounds alike.
 FIGURE_BONUS = 0.12
+# When the winner is the asked-for kind itself, the best of that kind among the KIND_DEPTH
+# best answers; "of the kind" means at least KIND_FIT of the asked kind's words are in its
+# name, headings or list lead-in.
+KIND_DEPTH = 10
+KIND_FIT = 0.5
+NAMED_FACTOR = 0.75
 FIGURE_RE = re.compile(
     r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(%|percent\b|per cent\b|[KMGT]B\b|hours?\b|minutes?\b|seconds?\b|ms\b|x\b|times\b)",
     re.I)
@@ -57,6 +64,7 @@ class Decision:
     margin: float  # over the runner-up service
     statement: Statement | None  # the best statement naming the answer
     ranking: list[tuple[str, float]] = field(default_factory=list)
+    best_statement: dict[str, Statement] = field(default_factory=dict)  # per ranked service
 
     def score_of(self, name: str) -> float:
         key = core_of(name)
@@ -105,7 +113,70 @@ def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None =
         services = tuple(top_stmt.targets)
         best_stmt = top_stmt
     services = _with_hosted_product(knowledge, services, agg, best_score)
-    return Decision(services, best_score, best_score - runner, best_stmt, ranking)
+    best_of = {svc: lst[0][1] for svc, lst in per_service.items()}
+    return Decision(services, best_score, best_score - runner, best_stmt, ranking, best_of)
+
+
+def not_named(decision: Decision, named: set[str]) -> Decision:
+    """A scenario rarely names its own answer: things the question names in its situation
+    ("we must switch *branches*") count NAMED_FACTOR of their score."""
+    if not named or not decision.ranking or decision.ranking[0][0] not in named or len(decision.services) > 1:
+        return decision
+    ranking = sorted(((n, s * NAMED_FACTOR if n in named else s) for n, s in decision.ranking),
+                     key=lambda kv: kv[1], reverse=True)
+    name, score = ranking[0]
+    if name == decision.ranking[0][0]:
+        return decision
+    runner = ranking[1][1] if len(ranking) > 1 else 0.0
+    return Decision((name,), score, score - runner, decision.best_statement.get(name), ranking,
+                    decision.best_statement)
+
+
+def without(decision: Decision, names: tuple[str, ...]) -> Decision:
+    """The decision with ``names`` ruled out ("what should I use instead?"): the best other."""
+    if not names or not set(decision.services) & set(names):
+        return decision
+    rest = [(n, s) for n, s in decision.ranking if n not in names]
+    if not rest:
+        return decision
+    name, score = rest[0]
+    runner = rest[1][1] if len(rest) > 1 else 0.0
+    return Decision((name,), score, score - runner, decision.best_statement.get(name), rest, decision.best_statement)
+
+
+def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
+    """The decision moved from the asked-for kind itself ("Joins" for "which kind of join")
+    to the best thing of that kind ("LEFT JOIN"). ``wanted``: stems of the asked-for kind."""
+    if not wanted or not decision.ranking:
+        return decision
+
+    def fit(name: str) -> float:
+        if _is_the_kind(name, wanted):
+            return 0.0  # "Joins" for "which kind of join": the kind itself, not one of it
+        svc = knowledge.catalog.get(name)
+        kinds = (svc.kinds if svc else frozenset()) | _own_stems(name)
+        return len(wanted & kinds) / len(wanted)
+
+    best_name, best_score = decision.ranking[0]
+    # Only a winner that is the asked kind itself ("Replication" for "which replication
+    # mode") is replaced: by the best thing of that kind, however far behind it scores. What
+    # kind a thing is comes from its headings and list lead-ins, too incomplete to overrule
+    # the evidence otherwise.
+    if not _is_the_kind(best_name, wanted):
+        return decision
+    for name, score in decision.ranking[1:KIND_DEPTH]:
+        if fit(name) >= KIND_FIT:
+            return Decision((name,), score, score - best_score, decision.best_statement.get(name),
+                            decision.ranking, decision.best_statement)
+    return decision
+
+
+def _own_stems(name: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in re.findall(r"[\w\-]+", name.lower()))
+
+
+def _is_the_kind(name: str, wanted: frozenset[str]) -> bool:
+    return _own_stems(name) <= wanted
 
 
 def figures(text: str) -> set[str]:
@@ -139,7 +210,7 @@ def _with_hosted_product(knowledge, services, agg, best_score):
     """A concept answer ('Distributed Training') names the product its section presents
     without giving it a section of its own ('... on Amazon SageMaker HyperPod'), when the
     question also points to that product."""
-    if len(services) != 1 or services[0].split()[0] in ("Amazon", "AWS"):
+    if len(services) != 1 or any(services[0].startswith(p + " ") for p in knowledge.profile.name_prefixes):
         return services
     concept = services[0]
     own_sections = {s.name for s in knowledge.section_service.values() if s is not None}

@@ -17,11 +17,13 @@ from typing import Iterator
 import numpy as np
 
 from studyrag.rag import mcq
-from studyrag.rag.decide import clauses, decide
+from studyrag.rag.decide import clauses, decide, not_named, of_kind, without
+from studyrag.rag.followup import standalone
 from studyrag.rag.knowledge import Knowledge, Sentence
-from studyrag.rag.question import BadQuestion, Question, asking_part, parse
-from studyrag.rag.signals import resolve_loose, scenario_text
-from studyrag.rag.verify import MARKER_RE, check_sentence, split_sentences
+from studyrag.rag.scope import relevance
+from studyrag.rag.question import BadQuestion, Question, asked_kind, asking_part, parse
+from studyrag.rag.signals import scenario_text
+from studyrag.rag.verify import MARKER_RE, check_sentence, content_words, split_sentences
 
 REFUSAL = {
     "en": "The study material does not cover this, so I can't answer it from the guide.",
@@ -31,34 +33,16 @@ INJECTION_REFUSAL = {
     "en": "I can only answer questions about the study material, and I don't change my instructions.",
     "zh": "我只能回答與學習資料相關的問題，也不會更改我的指示。",
 }
-# Relevance floor. Off-topic and other-AWS questions share few rare words with the guide
-# (low BM25) and sit far from every chunk (low cosine); in-scope ones rarely miss on both.
-# Measured on this guide (README, "Refusal"): in-scope >= 0.68, out-of-scope <= 0.61.
-RELEVANCE_FLOOR = 0.64
-LEXICAL_WEIGHT = 0.06
-# "Which service ...?" questions about other AWS services ("managed Kubernetes", "call
-# recordings to text") share words with the guide and pass the floor, but no statement of
-# the guide agrees with them: the decision's evidence is weak. For that kind the test is
-# relevance + decision score (measured: in-scope scenarios and paraphrases >= 1.50, such
-# other-service questions <= 1.38), with a lower relevance floor, because a translated
-# question's wording costs it some cosine while its decision stays strong.
-WHICH_FLOOR = 1.35
-WHICH_RELEVANCE_FLOOR = 0.55
-# A question whose situation is closer to another AWS service's task ("convert call
-# recordings to text" = Transcribe) than to every statement and sentence of the guide is
-# about that service (rag/outside.py). Measured on this guide (2026-12-01): other-AWS
-# which-questions of other_aws and blind_a up to +0.51, all but 3 of 35 above 0.05;
-# in-scope scenarios and paraphrases -0.73..-0.01, once the one description that came too
-# close (Amplify's "host mobile apps", +0.12 for a mobile-app paraphrase) was made specific.
-OUTSIDE_MARGIN = 0.05
-
 SYSTEM_PROMPT = (
-    "You are StudyRAG, a concise tutor for the AWS Certified AI Practitioner exam. "
+    "You are StudyRAG, a concise tutor for the user's study material. "
     "Use only the numbered passages. Write at most two short sentences. "
-    "Do not name any AWS service that the passages do not name. No lists, no headings."
+    "Do not name any product or term that the passages do not name. No lists, no headings."
 )
 ZH_NOTE = " Answer in Traditional Chinese (繁體中文)."
 BUSY_NOTE = "busy: answered from the guide's text"
+# Shown when the model's draft failed the check against the sources and quotes replace it.
+REPLACED_NOTE = {"en": "the model's wording did not match the sources; quoted instead",
+                 "zh": "模型的說明與來源不符，改為引用原文"}
 
 
 @dataclass
@@ -205,8 +189,10 @@ class Tutor:
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(INJECTION_REFUSAL[_lang(q)])
             return
+        exclude: tuple[str, ...] = ()
         if history:
-            q.text = condense(q.text, history, k)
+            follow = standalone(q.text, history, k.catalog)
+            q.text, exclude = follow.text, follow.exclude
         if q.lang != "en":
             english = self.translate(q.text + ("\n" + "\n".join(f"{a}. {b}" for a, b in q.options.items()) if q.options else ""))
             if english:
@@ -219,7 +205,7 @@ class Tutor:
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t) * 1000, 1)
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
-        situation = scenario_text(query)
+        situation = scenario_text(query, k.catalog.prefixes)
         parts = clauses(situation)[:12]  # bounded work for very long questions
         vecs = k.embedder.embed_queries([situation] + parts)
         svec, clause_vecs = vecs[0], (vecs[1:] if parts else None)
@@ -228,9 +214,10 @@ class Tutor:
         named = [s for s in k.catalog.find(query) if not s.generic]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
-        if not _in_scope(hits, named + named_in_options, k.topics, decision if kind == "which" else None) or (
+        if not _in_scope(hits, named + named_in_options, k.topics, k.calibration,
+                         decision if kind == "which" else None) or (
                 kind in ("which", "explain", "fact") and not any(s.name in k.topics for s in named)
-                and k.outside_margin(svec)[0] > OUTSIDE_MARGIN):
+                and k.outside_margin(svec)[0] > k.calibration.outside_margin):
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
             return
@@ -241,6 +228,9 @@ class Tutor:
         elif ans.kind == "compare":
             plan = self._plan_compare(q, qvec, named, cites, ans)
         elif ans.kind == "which" and decision is not None:
+            wanted = asked_kind(query, ignore=set(k.catalog.prefixes))
+            in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
+            decision = of_kind(not_named(without(decision, exclude), in_situation), k, wanted)
             plan = self._plan_which(q, svec, decision, cites, ans)
         elif ans.kind == "fact":
             plan = self._plan_fact(q, qvec, hits, cites, ans)
@@ -422,7 +412,11 @@ class Tutor:
         written = _traditional if _lang(q) == "zh" else (lambda text: text)
         t = time.perf_counter()
         buf, accepted, failed = "", [], None
-        default_mark = marks[passages_idx[0]]
+        def mark_for(sent: str) -> int:
+            """The marker of the passage that holds most of the sentence's words."""
+            words = set(content_words(sent))
+            best = max(passages_idx, key=lambda i: len(words & set(content_words(k.sentences[i].text))))
+            return marks[best]
         try:
             for chunk in model.stream([SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]):
                 buf += chunk.text  # .text also flattens Bedrock's list-of-blocks content
@@ -432,7 +426,7 @@ class Tutor:
                     if failed:
                         break
                     accepted.append(sent)
-                    yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(written(sent), default_mark) + " ")
+                    yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(written(sent), mark_for(sent)) + " ")
                 if failed or len(accepted) >= 2:
                     break
             if not failed and buf.strip() and len(accepted) < 2:
@@ -441,7 +435,7 @@ class Tutor:
                     failed = self._accept(buf, passages, answer_services, accepted, asked)
                     if not failed:
                         accepted.append(buf.strip())
-                        yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(written(buf.strip()), default_mark))
+                        yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(written(buf.strip()), mark_for(buf)))
         except Exception as e:  # the backend failed or is busy: keep the cited answer, say why
             failed = failed or _interrupted(e, ans, self._explain_error)
         ans.timings["generate_ms"] = round((time.perf_counter() - t) * 1000, 1)
@@ -455,6 +449,8 @@ class Tutor:
                 yield shown.emit("\n" + fallback)
             if ans.busy:
                 yield shown.emit("\n(" + BUSY_NOTE + ")")
+            elif not ans.error:
+                yield shown.emit("\n(" + REPLACED_NOTE[_lang(q)] + ")")
         elif failed:
             ans.notes.append(f"model draft cut at a sentence that failed the check: {failed}")
 
@@ -549,22 +545,16 @@ def _strip_options(english: str, q: Question) -> tuple[str, dict]:
     return stem, _opts
 
 
-def relevance(hits) -> float:
-    if not hits:
-        return 0.0
-    return max(h.dense for h in hits) + LEXICAL_WEIGHT * max(h.lexical for h in hits)
-
-
-def _in_scope(hits, named, topics, which_decision=None) -> bool:
-    """Naming a service the guide teaches (its own section or a signal's target) is in scope;
-    otherwise the question must be close enough to the guide's text, and a "which service"
-    question must also agree with what the guide says of the service it would get."""
+def _in_scope(hits, named, topics, calibration, which_decision=None) -> bool:
+    """Naming a thing the material teaches (its own section or a signal's target) is in scope;
+    otherwise the question must be close enough to the material's text (rag/scope.py), and a
+    "which thing" question must also agree with what the material says of its answer."""
     if any(s.name in topics for s in named):
         return True
     rel = relevance(hits)
     if which_decision is not None:
-        return rel >= WHICH_RELEVANCE_FLOOR and rel + which_decision.score >= WHICH_FLOOR
-    return rel >= RELEVANCE_FLOOR
+        return rel >= calibration.which_relevance_floor and rel + which_decision.score >= calibration.which_floor
+    return rel >= calibration.relevance_floor
 
 
 def _distinct_best(k: Knowledge, idx: list[int], sims, n: int) -> list[int]:
@@ -618,7 +608,7 @@ def _asked_count(text: str) -> int | None:
 
 # "what formats ...", "which statuses ...": a plural asked for (not "what does", "what is").
 LIST_RE = re.compile(r"\b(?:what|which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,2}(?!(?:does|has|was|this)\b)\w{3,}s\b", re.I)
-BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)])\s+")
+BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)]|\|(?!\s*[-:|]+\s*$))\s*")  # list items and table rows
 
 
 def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
@@ -644,13 +634,16 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
 
     extra = np.array([bonus(i) for i in idx])
     sims = k.sentence_vecs[idx] @ qvec + extra
-    top = [idx[j] for j in np.argsort(-sims)[:3]]
-    best = next((i for i in top if BULLET_RE.match(k.sentences[i].text)), None) if listed else None
-    if best is not None:
-        run = _bullet_run(k, best)
-        if len(run) >= 2:
-            scored = {i: float(sims[idx.index(i)]) for i in run if i in idx}
-            return sorted(scored, key=scored.get, reverse=True)[:max(n, 2)]
+    top = [idx[j] for j in np.argsort(-sims)[:5]]
+    runs = [_bullet_run(k, i) for i in top[:3]] if listed else []
+    runs = [r for r in runs if len(r) >= 2]
+    if runs:
+        # The list that answers: long enough for the asked count, then the best-matching.
+        score = {i: float(sims[idx.index(i)]) if i in idx else 0.0 for r in runs for i in r}
+        run = max(runs, key=lambda r: (len(r) >= n, max(score[i] for i in r)))
+        if len(run) <= max(n, 2) + 1:
+            return run
+        return sorted(sorted(run, key=score.get, reverse=True)[:max(n, 2)])
     first = []
     for pv in part_vecs if part_vecs is not None else []:
         j = int(np.argmax(k.sentence_vecs[idx] @ pv + extra))
@@ -661,16 +654,39 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
 
 
 def _bullet_run(k: Knowledge, i: int) -> list[int]:
-    """The bullet sentences next to sentence ``i`` in its chunk (its list)."""
+    """The list sentence ``i`` is an item of: the first sentence of each bullet line (or table
+    row, less its header) next to it in its chunk, in source order."""
     row = k.sentences[i].row
-    same = [j for j in range(max(0, i - 12), min(len(k.sentences), i + 13)) if k.sentences[j].row == row]
-    run = [i]
+    text = k.text_of(k.chunks[row].source)
+    near = [j for j in range(max(0, i - 40), min(len(k.sentences), i + 41)) if k.sentences[j].row == row]
+    line_of = {j: text.rfind("\n", 0, k.sentences[j].start) + 1 for j in near}
+    starts: dict[int, int] = {}  # line start -> first sentence on that line
+    for j in near:
+        starts.setdefault(line_of[j], j)
+    lines = sorted(starts)
+    items = [ls for ls in lines if _is_item(text, ls)]
+    if line_of[i] not in items:
+        return [i]
+    pos = lines.index(line_of[i])
+    run = [line_of[i]]
     for step in (-1, 1):
-        j = i + step
-        while j in same and BULLET_RE.match(k.sentences[j].text):
-            run.append(j)
-            j += step
-    return sorted(run)
+        p = pos + step
+        while 0 <= p < len(lines) and lines[p] in items:
+            run.append(lines[p])
+            p += step
+    return sorted(starts[ls] for ls in run)
+
+
+def _is_item(text: str, line_start: int) -> bool:
+    """A bullet line or a table row that is not a header (a header is followed by '|---|')."""
+    end = text.find("\n", line_start)
+    line = text[line_start: end if end >= 0 else None]
+    if not BULLET_RE.match(line):
+        return False
+    if line.lstrip().startswith("|"):
+        nxt = text[end + 1: text.find("\n", end + 1)] if end >= 0 else ""
+        return not re.fullmatch(r"\s*\|[\s:\-|]+", nxt)
+    return True
 
 
 def _side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None) -> list[int]:
@@ -694,33 +710,6 @@ def _side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = N
 
     sims = k.sentence_vecs[pool] @ qvec + np.array([bonus(i) for i in pool])
     return [pool[j] for j in np.argsort(-sims)[:n]]
-
-
-FOLLOWUP_RE = re.compile(r"^\s*(?:and|or|what about|how about|also|then|but)\b|\b(?:it|that|this|those|these|them|the one)\b|那|它|呢[?？]?\s*$", re.I)
-
-
-def condense(question: str, history: list, k: Knowledge) -> str:
-    """A follow-up ('and the asynchronous one?') made standalone from the last user turn.
-
-    The previous question's service is swapped for the one the follow-up names; with no
-    service named, the previous question is kept as context.
-    """
-    prev = next((h["content"] if isinstance(h, dict) else h[0] for h in reversed(history)
-                 if (h.get("role") == "user" if isinstance(h, dict) else True)), None)
-    if not prev or not FOLLOWUP_RE.search(question) or len(question.split()) > 14:
-        return question
-    from studyrag.rag.question import MAX_CHARS, clean
-
-    prev = clean(str(prev))[:MAX_CHARS]  # history comes from the client: bound it too
-    new = resolve_loose(question, k.catalog)
-    old = [s for s in k.catalog.find(prev) if not s.generic]
-    if new and old:
-        out = prev
-        for alias in sorted(old[0].aliases, key=len, reverse=True):
-            out = re.sub(re.escape(alias), new[0].name, out, flags=re.I)
-        if out != prev:
-            return out
-    return f"{prev} {question}"[:MAX_CHARS]
 
 
 __all__ = ["Answer", "BadQuestion", "Citation", "Event", "Tutor"]

@@ -13,7 +13,7 @@ import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.ingest.sources import SourceError, source_text
-from studyrag.rag import outside
+from studyrag.rag import entities, outside, profile, scope
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
@@ -69,8 +69,12 @@ class Knowledge:
         self._check_sources()
         usable = [c for c in self.chunks if c.kind in self.allowed_kinds]
         heads = sorted({h for c in self.chunks if c.kind == "body" for h in c.section[:2]})
-        self.catalog = Catalog.from_texts([c.text for c in self.chunks if c.kind != "table"], heads)
+        self.profile = profile.choose(settings.material_profile, list(self.sources.values()))
+        texts = [c.text for c in self.chunks if c.kind != "table"]
+        defined = entities.collect([c for c in self.chunks if c.kind in ("body", "table", "summary")])
+        self.catalog = Catalog.from_texts(texts, heads, defined, self.profile)
         cache = Path(settings.work_dir) / "cache"
+        self.calibration = scope.calibrate(self.retriever, cache)
         self.sentences = self._sentences()
         self.sentence_vecs = cached_vectors(self.embedder, [s.text for s in self.sentences], cache, "sentences")
         self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
@@ -90,9 +94,10 @@ class Knowledge:
         # The services the guide teaches: those with a section of their own, or that a
         # signal statement points to (not the ones it only mentions, like Amazon S3).
         self.topics = {s.name for s in self.section_service.values() if s is not None} | {
-            t for st in self.signals.statements if st.kind in ("explicit", "scenario") for t in st.targets}
-        # What other AWS services do, less the ones this corpus teaches (rag/outside.py).
-        self.outside = outside.prototypes(self.topics)
+            t for st in self.signals.statements if st.kind in ("explicit", "scenario") for t in st.targets} | {
+            s.name for s in self.catalog.services if s.defined and not s.generic}
+        # What the profile's other products do, less the ones this corpus teaches (rag/outside.py).
+        self.outside = outside.prototypes(self.profile.outside, self.topics)
         self.outside_vecs = cached_vectors(self.embedder, [p.text for p in self.outside], cache, "outside")
 
     def _check_sources(self) -> None:

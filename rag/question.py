@@ -41,7 +41,9 @@ FACT_RE = re.compile(
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
     r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|"
     r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees)\b"
-    r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)",
+    r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b"
+    r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length)s?\b"
+    r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼",
     re.I,
 )
 # ... unless a thing to use is asked for ("which two services should they use?").
@@ -81,6 +83,35 @@ def asking_part(text: str) -> str:
     if len(sents) <= 1:
         return text
     return " ".join(x for i, x in enumerate(sents) if x.rstrip().endswith(("?", "？")) or i == len(sents) - 1)
+# "which isolation level should ...", "what kind of join ...", "what index type fits ...":
+# the words naming the kind of thing asked for.
+ASKED_KIND_RE = re.compile(
+    r"\b(?:which|what)\s+(?:(?:kind|type|sort|form)s?\s+of\s+)?((?:[\w\-]+\s+){0,3}?[\w\-]+)\s+"
+    r"(?:should|would|could|can|is|are|does|do|fits?|suits?|to|for|best|will|must|makes?|works?|gives?|lets?|helps?)\b",
+    re.I)
+VAGUE_KIND_WORDS = frozenset("""kind type sort form one thing option approach method way choice solution tool service
+feature capability product offering the a an of this that these those best right most new""".split())
+
+
+def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> frozenset[str]:
+    """Stems of the kind of thing a which-question asks for, less vague words and ``ignore``.
+
+    >>> sorted(asked_kind("Which isolation level should we move to?"))
+    ['isolation', 'level']
+    >>> sorted(asked_kind("Which kind of join should I write?"))
+    ['join']
+    >>> sorted(asked_kind("Which service should they use?"))
+    []
+    """
+    from studyrag.rag.entities import stem
+
+    m = ASKED_KIND_RE.search(asking_part(text))
+    if not m:
+        return frozenset()
+    words = [w.lower() for w in m.group(1).split()]
+    return frozenset(stem(w) for w in words if w not in VAGUE_KIND_WORDS and w not in ignore and len(w) > 2)
+
+
 INJECTION_RE = re.compile(
     r"ignore (?:(?:all|any|the|of|my) )*(?:previous|prior|above|earlier|preceding|your)|"
     r"disregard (?:the|all|your|previous|any|everything|anything)|(?:repeat|print|output) (?:the |all )?(?:words|text) above|"
@@ -149,7 +180,9 @@ class Question:
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
                 or re.search(r"\bdo (?:i|you|we) (?:still |really |even )?need\b", q, re.I):
             return "explain"
-        return "which"
+        # A thing to use is asked for only in so many words ("which ...", "what should ...");
+        # anything else is answered from the passages that explain it.
+        return "which" if WHICH_RE.search(asking_part(q)) or WHICH_RE.search(asking_part(self.text)) else "explain"
 
 
 class BadQuestion(ValueError):

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
-from studyrag.rag.catalog import Catalog, Service, core_of
+from studyrag.rag.catalog import Catalog, Service
 
 ARROW_RE = re.compile(r"\s*(?:→|->|⇒)\s*")
 CORRECT_RE = re.compile(r"\bCorrect (?:choice|answer)s?\s*[:：]\s*", re.I)
@@ -52,7 +52,7 @@ def resolve_loose(phrase: str, catalog: Catalog) -> list[Service]:
         return found
     words = [w.lower() for w in LOOSE_WORD_RE.findall(phrase)][:3]
     for w in words:
-        w = core_of(w)
+        w = catalog.core(w)
         hits = [s for s in catalog.services if s.in_guide and not s.generic and s.core.split()[0] == w]
         if len(hits) == 1:
             return hits
@@ -99,7 +99,6 @@ def clean_signal(signal: str) -> str:
 
 
 QUESTION_TAIL_RE = re.compile(r"(?:^|(?<=[.!?]))\s*[^.!?]*\?\s*$")
-VENDOR_RE = re.compile(r"\b(?:amazon|aws|sagemaker)\b\s*", re.I)
 # "Which SageMaker feature offers ...": the asking noun is no part of the situation, and
 # "feature" or "store" would match the Feature Store's statements word for word.
 ASKING_HEAD_RE = re.compile(
@@ -116,24 +115,27 @@ ASKING_TAIL_RE = re.compile(
     r"|^\s*(?:which|what)\s*(?:one)?\s*)\??\s*$", re.I)
 
 
-def scenario_text(question: str) -> str:
-    """The situation a question describes, without its 'Which service should they use?' tail.
+def scenario_text(question: str, product_words: tuple[str, ...] = ()) -> str:
+    """The situation a question describes, without its 'Which service should they use?' tail
+    and without ``product_words`` (the catalog's name prefixes: 'SageMaker' says nothing of the need).
 
-    >>> scenario_text("A team labels 5,000 photos. Which SageMaker capability should they use?")
+    >>> scenario_text("A team labels 5,000 photos. Which SageMaker capability should they use?", ("sagemaker",))
     'A team labels 5,000 photos.'
     """
+    vendor_re = re.compile(r"\b(?:" + "|".join(map(re.escape, product_words)) + r")\b\s*", re.I) \
+        if product_words else re.compile(r"(?!x)x")
     body = question.strip()
     tail = QUESTION_TAIL_RE.search(body)
     if tail and re.search(r"\b(?:which|what|should|how)\b|哪|應該", tail.group(0), re.I):
         body = body[: tail.start()].strip()
         # "Which capability runs load tests across instance types and ...?" states the need
         # itself: keep what the tail says beyond its asking words.
-        need = ASKING_TAIL_RE.sub("", VENDOR_RE.sub("", ASKING_HEAD_RE.sub(r"\1", tail.group(0).strip())))
+        need = ASKING_TAIL_RE.sub("", vendor_re.sub("", ASKING_HEAD_RE.sub(r"\1", tail.group(0).strip())))
         if len(re.findall(r"[\w-]+", need)) >= 5:
             body = f"{body} {need.strip(' ?')}".strip()
     if len(body) < 25:
         body = question
-    return VENDOR_RE.sub("", ASKING_HEAD_RE.sub(r"\1", body)).strip()
+    return vendor_re.sub("", ASKING_HEAD_RE.sub(r"\1", body)).strip()
 
 
 def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, section_service=None) -> list[Statement]:
@@ -206,6 +208,12 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
         if before and after and before[0] is not after[0]:
             add(sent, (before[0].name, after[0].name), "pair")
             return found
+    defined = _defined_here(sent, catalog)
+    if not found and defined is not None and c.kind in ("body", "summary", "faq", "table"):
+        # "- **git stash**: shelves changes so you can switch branches": a definition line is
+        # about the thing it defines, whatever else it names in passing.
+        add(sent, (defined.name,), "mention")
+        return found
     if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
         # In a service's own section a sentence is about that service, whatever else it
         # names in passing ("Automatic Model Tuning runs multiple training jobs").
@@ -213,6 +221,20 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
             named = [own]
         add(sent, tuple(x.name for x in named), "mention")
     return found
+
+
+DEFINITION_LEAD_RE = re.compile(r"^[\s•\-*·▪|]*(?:\d{1,2}[.)]\s*)?[*_`]*")
+DEFINITION_SEP_RE = re.compile(r"^[*_`\s]*(?:\([^)]{1,40}\)\s*)?(?:[:—–|]|\s--\s|,\s)")
+
+
+def _defined_here(sent: str, catalog: Catalog) -> Service | None:
+    """The thing a definition line defines: a name opening the line and followed by ':', '—'
+    or a table cell bar ("- **Hash join**: build ...", "| **LEFT JOIN** | ...")."""
+    lead = DEFINITION_LEAD_RE.match(sent)
+    spans = catalog.spans(sent[:120])
+    if not spans or spans[0][0] != lead.end() or spans[0][2].generic:
+        return None
+    return spans[0][2] if DEFINITION_SEP_RE.match(sent[spans[0][1]:]) else None
 
 
 class SignalIndex:
@@ -237,6 +259,7 @@ class SignalIndex:
         prefix = dominant_prefix([x.name for x in catalog.services if x.in_guide])
         topics = {t for x in stmts if x.kind in ("scenario", "section", "explicit") for t in x.targets}
         topics |= {x.name for x in catalog.services if x.in_guide and not x.generic and prefix and x.name.startswith(prefix)}
+        topics |= {x.name for x in catalog.services if x.defined and not x.generic}
         stmts = [x for x in stmts if x.kind != "pair" or set(x.targets) <= topics]
         stmts = [x if x.kind == "scenario" else Statement(x.signal, tuple(t for t in x.targets if t in topics),
                                                           x.chunk_id, x.start, x.end, x.kind, x.chunk_kind)

@@ -1,6 +1,6 @@
 """Turning a non-English question into English for retrieval, with a local multilingual model.
 
-Measured on this guide (issue "Exam mode"): searching the English passages with a rough
+Measured on the seed guide (issue "Exam mode"): searching the English passages with a rough
 Qwen2.5-Coder-0.5B translation finds the right service far more often than MiniLM or e5
 on the Chinese text itself. Translations are cached per process.
 """
@@ -20,8 +20,8 @@ SYSTEM = (
 EXAMPLES = [
     ("一家公司想把客服對話分類，但沒有任何標註資料。應該先做什麼？",
      "A company wants to classify customer-service conversations but has no labeled data. What should it do first?"),
-    ("Amazon SageMaker Studio 和 Jupyter 筆記本有什麼差別？",
-     "What is the difference between Amazon SageMaker Studio and Jupyter notebooks?"),
+    ("Visual Studio Code 和 Jupyter 筆記本有什麼差別？",
+     "What is the difference between Visual Studio Code and Jupyter notebooks?"),
 ]
 
 

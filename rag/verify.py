@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from studyrag.rag.catalog import Catalog, core_of
+from studyrag.rag.catalog import Catalog
 
 STOP = set(
     "the a an and or of to in on for with by from at as is are was were be been being it its this that these those "
@@ -46,6 +46,8 @@ def check_sentence(
         return "empty"
     if len(s) > 450:
         return "too long"
+    if s.endswith(("?", "？")):
+        return "a question, not an explanation"
     norm = re.sub(r"\W+", " ", s.lower()).strip()
     if any(norm == re.sub(r"\W+", " ", x.lower()).strip() for x in seen):
         return "repetition"
@@ -54,7 +56,7 @@ def check_sentence(
     for f in forbidden:
         if f and (f.lower() in s.lower() or len(norm) >= 20 and norm in re.sub(r"\W+", " ", f.lower())):
             return "echoes the instructions"
-    answer = {core_of(a) for a in answer_services}
+    answer = {catalog.core(a) for a in answer_services}
     in_passages = {x.core for x in catalog.find(passages + "\n" + question)}
     for svc in catalog.find(s):
         if svc.generic or svc.core in answer:

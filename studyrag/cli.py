@@ -41,6 +41,9 @@ def add_common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--embedder", default=None, help="embedder name: minilm (default) or e5")
     g.add_argument("--store", default=None, choices=["faiss", "pgvector"], help="vector store (default: faiss)")
     g.add_argument("--pg-url", default=None, help="PostgreSQL URL for --store pgvector")
+    g.add_argument("--profile", dest="material_profile", default=None,
+                   help="what studyrag knows beyond the material: auto (default: the shipped profile the "
+                        "material matches, e.g. aws), none, a shipped name, or a YAML file (rag/profiles/aws.yaml)")
 
 
 def add_generation(p: argparse.ArgumentParser) -> None:
@@ -58,7 +61,7 @@ def build_settings(args: argparse.Namespace):
 
     from studyrag.settings import Settings
 
-    keys = ["data_dir", "index_dir", "embedder", "store", "pg_url", "backend", "model",
+    keys = ["data_dir", "index_dir", "embedder", "store", "pg_url", "material_profile", "backend", "model",
             "model_path", "top_k", "temperature", "closed_book"]
     try:
         return Settings().with_overrides(**{k: getattr(args, k, None) for k in keys})

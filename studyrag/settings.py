@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # halfvec where the server's pgvector build cannot compute float vector distances
     pg_vector_type: Literal["vector", "halfvec"] = "vector"
 
+    material_profile: str = Field(
+        "auto", description="Profile of knowledge beyond the material: auto, none, a shipped name or a YAML path."
+    )
+
     # Retrieval
     top_k: int = Field(4, ge=1, le=20)
     closed_book: bool = Field(False, description="Leave out scenario/faq/summary chunks.")

@@ -22,6 +22,7 @@ from typing import Any
 
 import gradio as gr
 
+from studyrag.rag.material import describe
 from studyrag.ui import practice as pr
 from studyrag.ui.feedback import FeedbackStore, default_path
 
@@ -31,14 +32,6 @@ BACKENDS = ["local", "bedrock", "openai", "none"]
 MARK_RE = re.compile(r"\[(\d+)\]")
 PASSAGE_MAX = 1100  # characters of context shown around a quote
 
-EXAMPLES = [
-    "A retail company must label 300,000 product images before training a custom classifier. Which AWS service should they use?",
-    "What is the difference between SageMaker Serverless Inference and Asynchronous Inference?",
-    "How does SageMaker Model Monitor detect drift?",
-    "Which option lets a business analyst build a model without code? A. Amazon SageMaker Studio "
-    "B. Amazon SageMaker Canvas C. Amazon SageMaker Ground Truth D. Amazon Rekognition",
-    "什麼時候應該使用 Amazon SageMaker Batch Transform？",
-]
 
 CSS = """
 #sr-sources { max-height: 640px; overflow-y: auto; }
@@ -575,9 +568,10 @@ def build_app(service: UIService):
         yield verdict, render_explanation(k, ex, item), gr.update(), progress
 
     # ---- layout ------------------------------------------------------------------------
-    with gr.Blocks(title="StudyRAG — SageMaker study tutor", analytics_enabled=False) as demo:
-        gr.Markdown("## StudyRAG — a cited tutor for the Amazon SageMaker study guide (AWS AIF-C01)\n"
-                    "Every answer cites the guide; click a **[n]** to see the passage it comes from.")
+    material = describe(k)
+    with gr.Blocks(title=f"StudyRAG — {material.title}", analytics_enabled=False) as demo:
+        gr.Markdown(f"## StudyRAG — a cited tutor for {material.title}\n"
+                    "Every answer cites the material; click a **[n]** to see the passage it comes from.")
         chat_state = gr.State({"messages": [], "turns": []})
         cfg_state = gr.State(dict(service.default_cfg))
         progress_state = gr.State(None)
@@ -589,7 +583,7 @@ def build_app(service: UIService):
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(label="Tutor", elem_id="sr-chat", height=520, sanitize_html=True,
                                              feedback_options=("Like", "Dislike"), buttons=["copy"],
-                                             placeholder="Ask about SageMaker: a scenario, a multiple-choice "
+                                             placeholder="Ask about the material: a scenario, a multiple-choice "
                                                          "question, or “X vs Y”. English or 中文.")
                         with gr.Row():
                             msg = gr.Textbox(show_label=False, placeholder="Your question…", scale=6,
@@ -597,7 +591,7 @@ def build_app(service: UIService):
                             ask_btn = gr.Button("Ask", variant="primary", scale=1, elem_id="sr-ask")
                         with gr.Row():
                             new_btn = gr.Button("New chat", size="sm", elem_id="sr-new")
-                        gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[msg], label="Example questions",
+                        gr.Examples(examples=[[q] for q in material.examples], inputs=[msg], label="Example questions",
                                     elem_id="sr-examples")
                     with gr.Column(scale=2):
                         sources = gr.HTML(render_sources_panel(k, []), elem_id="sr-sources")

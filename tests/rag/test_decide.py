@@ -47,7 +47,7 @@ from studyrag.rag.signals import blend, scenario_text  # noqa: E402
      "keeps a shared catalog", "feature"),
 ])
 def test_the_situation_keeps_the_need_and_drops_the_asking_words(question, kept, dropped):
-    situation = scenario_text(question)
+    situation = scenario_text(question, ("amazon", "aws", "sagemaker"))
     assert kept in situation
     assert dropped not in situation.lower()
     assert "sagemaker" not in situation.lower()

@@ -440,3 +440,28 @@ def test_a_chinese_answer_shows_the_models_simplified_slips_in_traditional_chara
     assert "因為" in ans.answer and "標註" in ans.answer and "團隊" in ans.answer
     assert not any(ch in ans.answer for ch in "为图标并团"), ans.answer
     assert_cited(ans, scripted_tutor)
+
+
+# -- the real local model's drafts --------------------------------------------------------------
+REAL_MODEL_QUESTIONS = [
+    LABEL_Q,
+    "Our model's accuracy is slowly dropping in production. Which SageMaker capability detects this?",
+    "A business analyst with no coding experience wants to predict customer churn from a CSV. What should they use?",
+    "Which SageMaker option runs predictions over a whole dataset every night without a persistent endpoint?",
+    "What is the difference between SageMaker Serverless Inference and Asynchronous Inference?",
+    "How long can a SageMaker Asynchronous Inference request run?",
+]
+
+
+@pytest.mark.slow
+def test_the_local_models_explanations_are_mostly_kept(index_settings):
+    """The default model's wording is the explanation most of the time: with every draft
+    rejected (or every answer quoted) this fails. A replaced draft says so in the answer."""
+    t = Tutor(index_settings.with_overrides(backend="local"))
+    answers = [t.ask(q) for q in REAL_MODEL_QUESTIONS]
+    kept = [a for a in answers if not a.fallback and not a.refused]
+    assert len(kept) >= len(answers) // 2, [(a.question[:40], a.notes) for a in answers]
+    for a in answers:
+        assert_cited(a, t)
+        replaced = any(n.startswith("model draft rejected") for n in a.notes)
+        assert ("quoted instead" in a.answer) == replaced

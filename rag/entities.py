@@ -1,0 +1,142 @@
+"""The things a study text teaches, found from its own structure, not from vendor names.
+
+A study text names what it teaches where it defines it: a heading ("Provisioned Throughput",
+"Guardrails for Amazon Bedrock — Safety Controls"), the lead term of a bullet or line
+("• Stop sequences — strings that ...", "- **Hash join**: build a hash table ..."), a bold
+term, the first cell of a Markdown table row, an acronym's long form ("Generalized
+Inverted Index (GIN)") or one side of an "X vs Y" line. Each found name comes with the
+words of where it was defined (its heading path and the line that introduces its list),
+which say what *kind* of thing it is: "Serializable" under "Isolation Levels" is a level.
+
+>>> [d.name for d in definitions("- **Hash join**: build a hash table. Best for equi-joins.", ("Joins",))]
+['Hash join']
+>>> [d.name for d in definitions("Temperature vs Max tokens — one sets randomness.", ())]
+['Temperature', 'Max tokens']
+>>> sorted(d.name for d in heading_names("Inference Modes — On-Demand, Provisioned Throughput, Batch"))
+['Batch', 'Inference Modes', 'On-Demand', 'Provisioned Throughput']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BULLET = r"(?:[•\-*▪◦·]|\d{1,2}[.)])"
+TERM = r"[A-Z`\"“(]?[\w`][\w`'’./+\-]*(?:[ \t]+[\w`(][\w`'’./+\-()]*){0,5}"
+# "- **Term**: ...", "**Term.** ...", "| **Term** | ...": a bold term that opens a line or cell.
+BOLD_RE = re.compile(r"\*\*([^*\n]{2,60}?)\*\*|__([^_\n]{2,60}?)__")
+# "• Term — definition", "- Term: definition", "Term — definition" (a line's lead term).
+LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*)?({TERM}?)(?:\*\*)?[ \t]*(?:—|–|--|:)[ \t]+\S", re.M)
+TABLE_ROW_RE = re.compile(r"^[ \t]*\|[ \t]*([^|\n]{1,60}?)[ \t]*\|", re.M)
+ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w\-]+[ \t]+){1,5}[A-Z][\w\-]+)[ \t]*\(([A-Z][A-Za-z0-9\-]{1,9})\)")
+VS_SPLIT_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
+LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*")
+DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+|——|\s+-\s+|:\s+")
+# "X for <product>", "X on <product>": the feature of a product is X.
+OF_PRODUCT_RE = re.compile(r"^(.+?)\s+(?:for|on|in|with)\s+[A-Z].*$")
+NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVX]+\.|[A-Z]\.)\s+")
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str
+    how: str  # "heading" | "lead" | "bold" | "table" | "acronym" | "vs"
+    offset: int = 0  # where in the text it was found
+
+
+def clean_name(raw: str) -> str:
+    """'**LEFT (OUTER) JOIN**' -> 'LEFT (OUTER) JOIN'; '`pg_dump`.' -> 'pg_dump'."""
+    s = re.sub(r"[*_`]+", "", raw)
+    s = NUMBERING_RE.sub("", s)
+    s = re.sub(r"^(?:the|a|an)\s+", "", s.strip(), flags=re.I)
+    return re.sub(r"\s+", " ", s).strip(" .,;:!?\"“”'’")
+
+
+def plausible(name: str) -> bool:
+    """A name, not a sentence or a label: 1-6 words, starts with a letter or digit, no verb-y tail."""
+    words = name.split()
+    if not (1 <= len(words) <= 6) or len(name) < 2 or len(name) > 60:
+        return False
+    if not re.match(r"[A-Za-z0-9]", name) or name.endswith(("?", "'s")) or re.search(r"[,;!?]", name):
+        return False
+    return not re.search(r"\b(?:is|are|was|were|has|have|will|can|should|must|does|do)\b", name)
+
+
+def heading_names(heading: str) -> list[Definition]:
+    """The names a heading gives: each side of its dashes, 'vs' and lists, less 'for <product>'."""
+    out: list[Definition] = []
+    for part in DASH_SPLIT_RE.split(NUMBERING_RE.sub("", heading)):
+        for side in VS_SPLIT_RE.split(part):
+            for piece in {side, *LIST_SPLIT_RE.split(side)}:
+                for cand in {piece, OF_PRODUCT_RE.sub(r"\1", piece)}:
+                    name = clean_name(re.sub(r"\(.*?\)", "", cand))
+                    if plausible(name) and name[:1].isupper():
+                        out.append(Definition(name, "heading"))
+    return out
+
+
+def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
+    """Names a passage defines: bold terms, line lead terms, table first cells, acronyms, 'X vs Y'."""
+    out: list[Definition] = []
+    heading_stems = {stem(w) for h in section for w in WORD_RE.findall(h)}
+    for m in BOLD_RE.finditer(text):
+        raw = m.group(1) or m.group(2)
+        # "**Range** partitioning" under "Partitioning vs Sharding": the name is "Range partitioning".
+        noun = re.match(r" ([a-z][a-z\-]{3,})\b", text[m.end():m.end() + 40])
+        if noun and stem(noun.group(1)) in heading_stems and len(raw.split()) <= 2:
+            raw = f"{raw} {noun.group(1)}"
+        for side in VS_SPLIT_RE.split(raw):
+            out.append(Definition(clean_name(side), "bold", m.start()))
+    for m in LEAD_RE.finditer(text):
+        for side in VS_SPLIT_RE.split(m.group(1)):
+            out.append(Definition(clean_name(side), "vs" if " vs" in m.group(1) else "lead", m.start()))
+    for m in TABLE_ROW_RE.finditer(text):
+        after = text[m.end():].split("\n", 2)
+        is_header = len(after) > 1 and re.fullmatch(r"[\s:\-|]+", after[1] or "x")
+        if not is_header and not re.fullmatch(r"[\s:\-|]*", m.group(1)):
+            out.append(Definition(clean_name(m.group(1)), "table", m.start()))
+    for m in ACRONYM_RE.finditer(text):
+        out.append(Definition(clean_name(m.group(1)), "acronym", m.start()))
+        out.append(Definition(m.group(2), "acronym", m.start()))
+    seen: set[str] = set()
+    return [d for d in out if plausible(d.name) and not (d.name in seen or seen.add(d.name))]
+
+
+def lead_in(text: str, offset: int) -> str:
+    """What introduces the list or table an offset sits in: the line before the list
+    ('Physical join algorithms. These ...'), and for a table row also its header row."""
+    lines = text[:offset].splitlines()
+    header = ""
+    for line in reversed(lines[-60:]):
+        s = line.strip()
+        if s.startswith("|"):
+            header = s if not re.fullmatch(r"[\s:\-|]*", s) else header
+            continue
+        if s and not re.match(rf"{BULLET}\s", s):
+            return (s[:200] + " " + header).strip()
+    return header
+
+
+def collect(chunks) -> list[tuple[str, str, frozenset[str]]]:
+    """(name, how, kind stems) for every name the chunks define; ``chunks`` have .text and .section."""
+    out = []
+    for c in chunks:
+        for d in definitions(c.text, c.section):
+            out.append((d.name, d.how, kind_words(d.name, c.section, lead_in(c.text, d.offset))))
+    return out
+
+
+def kind_words(name: str, section: tuple[str, ...], intro: str) -> frozenset[str]:
+    """Stems of the words that say what kind of thing a name is: its own, its headings', its list's lead-in."""
+    words = " ".join([name, *section, intro])
+    return frozenset(stem(w) for w in WORD_RE.findall(words) if len(w) > 2)
+
+
+def stem(word: str) -> str:
+    """'Levels' -> 'level', 'indexes' -> 'index', 'families' -> 'family' (enough to match a kind)."""
+    w = word.lower()
+    for suffix, repl in (("ies", "y"), ("xes", "x"), ("ses", "s"), ("ches", "ch")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            return w[: -len(suffix)] + repl
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w

@@ -1,0 +1,100 @@
+"""Follow-up questions made standalone from the conversation, before the question is read.
+
+A follow-up leans on the last turn in one of three ways:
+- it points back with a pronoun ("who approves *it*?", "那*它*…"): the thing the last
+  answer was about replaces the pronoun, and the follow-up keeps its own kind (a fact
+  asked about that thing);
+- it switches ("what should I use *instead*?", "and *the other one*?", "what if …, would
+  that still be right?"): the last question's situation is kept, the follow-up's words are
+  added, and for "instead"/"other" the last answer is excluded from the choice;
+- it names a new thing in the same frame ("and for Serverless Inference?"): that thing
+  replaces the one the last question named.
+
+>>> class Cat:
+...     def find(self, text): return [N("Model Registry")] if "Registry" in text else []
+>>> class N:
+...     def __init__(self, name): self.name, self.generic, self.aliases = name, False, {name}
+>>> t = standalone("Who approves it?", [{"role": "user", "content": "What is Model Registry?"},
+...                {"role": "assistant", "content": "Answer: Model Registry [1]"}], Cat())
+>>> t.text, t.exclude
+('Who approves Model Registry?', ())
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PRONOUN_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|their|these|those)\b(?!\s+(?:is|are)\s+(?:a|an|the)\b)", re.I)
+ZH_PRONOUN_RE = re.compile(r"^(?:那|那麼|那它|這個|那個|它)|它|其")
+SWITCH_RE = re.compile(
+    r"\b(?:instead|the other(?: one)?|another one|else|alternative|which one|what if|still (?:the )?(?:right|best|same)|"
+    r"would that still|same one)\b|另一個|另外一個|換成|還是同一|呢[?？]?\s*$", re.I)
+EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成", re.I)
+LEAD_RE = re.compile(r"^\s*(?:and|or|also|then|but|so|what about|how about)\b[\s,]*", re.I)
+MAX_WORDS = 30  # a longer message is a new question, not a follow-up
+
+
+@dataclass(frozen=True)
+class Standalone:
+    text: str  # the question to read, retrieve and answer
+    exclude: tuple[str, ...] = ()  # names the follow-up asks to move away from
+    referent: str | None = None  # what "it" was taken to be
+
+
+def standalone(question: str, history: list, catalog) -> Standalone:
+    """The follow-up made standalone (see the module docstring); unchanged when it is none."""
+    prev_q, prev_a = _last_turns(history)
+    if not prev_q or len(question.split()) > MAX_WORDS and not re.search(r"[\u3400-\u9fff]", question):
+        return Standalone(question)
+    referent = _referent(prev_q, prev_a, catalog)
+    named_now = [s for s in catalog.find(question) if not s.generic]
+    if SWITCH_RE.search(question):
+        exclude = (referent,) if referent and EXCLUDE_RE.search(question) else ()
+        return Standalone(f"{prev_q} {LEAD_RE.sub('', question)}", exclude, referent)
+    if referent and not named_now and (PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question)):
+        return Standalone(_replace_pronoun(question, referent), (), referent)
+    named_before = [s for s in catalog.find(prev_q) if not s.generic]
+    if named_now and named_before and LEAD_RE.match(question):
+        out = prev_q
+        for alias in sorted(named_before[0].aliases, key=len, reverse=True):
+            out = re.sub(re.escape(alias), named_now[0].name, out, flags=re.I)
+        if out != prev_q:
+            return Standalone(out, (), named_now[0].name)
+    if LEAD_RE.match(question) and len(question.split()) <= 8:
+        return Standalone(f"{prev_q} {LEAD_RE.sub('', question)}", (), referent)
+    return Standalone(question)
+
+
+def _last_turns(history: list) -> tuple[str | None, str]:
+    """The last user question and the answer given to it (from the client: bounded and cleaned)."""
+    from studyrag.rag.question import MAX_CHARS, clean
+
+    prev_q, prev_a = None, ""
+    for turn in reversed(history or []):
+        role, content = (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else ("user", turn[0])
+        if role == "assistant" and prev_q is None and not prev_a:
+            prev_a = clean(str(content or ""))[:MAX_CHARS]
+        elif role == "user":
+            prev_q = clean(str(content or ""))[:MAX_CHARS]
+            break
+    return prev_q, prev_a
+
+
+def _referent(prev_q: str, prev_a: str, catalog) -> str | None:
+    """What the last turn was about: the answer's lead names it ("Answer: X [1]"), else the
+    first thing the last question named."""
+    lead = prev_a.strip().splitlines()[0] if prev_a.strip() else ""
+    for text in (lead, prev_q):
+        found = [s for s in catalog.find(text) if not s.generic]
+        if found:
+            return found[0].name
+    return None
+
+
+def _replace_pronoun(question: str, name: str) -> str:
+    """'Who approves it?' -> 'Who approves Model Registry?'; '那它…' -> 'Model Registry…'."""
+    if re.search(r"[\u3400-\u9fff]", question):
+        return ZH_PRONOUN_RE.sub(lambda m: f" {name} ", question, count=1).strip()
+    return PRONOUN_RE.sub(lambda m: f"{name}'s" if m.group(0).lower() in ("its", "their") else name,
+                          question, count=1)

@@ -1,0 +1,104 @@
+"""Is a question about the material? The floors, calibrated for this material and embedder.
+
+How close a question must come to the material depends on the embedder (MiniLM's cosines
+spread from 0 to 1, e5's crowd near 0.8) and on the material (short precise headings sit
+closer to questions than long prose). So the floors are not constants: each is a point
+between two anchors measured on this corpus with this embedder when it is loaded —
+``off``: the median best cosine of everyday off-topic questions (rag/calibration/off_topic.txt),
+``on``: the median best cosine of "What is <heading>?" for the material's own headings. A floor
+is ``off + f * (on - off)`` (relevance adds a little BM25, so f > 1 is usual); the fractions ``f`` place the floors where they separated
+in-scope from out-of-scope questions on the seed guide with MiniLM (docs/refusal.md).
+
+>>> Calibration(off=0.145, on=0.601).relevance_floor
+0.6398
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+OFF_TOPIC_FILE = Path(__file__).parent / "calibration" / "off_topic.txt"
+LEXICAL_WEIGHT = 0.06  # BM25's share of relevance: off-topic questions share few rare words
+RELEVANCE_F = 1.085  # any question
+WHICH_RELEVANCE_F = 0.888  # a "which thing?" question, whose decision must also be strong:
+WHICH_SUM_F = 1.162  # relevance + decision score >= 2 * the point at this fraction
+OUTSIDE_F = 0.11  # closer to another product's task than to the material by this much: refused
+PROBES = 60
+
+
+@dataclass(frozen=True)
+class Calibration:
+    off: float
+    on: float
+
+    def at(self, f: float) -> float:
+        return round(self.off + f * (self.on - self.off), 4)
+
+    @property
+    def relevance_floor(self) -> float:
+        return self.at(RELEVANCE_F)
+
+    @property
+    def which_relevance_floor(self) -> float:
+        return self.at(WHICH_RELEVANCE_F)
+
+    @property
+    def which_floor(self) -> float:
+        return 2 * self.at(WHICH_SUM_F)
+
+    @property
+    def outside_margin(self) -> float:
+        return round(OUTSIDE_F * (self.on - self.off), 4)
+
+
+def relevance(hits) -> float:
+    """Closeness of a question to the material: best dense cosine plus a little BM25."""
+    if not hits:
+        return 0.0
+    return max(h.dense for h in hits) + LEXICAL_WEIGHT * max(h.lexical for h in hits)
+
+
+def calibrate(retriever, cache_dir: Path | None = None) -> Calibration:
+    """The two anchors for this corpus and embedder (cached by both)."""
+    on_questions = _heading_questions(retriever.chunks)
+    key = f"{retriever.embedder.name}-{_digest(on_questions)}"
+    path = cache_dir / f"calibration-{key}.json" if cache_dir else None
+    if path is not None and path.is_file():
+        try:
+            return Calibration(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass
+    off_questions = [x.strip() for x in OFF_TOPIC_FILE.read_text(encoding="utf-8").splitlines()
+                     if x.strip() and not x.startswith("#")]
+    cal = Calibration(off=_mean_relevance(retriever, off_questions), on=_mean_relevance(retriever, on_questions))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(asdict(cal)), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only work dir only costs time
+    return cal
+
+
+def _heading_questions(chunks) -> list[str]:
+    heads = sorted({re.split(r"\s+[—–-]\s+", h)[0] for c in chunks for h in c.section if 1 <= len(h.split()) <= 8})
+    step = max(1, len(heads) // PROBES)
+    return [f"What is {h}?" for h in heads[::step][:PROBES]] or ["What is this about?"]
+
+
+def _mean_relevance(retriever, questions: list[str]) -> float:
+    """Median best cosine (BM25 left out: its scale moves with the corpus's size and words)."""
+    return float(np.median([max((h.dense for h in retriever.search(q, k=6)), default=0.0) for q in questions]))
+
+
+def _digest(items: list[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("\x1e".join(items).encode()).hexdigest()[:16]
