@@ -48,7 +48,7 @@ def cards(knowledge) -> list[Card]:
             spans = [sp for sp in knowledge.catalog.spans(r.cited.text) if sp[2].name == name]
             if spans:
                 s, e, _ = spans[-1]
-                out.append(Card(cloze(r.cited.text, s, e), name, r.cited))
+                out.append(Card(cloze(r.cited.text, s, e), r.cited.text[s:e], r.cited))
     for s in knowledge.sentences:  # a sentence with one figure: hide the figure
         hits = list(NUM_RE.finditer(s.text))
         if len(hits) == 1 and len(s.text) <= 260:

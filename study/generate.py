@@ -130,7 +130,8 @@ def define_items(knowledge, seed: int = 0) -> list[Item]:
             rng.shuffle(others)
             cited = Cited(chunk.source, chunk.heading, t.start, t.end, knowledge.sources[chunk.source][t.start:t.end])
             options, letter = _options(t.term, others[:3], rng)
-            stem = f"In “{chunk.section[-1]}”, which term is described as “{definition}”?"
+            where = f"In “{chunk.section[-1]}”, which" if len(chunk.section[-1]) <= 80 else "Which"
+            stem = f"{where} term is described as “{definition}”?"
             out.append(Item(item_id("define", cited, t.term), "define", stem, options, letter,
                             chunk.section[0], cited))
     return out
@@ -166,7 +167,8 @@ def fact_items(knowledge, seed: int = 0) -> list[Item]:
         cited = Cited(c.source, c.heading, s.start, s.end, s.text)
         blank = s.text[: m.start()] + "___" + s.text[m.end():]
         options, letter = _options(m.group(0), pool[:3], rng)
-        stem = f"Which value completes this statement from “{c.section[-1]}”: “{blank}”?"
+        where = f" from “{c.section[-1]}”" if len(c.section[-1]) <= 80 else ""
+        stem = f"Which value completes this statement{where}: “{blank}”?"
         out.append(Item(item_id("fact", cited, m.group(0)), "fact", stem, options, letter, c.section[0], cited))
     return out
 

@@ -1,0 +1,37 @@
+"""Practice shown in Traditional Chinese: the model's Simplified slips are converted (OpenCC
+s2twp) and the English citation stays beside the translation."""
+
+from __future__ import annotations
+
+import pytest
+
+from studyrag.study.zh import ChineseView
+
+
+def test_a_simplified_slip_is_shown_in_traditional(bank, index_settings, tmp_path):
+    """A scripted translator stands in for the model's draft: 因为/这个/训练 are its slips."""
+    settings = index_settings.with_overrides(work_dir=tmp_path / "work")
+    item = bank.items[0]
+    view = ChineseView(settings, translate=lambda en: "因为这个服务可以帮助你训练模型，哪个最合适？")
+    shown = view.item(item)
+    assert shown["stem"] == "因為這個服務可以幫助你訓練模型，哪個最合適？"
+    assert shown["stem_en"] == item.stem and shown["cited_en"] == item.cited.text
+    assert shown["options"] == item.options  # names, terms and values stay as the material writes them
+    # Cached in the work dir: a new view answers without translating again.
+    again = ChineseView(settings, translate=lambda en: pytest.fail("translated twice"))
+    assert again.text(item.stem) == shown["stem"]
+
+
+@pytest.mark.slow
+def test_the_local_model_translation_has_no_simplified_left(bank, index_settings, tmp_path):
+    from studyrag.rag.chinese import to_traditional
+    from studyrag.rag.llms.models import DEFAULT_MODEL, MODELS
+
+    settings = index_settings.with_overrides(work_dir=tmp_path / "work")
+    m = MODELS.get(settings.translate_model) or MODELS[DEFAULT_MODEL]
+    if not m.installed():
+        pytest.skip(f"translation model {m.name} is not installed")
+    item = next(it for it in bank.items if it.kind == "which")
+    text = ChineseView(settings).text(item.stem)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    assert to_traditional(text) == text  # nothing Simplified left
