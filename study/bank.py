@@ -17,7 +17,7 @@ from pathlib import Path
 from studyrag.study.check import CheckReport, check
 from studyrag.study.items import Item
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # bump when generation or checking changes: caches are rebuilt
 
 
 @dataclass

@@ -15,6 +15,7 @@ import numpy as np
 from studyrag.study import entities as ent
 from studyrag.study.glossary import glossary
 from studyrag.study.items import Cited, Item
+from studyrag.study.phrases import say
 
 
 def add_why_not(knowledge, items: list[Item]) -> None:
@@ -38,7 +39,7 @@ def _entity_role(knowledge, ents, name: str, vec) -> tuple[str, Cited] | None:
         return None
     sims = knowledge.signals.vectors[[r.vector_row for r in roles]] @ vec
     role = roles[int(np.argmax(sims))]
-    return f"{name} does not fit this: the material uses it for “{role.signal.rstrip('.')}”.", role.cited
+    return say("why_role", name=name, quote=role.signal.rstrip(".")), role.cited
 
 
 def _term(knowledge, terms, term: str) -> tuple[str, Cited] | None:
@@ -47,7 +48,7 @@ def _term(knowledge, terms, term: str) -> tuple[str, Cited] | None:
         return None
     c = knowledge.chunks[knowledge.row_of[t.group.rsplit(":", 1)[0]]]
     cited = Cited(c.source, c.heading, t.start, t.end, knowledge.sources[c.source][t.start:t.end])
-    return f"{term} is “{t.definition.rstrip('.')}”.", cited
+    return say("why_term", name=term, quote=t.definition.rstrip(".")), cited
 
 
 def _value(knowledge, value: str) -> tuple[str, Cited] | None:
@@ -55,5 +56,5 @@ def _value(knowledge, value: str) -> tuple[str, Cited] | None:
     for s in knowledge.sentences:
         if pat.search(s.text):
             c = knowledge.chunks[s.row]
-            return f"{value} is another figure of the material: “{s.text}”", Cited(c.source, c.heading, s.start, s.end, s.text)
+            return say("why_value", name=value, quote=s.text), Cited(c.source, c.heading, s.start, s.end, s.text)
     return None

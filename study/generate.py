@@ -23,6 +23,7 @@ import numpy as np
 from studyrag.study import entities as ent
 from studyrag.study.glossary import glossary
 from studyrag.study.items import LETTERS, Cited, Item
+from studyrag.study.phrases import say
 
 # A distractor whose own role is this close to the item's situation could be right too.
 TOO_CLOSE = 0.82
@@ -104,12 +105,10 @@ def _stem(st, sides: list[str], key: str) -> str:
     signal = FRAMING_RE.sub("", st.signal.strip().rstrip("."))
     if sides:
         pair = " vs ".join(sorted([key, *sides]))
-        return f"{pair}: which one is for “{signal}”?"
+        return say("compare", pair=pair, quote=signal)
     if st.kind == "scenario":
-        return f"{signal}. Which of these fits best?"
-    if signal.endswith("?"):
-        return f"A candidate asks: “{signal}” Which of these answers it?"
-    return f"Which of these fits “{signal}”?"
+        return say("scenario", quote=signal)
+    return say("asks" if signal.endswith("?") else "which", quote=signal)
 
 
 def _section(cited: Cited) -> str:
@@ -130,8 +129,8 @@ def define_items(knowledge, seed: int = 0) -> list[Item]:
             rng.shuffle(others)
             cited = Cited(chunk.source, chunk.heading, t.start, t.end, knowledge.sources[chunk.source][t.start:t.end])
             options, letter = _options(t.term, others[:3], rng)
-            where = f"In “{chunk.section[-1]}”, which" if len(chunk.section[-1]) <= 80 else "Which"
-            stem = f"{where} term is described as “{definition}”?"
+            where = chunk.section[-1]
+            stem = say("define_in", where=where, quote=definition) if len(where) <= 80 else say("define", quote=definition)
             out.append(Item(item_id("define", cited, t.term), "define", stem, options, letter,
                             chunk.section[0], cited))
     return out
@@ -167,8 +166,8 @@ def fact_items(knowledge, seed: int = 0) -> list[Item]:
         cited = Cited(c.source, c.heading, s.start, s.end, s.text)
         blank = s.text[: m.start()] + "___" + s.text[m.end():]
         options, letter = _options(m.group(0), pool[:3], rng)
-        where = f" from “{c.section[-1]}”" if len(c.section[-1]) <= 80 else ""
-        stem = f"Which value completes this statement{where}: “{blank}”?"
+        where = c.section[-1]
+        stem = say("fact_in", where=where, quote=blank) if len(where) <= 80 else say("fact", quote=blank)
         out.append(Item(item_id("fact", cited, m.group(0)), "fact", stem, options, letter, c.section[0], cited))
     return out
 

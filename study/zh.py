@@ -1,10 +1,12 @@
 """Practice items in Traditional Chinese, with the English citation beside them.
 
-The local multilingual model translates the item's English stem (and explanations); its
-output goes through OpenCC ``s2twp`` (rag/chinese.py), because a small model slips into
-Simplified characters (因为 for 因為). Option texts (names, terms, values) and the cited
-sentence stay in English: they are what the material says. Translations are cached in the
-work dir, so an item is translated once.
+The frame of every stem and explanation is written in Chinese from study/phrases.py; only
+the material's words inside a stem (the situation, the definition) go to the local
+multilingual model, and a translation that changes a number is not used. Everything shown
+goes through OpenCC ``s2twp`` (rag/chinese.py), because a small model slips into Simplified
+characters (因为 for 因為). Option texts (names, terms, values), the quotes of the "why not"
+explanations and the cited sentence stay in English: they are what the material says.
+Translations are cached in the work dir, so an item is translated once.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from typing import Callable
 
 from studyrag.rag.chinese import to_traditional
 from studyrag.study.items import Item
+from studyrag.study.phrases import to_zh
 
 SYSTEM = ("You are a translator. Translate the user's English text into Traditional Chinese (Taiwan). "
-          "Do not answer it and do not explain it: output only the translation. Keep product names, "
-          "technical terms, quoted option names and numbers in English exactly as written.")
-EXAMPLE = ("Which of these fits “a nightly job that scores the whole table”?",
-           "下列哪一項最符合「a nightly job that scores the whole table」？")
+          "Do not answer it and do not explain it: output only the translation. Keep product and "
+          "service names and numbers exactly as written.")
+EXAMPLE = ("A team scores the whole customer table of 2,000 rows once a night with Amazon S3 files",
+           "一個團隊每晚用 Amazon S3 檔案對 2,000 列的整個客戶資料表評分一次")
 
 
 class ChineseView:
@@ -42,13 +45,15 @@ class ChineseView:
             self._cache = {}
 
     def text(self, english: str) -> str:
-        """``english`` in Traditional Chinese (the model's Simplified slips converted)."""
+        """A stem or an explanation of study/ in Traditional Chinese (any other text: translated
+        whole); the model's Simplified slips converted."""
         if not english.strip():
             return english
         with self._lock:
             if english not in self._cache:
-                raw = (self._translate or self._model_translate)(english)
-                self._cache[english] = to_traditional(raw.strip())
+                translate = self._translate or self._model_translate
+                zh = to_zh(english, translate)
+                self._cache[english] = to_traditional((zh if zh is not None else translate(english)).strip())
                 self._save()
             return self._cache[english]
 

@@ -11,12 +11,15 @@ from studyrag.study.zh import ChineseView
 def test_a_simplified_slip_is_shown_in_traditional(bank, index_settings, tmp_path):
     """A scripted translator stands in for the model's draft: 因为/这个/训练 are its slips."""
     settings = index_settings.with_overrides(work_dir=tmp_path / "work")
-    item = bank.items[0]
-    view = ChineseView(settings, translate=lambda en: "因为这个服务可以帮助你训练模型，哪个最合适？")
+    item = next(it for it in bank.items if it.kind == "which" and not any(ch.isdigit() for ch in it.stem))
+    view = ChineseView(settings, translate=lambda en: "因为这个服务可以帮助你训练模型")
     shown = view.item(item)
-    assert shown["stem"] == "因為這個服務可以幫助你訓練模型，哪個最合適？"
+    assert "因為這個服務可以幫助你訓練模型" in shown["stem"] and "因为" not in shown["stem"]
+    assert shown["stem"].startswith("下列哪一項") or "下列哪一項" in shown["stem"]
     assert shown["stem_en"] == item.stem and shown["cited_en"] == item.cited.text
     assert shown["options"] == item.options  # names, terms and values stay as the material writes them
+    why = next(iter(item.why_not.values()))  # the frame in Chinese, the material's words as written
+    assert view.text(why).endswith("」。") and "不適合" in view.text(why)
     # Cached in the work dir: a new view answers without translating again.
     again = ChineseView(settings, translate=lambda en: pytest.fail("translated twice"))
     assert again.text(item.stem) == shown["stem"]
