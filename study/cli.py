@@ -45,9 +45,12 @@ def add_commands(sub) -> None:
         description="Write cloze cards from the material's definitions ('Term - what it is'), its\n"
         "pointer statements ('X -> {{c1::Y}}') and its sentences with one figure, each citing\n"
         "its section and file span. .apkg opens in Anki (File > Import); .csv in any spreadsheet.",
-        epilog="examples:\n  studyrag flashcards --out deck.apkg\n  studyrag flashcards --out cards.csv",
+        epilog="examples:\n  studyrag flashcards --out deck.apkg\n  studyrag flashcards --out cards.csv\n"
+        "  studyrag flashcards --out deck.apkg --lang zh   # + each sentence in Traditional Chinese (local model)",
     )
     f.add_argument("--out", required=True, help="output file: *.apkg (Anki deck) or *.csv")
+    f.add_argument("--lang", choices=["en", "zh"], default="en",
+                   help="zh: add each card's sentence in Traditional Chinese beside the English citation (slow: the local model translates every card once, then it is cached)")
     add_common(f)
     f.set_defaults(func=run_flashcards)
 
@@ -172,9 +175,20 @@ def run_flashcards(args) -> int:
     if not deck:
         raise SystemExit("studyrag flashcards: error: found no definitions or key facts in this material")
     sources = sorted({c.source for c in tutor.knowledge.chunks})
+    chinese = _chinese(tutor.settings, deck) if args.lang == "zh" else None
     try:
-        path = write(deck, out, deck_name="StudyRAG — " + ", ".join(sources))
+        path = write(deck, out, deck_name="StudyRAG — " + ", ".join(sources), chinese=chinese)
     except OSError as e:
         raise SystemExit(f"studyrag flashcards: error: cannot write {out}: {e.strerror or e}")
     print(f"Wrote {len(deck)} cards to {path}")
     return 0
+
+
+def _chinese(settings, deck) -> dict[str, str]:
+    from tqdm import tqdm
+
+    from studyrag.study.zh import ChineseView
+
+    view = ChineseView(settings)
+    return {c.text: view.sentence(c.cited.text, keep=(c.answer,)) for c in tqdm(deck, desc="translating cards", unit="card",
+                                                               disable=not sys.stderr.isatty())}

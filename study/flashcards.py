@@ -67,8 +67,10 @@ def _stable_id(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16) % (1 << 31)
 
 
-def write(cards_: list[Card], out: Path, deck_name: str) -> Path:
-    """``out`` ending in .apkg: an Anki deck; .csv: a CSV. Written to a temp file, then renamed."""
+def write(cards_: list[Card], out: Path, deck_name: str, chinese: dict[str, str] | None = None) -> Path:
+    """``out`` ending in .apkg: an Anki deck; .csv: a CSV. Written to a temp file, then renamed.
+    ``chinese``: a Traditional-Chinese rendering of each card's sentence (by card text), shown
+    on the back beside the English citation."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".apkg", ".csv"):
@@ -77,7 +79,7 @@ def write(cards_: list[Card], out: Path, deck_name: str) -> Path:
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=suffix)
     os.close(fd)
     try:
-        (_write_apkg if suffix == ".apkg" else _write_csv)(cards_, Path(tmp), deck_name)
+        (_write_apkg if suffix == ".apkg" else _write_csv)(cards_, Path(tmp), deck_name, chinese or {})
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
@@ -85,26 +87,27 @@ def write(cards_: list[Card], out: Path, deck_name: str) -> Path:
     return out
 
 
-def _write_csv(cards_: list[Card], path: Path, deck_name: str) -> None:
+def _write_csv(cards_: list[Card], path: Path, deck_name: str, chinese: dict[str, str]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["cloze", "answer", "section", "source", "start", "end", "sentence"])
+        w.writerow(["cloze", "answer", "section", "source", "start", "end", "sentence"] + (["chinese"] if chinese else []))
         for c in cards_:
-            w.writerow([c.text, c.answer, c.cited.section, c.cited.source, c.cited.start, c.cited.end, c.cited.text])
+            w.writerow([c.text, c.answer, c.cited.section, c.cited.source, c.cited.start, c.cited.end, c.cited.text]
+                       + ([chinese.get(c.text, "")] if chinese else []))
 
 
-def _write_apkg(cards_: list[Card], path: Path, deck_name: str) -> None:
+def _write_apkg(cards_: list[Card], path: Path, deck_name: str, chinese: dict[str, str]) -> None:
     import genanki
 
     model = genanki.Model(
-        _stable_id("studyrag-cloze-v1"), "StudyRAG cloze", model_type=genanki.Model.CLOZE,
-        fields=[{"name": "Text"}, {"name": "Citation"}],
+        _stable_id("studyrag-cloze-v2"), "StudyRAG cloze", model_type=genanki.Model.CLOZE,
+        fields=[{"name": "Text"}, {"name": "Citation"}, {"name": "Chinese"}],
         templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}",
-                    "afmt": "{{cloze:Text}}<hr><small>{{Citation}}</small>"}])
+                    "afmt": "{{cloze:Text}}{{#Chinese}}<br>{{Chinese}}{{/Chinese}}<hr><small>{{Citation}}</small>"}])
     deck = genanki.Deck(_stable_id(f"studyrag-deck:{deck_name}"), deck_name)
     for c in cards_:
-        deck.add_note(genanki.Note(model=model, fields=[_html(c.text), _html(c.cited.label())],
-                                   guid=genanki.guid_for(c.text, c.cited.source)))
+        fields = [_html(c.text), _html(c.cited.label()), _html(chinese.get(c.text, ""))]
+        deck.add_note(genanki.Note(model=model, fields=fields, guid=genanki.guid_for(c.text, c.cited.source)))
     genanki.Package(deck).write_to_file(str(path))
 
 

@@ -21,7 +21,7 @@ from typing import Callable
 
 from studyrag.rag.chinese import to_traditional
 from studyrag.study.items import Item
-from studyrag.study.phrases import to_zh
+from studyrag.study.phrases import DIGITS_RE, to_zh
 
 SYSTEM = ("You are a translator. Translate the user's English text into Traditional Chinese (Taiwan). "
           "Do not answer it and do not explain it: output only the translation. Keep product and "
@@ -56,6 +56,15 @@ class ChineseView:
                 self._cache[english] = to_traditional((zh if zh is not None else translate(english)).strip())
                 self._save()
             return self._cache[english]
+
+    def sentence(self, english: str, keep: tuple[str, ...] = ()) -> str:
+        """A sentence of the material in Traditional Chinese, or "" when the translation changes
+        one of its numbers or loses one of the ``keep`` names (a small model renders "Shadow
+        Testing" as 防火牆測試); shown beside the English, never instead of it."""
+        zh = self.text(english)
+        if sorted(DIGITS_RE.findall(zh)) != sorted(DIGITS_RE.findall(english)) or any(k not in zh for k in keep):
+            return ""
+        return zh
 
     def item(self, item: Item) -> dict:
         """What practice shows for ``item`` in Chinese: the translated stem, the options as they

@@ -142,7 +142,6 @@ def build_tab(service: PracticeService, demo) -> None:
     """The Practice tab's components and events (call inside ``gr.Tab``)."""
     import gradio as gr
 
-    k = service.knowledge
     topics = [ALL_TOPICS, *service.bank.topics()]
     state = gr.State(None)
     gr.Markdown(f"Practice questions generated from the ingested material ({len(service.bank)} checked items): "
@@ -172,6 +171,22 @@ def build_tab(service: PracticeService, demo) -> None:
                 log.exception("writing flashcards failed")
                 gr.Markdown(f"⚠️ No flashcards: {html.escape(str(e))}")
 
+    ask_next, check_answer = _handlers(service)
+    outs = [question, one, result, expl, score, state]
+    demo.load(ask_next, [state, user, topic, lang], outs, api_visibility="private")
+    nxt.click(ask_next, [state, user, topic, lang], outs, api_visibility="private")
+    topic.change(ask_next, [state, user, topic, lang], outs, api_visibility="private")
+    lang.change(ask_next, [state, user, topic, lang], outs, api_visibility="private")
+    user.blur(lambda u: render_progress(service, u), [user], [score], api_visibility="private")
+    check.click(check_answer, [one, state, user, lang], [result, expl, score, state], api_visibility="private")
+
+
+def _handlers(service: PracticeService):
+    """The tab's two events: show the next item of the user's schedule; grade a pick."""
+    import gradio as gr
+
+    k = service.knowledge
+
     def ask_next(st: dict | None, user_name: str, topic_name: str, language: str):
         st = st if st and "seed" in st else new_state()
         try:
@@ -194,18 +209,16 @@ def build_tab(service: PracticeService, demo) -> None:
         if not pick:
             gr.Warning("Pick an answer first.")
             return gr.update(), gr.update(), gr.update(), st
-        g = service.answer(user_name, st["current"], pick, record=not st.get("answered"))
+        try:
+            g = service.answer(user_name, st["current"], pick, record=not st.get("answered"))
+        except (KeyError, ValueError) as e:  # an item of a bank rebuilt since, a bad pick
+            gr.Warning(str(e).strip("'\""))
+            return gr.update(), gr.update(), gr.update(), st
         translate = (lambda text: _zh_or_none(service, text) or text) if language == "zh" else None
         return (render_result(g), render_explanation(k, g, translate), render_progress(service, user_name),
                 {**st, "answered": True})
 
-    outs = [question, one, result, expl, score, state]
-    demo.load(ask_next, [state, user, topic, lang], outs, api_visibility="private")
-    nxt.click(ask_next, [state, user, topic, lang], outs, api_visibility="private")
-    topic.change(ask_next, [state, user, topic, lang], outs, api_visibility="private")
-    lang.change(ask_next, [state, user, topic, lang], outs, api_visibility="private")
-    user.blur(lambda u: render_progress(service, u), [user], [score], api_visibility="private")
-    check.click(check_answer, [one, state, user, lang], [result, expl, score, state], api_visibility="private")
+    return ask_next, check_answer
 
 
 def _zh_or_none(service: PracticeService, text: str) -> str | None:

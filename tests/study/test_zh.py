@@ -38,3 +38,25 @@ def test_the_local_model_translation_has_no_simplified_left(bank, index_settings
     text = ChineseView(settings).text(item.stem)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
     assert to_traditional(text) == text  # nothing Simplified left
+
+
+def test_flashcards_in_chinese_beside_the_english(tutor, index_settings, tmp_path):
+    import csv
+
+    from studyrag.study.flashcards import cards, write
+
+    deck = cards(tutor.knowledge)[:3]
+    view = ChineseView(index_settings.with_overrides(work_dir=tmp_path / "work"),
+                       translate=lambda en: "这个服务因为成本低" if "9" not in en else "这个服务节省 10%")
+    chinese = {c.text: view.sentence(c.cited.text) for c in deck}
+    out = write(deck, tmp_path / "cards.csv", "deck", chinese=chinese)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    for row, card in zip(rows, deck):
+        assert row["sentence"] == card.cited.text  # the English citation stays
+        if any(ch.isdigit() for ch in card.cited.text):
+            continue
+        assert row["chinese"] == "這個服務因為成本低"
+    other = ChineseView(index_settings.with_overrides(work_dir=tmp_path / "w2"),
+                        translate=lambda en: "节省 10%" if "90" in en else "防火墙测试")
+    assert other.sentence("It saves up to 90 percent.") == ""  # a changed number: no Chinese
+    assert other.sentence("Use Shadow Testing.", keep=("Shadow Testing",)) == ""  # a lost name: none either
