@@ -14,6 +14,8 @@ examples:
   studyrag ask "Which service labels 300,000 images before training?"
   studyrag ask --json "Serverless vs Asynchronous Inference?"
   studyrag chat                        # multi-turn, streaming, in the terminal
+  studyrag quiz --n 10                 # checked practice questions from the material, graded
+  studyrag flashcards --out deck.apkg  # cloze cards for Anki (or --out cards.csv)
   studyrag eval --gate                 # score against the suites, fail under thresholds
   studyrag ui                          # Gradio chat on http://127.0.0.1:7860
 
@@ -75,6 +77,7 @@ def make_parser() -> argparse.ArgumentParser:
     from studyrag.eval import cli as eval_cli
     from studyrag.ingest import cli as ingest_cli
     from studyrag.rag import cli as rag_cli
+    from studyrag.study import cli as study_cli
     from studyrag.ui import cli as ui_cli
 
     parser = argparse.ArgumentParser(
@@ -89,7 +92,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"studyrag {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (ingest_cli, rag_cli, eval_cli, bench_cli, ui_cli):
+    for module in (ingest_cli, rag_cli, study_cli, eval_cli, bench_cli, ui_cli):
         module.add_commands(sub)
     return parser
 

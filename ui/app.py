@@ -128,8 +128,7 @@ def friendly(e: BaseException) -> str:
 class UIService:
     """Everything the app's handlers share; safe to call from Gradio's worker threads."""
 
-    def __init__(self, settings, *, feedback_path: Path | str | None = None, mcq_path: Path | None = None,
-                 practice_seed: int = 0) -> None:
+    def __init__(self, settings, *, feedback_path: Path | str | None = None) -> None:
         self.base = settings
         self.default_cfg = cfg_from_settings(settings)
         self._tutors: dict[tuple, Any] = {}
@@ -149,9 +148,9 @@ class UIService:
         else:
             self.startup_error = None
         self.knowledge = self._template.knowledge
-        self.bank = pr.Bank(pr.build_bank(self.knowledge, mcq_path, seed=practice_seed))
+        # Generated from the index and checked by the extractive engine (cached in the work dir).
+        self.practice = pr.PracticeService(self.fallback_tutor())
         self.feedback = FeedbackStore(feedback_path or default_path(settings))
-        self._explained: dict[tuple, dict] = {}
 
     # Tutors ---------------------------------------------------------------------------------
     def tutor(self, cfg: dict | None = None):
@@ -209,7 +208,7 @@ class UIService:
         # "name", not "path": gradio_client would take {"path": ...} for a file to download.
         d["sources"] = [{"name": x["path"], "sha256": x["sha256"], "bytes": x["bytes"]} for x in d["sources"]]
         d["index_dir"] = str(self.base.resolved_index_dir)
-        d["practice_items"] = len(self.bank)
+        d["practice_items"] = len(self.practice.bank)
         return d
 
     def manifest_md(self) -> str:
@@ -247,24 +246,6 @@ class UIService:
             return self.tutor(cfg), None
         except Exception as e:
             return self.fallback_tutor(), f"{friendly(e)} (showing the extractive cited answer)"
-
-    def explain(self, item: pr.Item, cfg: dict | None = None) -> dict:
-        s = settings_for(self.base, cfg or self.default_cfg)
-        key = (item.id, cfg_key(s))
-        if key not in self._explained:
-            self._explained[key] = self.ask(item.stem, options=item.options, cfg=cfg)
-        return self._explained[key]
-
-    def grade(self, item_id: str, pick, *, explain: bool = True, cfg: dict | None = None) -> dict:
-        g = self.bank.grade(item_id, pick)
-        item = self.bank.by_id[item_id]
-        out = {"item_id": g.item_id, "pick": g.pick, "correct": g.correct, "is_correct": g.is_correct,
-               "topic": g.topic, "correct_text": [item.options[x] for x in g.correct]}
-        if explain:
-            ex = self.explain(item, cfg)
-            out["explanation"] = {k: ex.get(k) for k in ("answer", "citations", "choice", "backend", "model",
-                                                         "fallback", "error")}
-        return out
 
     def rate(self, answer: dict, rating, *, key: str | None = None, comment: str = "") -> int | None:
         if key is None:
@@ -359,39 +340,6 @@ def render_sources_panel(knowledge, turns: list[dict], pending: str | None = Non
         return ('<div class="sr-empty"><b>Sources</b><br>Ask a question: every cited passage appears here, '
                 'with the quoted sentence highlighted. Click a [n] in an answer to jump to it.</div>')
     return "<div><b>Sources</b></div>" + "".join(parts)
-
-
-def render_practice_question(item: pr.Item, progress: dict) -> str:
-    origin = "from the guide's practice scenarios" if item.origin == "guide" else "exam-style question"
-    choose = f" **(choose {item.choose})**" if item.choose > 1 else ""
-    return (f"**Question {progress['n']}** · topic: *{item.topic}* · {origin}\n\n{item.stem}{choose}")
-
-
-def render_score(bank: pr.Bank, progress: dict) -> str:
-    rows = pr.score_rows(bank, progress)
-    right = sum(r[1] for r in rows)
-    total = right + sum(r[2] for r in rows)
-    lines = [f"**Score: {right}/{total}**" + (f" ({round(100 * right / total)}%)" if total else ""), "",
-             "| topic | right | wrong | accuracy | next-question weight |", "|---|---:|---:|---:|---:|"]
-    for t, r, w, acc in rows:
-        weight = pr.topic_weight(progress["scores"].get(t))
-        lines.append(f"| {t} | {r} | {w} | {'—' if acc is None else f'{acc}%'} | {weight:.1f} |")
-    lines.append("\nTopics you miss come up more often.")
-    return "\n".join(lines)
-
-
-def render_explanation(knowledge, ex: dict, item: pr.Item) -> str:
-    e = html.escape
-    text = link_markers(e(ex.get("answer") or ""), "psrc")
-    note = ""
-    if ex.get("choice") and sorted(ex["choice"]) != sorted(item.correct):
-        note = (f'<p class="sr-empty">The tutor\'s own reading picked {", ".join(ex["choice"])}; '
-                f'the answer key says {", ".join(item.correct)}.</p>')
-    if ex.get("error"):
-        note += f'<p class="sr-empty">⚠️ {e(ex["error"])} (showing the cited answer from the guide)</p>'
-    srcs = "".join(render_source(knowledge, c, f"psrc-{c['id']}") for c in ex.get("citations") or [])
-    return (f'<div><b>Why (with citations)</b><div class="sr-expl">{text}</div>{note}'
-            f'<div><b>Sources</b></div>{srcs or "<p class=sr-empty>No passages cited.</p>"}</div>')
 
 
 def notice(text: str | None, *, answered: bool = True):
@@ -523,50 +471,6 @@ def build_app(service: UIService):
                 "none": "extractive (no LLM)"}[b]
         return f"{what}, top-k {cfg['top_k']}, temperature {cfg['temperature']}"
 
-    # ---- practice handlers ---------------------------------------------------------------
-    def practice_start(progress: dict | None):
-        progress = pr.new_progress() if not progress or "seed" not in progress else progress
-        return practice_next(progress)
-
-    def practice_next(progress: dict):
-        item = pr.pick_next(service.bank, progress)
-        choices = [(f"{L}. {t}", L) for L, t in item.options.items()]
-        single = item.choose == 1
-        return (render_practice_question(item, progress),
-                gr.update(choices=choices, value=None, visible=single),
-                gr.update(choices=choices, value=[], visible=not single),
-                "", "", render_score(service.bank, progress), progress)
-
-    def practice_check(one, many, progress: dict, cfg: dict):
-        item_id = progress.get("current")
-        if not item_id:
-            gr.Warning("Press “Next question” first.")
-            yield gr.update(), gr.update(), gr.update(), progress
-            return
-        pick = many if service.bank.by_id[item_id].choose > 1 else one
-        try:
-            g = service.bank.grade(item_id, pick)
-        except ValueError as e:
-            gr.Warning(str(e))
-            yield gr.update(), gr.update(), gr.update(), progress
-            return
-        item = service.bank.by_id[item_id]
-        if not progress.get("answered"):
-            pr.record(progress, g)
-        key = "; ".join(f"{x}. {item.options[x].rstrip('.')}" for x in g.correct)
-        verdict = (f"✅ **Correct!** {key}" if g.is_correct
-                   else f"❌ **Not quite.** You picked {', '.join(g.pick)}; the answer is **{key}**.")
-        yield verdict, "<p class='sr-empty'>Explaining with citations…</p>", render_score(service.bank, progress), progress
-        try:
-            ex = service.explain(item, cfg)
-        except Exception as e:
-            log.exception("practice explanation failed")
-            yield verdict, f"<p class='sr-empty'>⚠️ No explanation: {html.escape(friendly(e))}</p>", gr.update(), progress
-            return
-        if ex.get("error"):
-            gr.Warning(ex["error"])
-        yield verdict, render_explanation(k, ex, item), gr.update(), progress
-
     # ---- layout ------------------------------------------------------------------------
     material = describe(k)
     with gr.Blocks(title=f"StudyRAG — {material.title}", analytics_enabled=False) as demo:
@@ -574,7 +478,6 @@ def build_app(service: UIService):
                     "Every answer cites the material; click a **[n]** to see the passage it comes from.")
         chat_state = gr.State({"messages": [], "turns": []})
         cfg_state = gr.State(dict(service.default_cfg))
-        progress_state = gr.State(None)
         with gr.Tabs():
             with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
                 notice_md = gr.Markdown(visible=bool(service.startup_error), elem_id="sr-notice",
@@ -596,20 +499,7 @@ def build_app(service: UIService):
                     with gr.Column(scale=2):
                         sources = gr.HTML(render_sources_panel(k, []), elem_id="sr-sources")
             with gr.Tab("Practice", id="practice", elem_id="tab-practice"):
-                gr.Markdown("Exam mode: pick an answer, check it, read why (with citations). "
-                            "Questions come from the guide's scenarios and the exam-style question set.")
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3):
-                        p_question = gr.Markdown(elem_id="sr-p-question")
-                        p_one = gr.Radio(label="Your answer", elem_id="sr-p-one")
-                        p_many = gr.CheckboxGroup(label="Your answers", visible=False, elem_id="sr-p-many")
-                        with gr.Row():
-                            p_check = gr.Button("Check answer", variant="primary", elem_id="sr-p-check")
-                            p_next = gr.Button("Next question", elem_id="sr-p-next")
-                        p_result = gr.Markdown(elem_id="sr-p-result")
-                        p_expl = gr.HTML(elem_id="sr-p-expl")
-                    with gr.Column(scale=2):
-                        p_score = gr.Markdown(elem_id="sr-p-score")
+                pr.build_tab(service.practice, demo)
             with gr.Tab("Settings", id="settings", elem_id="tab-settings"):
                 c = service.default_cfg
                 backend = gr.Radio(BACKENDS, value=c["backend"], label="Backend", elem_id="sr-backend",
@@ -642,11 +532,6 @@ def build_app(service: UIService):
         backend.change(show_fields, backend, [g_local, g_bedrock, g_openai], api_visibility="private")
         apply_btn.click(apply_settings, [backend, local_model, bedrock_id, region, oa_url, oa_model, top_k,
                                          temperature, cfg_state], [cfg_state, status], api_visibility="private")
-        p_outs = [p_question, p_one, p_many, p_result, p_expl, p_score, progress_state]
-        demo.load(practice_start, [progress_state], p_outs, api_visibility="private")
-        p_next.click(practice_next, [progress_state], p_outs, api_visibility="private")
-        p_check.click(practice_check, [p_one, p_many, progress_state, cfg_state],
-                      [p_result, p_expl, p_score, progress_state], api_visibility="private")
 
         # ---- JSON API (gradio_client) -------------------------------------------------------
         def ask(question: str, options: dict | None = None, history: list | None = None,
@@ -661,23 +546,24 @@ def build_app(service: UIService):
             except BadQuestion as e:
                 raise gr.Error(str(e))
 
-        def practice_question(item_id: str = "", seed: int = 0, scores: dict | None = None) -> dict:
-            """One practice item (no answer key): the given id, or a weighted draw where topics
-            with more wrong answers in `scores` ({topic: {"right", "wrong"}}) come up more."""
+        def practice_question(item_id: str = "", seed: int = 0, user: str = "", topic: str = "") -> dict:
+            """One practice item (no answer key): the given id, or the next one of `user`'s
+            schedule (weak and long-unseen topics first), optionally within `topic`."""
+            bank = service.practice.bank
             if item_id:
-                if item_id not in service.bank.by_id:
+                if item_id not in bank.by_id:
                     raise gr.Error(f"no practice item {item_id!r}")
-                return service.bank.by_id[item_id].public()
-            progress = pr.new_progress(seed)
-            progress["scores"] = scores or {}
-            return pr.pick_next(service.bank, progress).public()
-
-        def practice_grade(item_id: str, pick: str, explain: bool = True, settings: dict | None = None) -> dict:
-            """Grade a pick ("B" or "B,D") against the answer key; with explain, the tutor's
-            cited explanation (answer + citations) too."""
-            cfg = {**service.default_cfg, **(settings or {})} if settings else None
+                return bank.by_id[item_id].public()
             try:
-                return service.grade(item_id, pick, explain=explain, cfg=cfg)
+                return service.practice.next_item(user, topic or None, [], seed).public()
+            except KeyError as e:
+                raise gr.Error(friendly(e))
+
+        def practice_grade(item_id: str, pick: str, user: str = "") -> dict:
+            """Grade a pick ("B") against the answer key and save it to `user`'s progress: the
+            key, the sentence that makes it right and, for a wrong pick, why it does not fit."""
+            try:
+                return service.practice.answer(user, item_id, pick)
             except (KeyError, ValueError) as e:
                 raise gr.Error(friendly(e))
 

@@ -14,7 +14,8 @@ def add_commands(sub) -> None:
     p = sub.add_parser(
         "ui", help="the web app: cited chat, exam practice, feedback (Gradio)", formatter_class=Formatter,
         description="Serve the tutor in the browser: a streaming chat whose [n] markers link to the\n"
-        "cited passages, an exam-style practice mode with a score per topic, settings, and\n"
+        "cited passages, practice questions generated from the material with progress per user,\n"
+        "flashcard downloads, settings, and\n"
         "thumbs up/down feedback saved to SQLite. The same functions are a JSON API for\n"
         "gradio_client (/ask, /practice_question, /practice_grade, /feedback, /index_info).\n"
         "The index and the model are loaded once; requests share Gradio's queue.",

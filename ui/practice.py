@@ -1,259 +1,233 @@
-"""Exam mode: multiple-choice practice from the guide's own scenarios and the MCQ suite.
+"""The Practice tab: checked items generated from the ingested material, per-user progress.
 
-Guide scenarios ("Scenario N: <text> Correct choice: <service>.") become four-option items:
-the stem is the text, the correct option is the named service, and the distractors are
-other services the guide names in its scenario answers and its "X vs Y" trap pairs (a
-trap partner of the answer first, when there is one), shuffled with a seeded RNG so the
-same item always looks the same. The items of eval/suites/mcq.jsonl are added as they are.
-
-Each item has a topic (inference options, labeling & data prep, training...) derived from
-its gold service and section; ``Practice`` keeps a score per topic and draws the next
-item with weights that favour the topics the candidate misses.
+Items come from ``study.bank`` (generated from the index, checked by the engine, cached in
+the work dir: never from eval/); the next item follows the user's Leitner schedule
+(``study.schedule``); every answer is saved per user and topic (``study.progress``: SQLite
+in the work dir, or PostgreSQL with the pgvector store). Topics are the material's own
+sections. Flashcards of the same material are offered as an Anki deck and a CSV.
 """
 
 from __future__ import annotations
 
-import json
+import html
+import logging
 import random
-import re
-from dataclasses import asdict, dataclass, field
-from importlib import resources
+import threading
+from dataclasses import asdict
 from pathlib import Path
 
-LETTERS = "ABCDE"
-SCENARIO_RE = re.compile(r"^\s*Scenario\s+(\d+)\s*[:：]\s*(.+?)\s*Correct choice\s*[:：]\s*(.+?)\s*\.?\s*$", re.S)
-VS_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
+from studyrag.study.bank import Bank, load_or_build
+from studyrag.study.items import Cited, Item
+from studyrag.study.progress import clean_user, open_progress
+from studyrag.study.schedule import pick_next, weight
+from studyrag.study.session import RECENT, grade
 
-# Topic rules, first match wins, over "gold services + section headings" (lower case).
-TOPICS: list[tuple[str, tuple[str, ...]]] = [
-    ("Monitoring & responsible AI", ("model monitor", "clarify", "drift", "bias", "explainab")),
-    ("MLOps & safe deployment", ("pipelines", "model registry", "shadow", "mlops", "lineage", "codepipeline")),
-    ("Foundation models", ("jumpstart", "bedrock", "foundation", "llama", "fine-tun")),
-    ("Inference options", ("inference", "endpoint", "batch transform", "real-time", "serverless", "asynchronous",
-                           "multi-model", "multi-container")),
-    ("Labeling & data prep", ("ground truth", "rekognition", "label", "data wrangler", "feature store",
-                              "data prep", "mechanical turk")),
-    ("Training & tuning", ("training", "spot", "hyperpod", "distributed", "tuning", "compiler", "hyperparameter")),
-    ("Studio, Canvas & AutoML", ("studio", "canvas", "autopilot", "no-code", "automl")),
-]
-OTHER_TOPIC = "SageMaker platform"
+log = logging.getLogger("studyrag.ui")
+ALL_TOPICS = "All topics"
+LANGS = [("English", "en"), ("Traditional Chinese (繁體中文)", "zh")]
 
 
-def topic_of(services: list[str], sections: list[str] = ()) -> str:
-    """The topic of the gold services, else of the section headings."""
-    for hay in (" | ".join(services).lower(), " | ".join(sections).lower()):
-        for name, keys in TOPICS:
-            if hay and any(k in hay for k in keys):
-                return name
-    return OTHER_TOPIC
+class PracticeService:
+    """The bank, the progress store, the flashcard files and the Chinese view of one index."""
 
+    def __init__(self, tutor) -> None:
+        self.settings = tutor.settings
+        self.knowledge = tutor.knowledge
+        self.bank: Bank = load_or_build(tutor)
+        self.store = open_progress(tutor.settings)
+        self._zh = None
+        self._lock = threading.Lock()
 
-@dataclass
-class Item:
-    id: str
-    stem: str
-    options: dict[str, str]
-    correct: list[str]  # letters
-    topic: str
-    origin: str  # "guide" | "mcq-suite"
-    services: list[str] = field(default_factory=list)
-    sections: list[str] = field(default_factory=list)
+    def next_item(self, user: str, topic: str | None, recent: list[str], seed: int) -> Item:
+        rng = random.Random(f"{seed}:{len(recent)}:{clean_user(user)}")
+        return pick_next(self.bank, self.store.rows(user), rng, topic=topic or None, recent=recent)
 
-    @property
-    def choose(self) -> int:
-        return len(self.correct)
-
-    def public(self) -> dict:
-        """What a candidate may see (no answer)."""
-        return {"id": self.id, "stem": self.stem, "options": dict(self.options), "choose": self.choose,
-                "topic": self.topic, "origin": self.origin}
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-def mcq_suite_path() -> Path:
-    """eval/suites/mcq.jsonl next to the installed studyrag.eval package."""
-    return Path(str(resources.files("studyrag.eval") / "suites" / "mcq.jsonl"))
-
-
-def load_mcq_items(path: Path | None = None) -> list[Item]:
-    path = Path(path or mcq_suite_path())
-    if not path.is_file():
-        return []
-    items = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        d = json.loads(line)
-        if d.get("refuse") or not d.get("options") or not d.get("choice"):
-            continue
-        opts = {str(k): str(v) for k, v in d["options"].items()}
-        services, sections = list(d.get("services") or []), list(d.get("sections") or [])
-        items.append(Item(str(d["id"]), d["question"], opts, sorted(d["choice"]), topic_of(services, sections),
-                          "mcq-suite", services, sections))
-    return items
-
-
-def _services(catalog, text: str) -> list[str]:
-    return [s.name for s in catalog.find(text) if not getattr(s, "generic", False)]
-
-
-def guide_items(knowledge, seed: int = 0) -> list[Item]:
-    """Four-option items from the guide's "Scenario N: ... Correct choice: ..." chunks."""
-    catalog = knowledge.catalog
-    scen = []
-    for c in knowledge.chunks:
-        if c.kind != "scenario":
-            continue
-        m = SCENARIO_RE.match(c.text)
-        if m:
-            scen.append((m.group(1), m.group(2).strip(), m.group(3).strip().rstrip("."), c))
-    # Trap pairs: "X vs Y — ..." lines in any section whose heading talks about traps.
-    partners: dict[str, set[str]] = {}
-    trap_names: list[str] = []
-    for c in knowledge.chunks:
-        if "trap" not in c.heading.lower():
-            continue
-        for line in c.text.splitlines():
-            head = re.split(r"\s[—–-]{1,2}\s", line, maxsplit=1)[0]
-            if not VS_RE.search(head):
-                continue
-            names = _services(catalog, head)
-            trap_names.extend(names)
-            for a in names:
-                partners.setdefault(a, set()).update(n for n in names if n != a)
-    # The distractor pool: each other scenario's answer as the guide words it, and each
-    # service of a trap pair; one entry per distinct service set.
-    pool: list[tuple[str, frozenset[str]]] = []
-    seen: set[frozenset[str]] = set()
-    for _, _, answer, _ in scen:
-        key = frozenset(_services(catalog, answer))
-        if key and key not in seen:
-            seen.add(key)
-            pool.append((answer, key))
-    for name in trap_names:
-        key = frozenset([name])
-        if key not in seen:
-            seen.add(key)
-            pool.append((name, key))
-    items = []
-    for num, stem, answer, chunk in scen:
-        gold = _services(catalog, answer)
-        gold_set = set(gold)
-        rng = random.Random(f"{seed}:guide-scenario-{num}")
-        candidates = [(t, k) for t, k in pool if not (k & gold_set) and t != answer]
-        trap = [(t, k) for t, k in candidates if any(k & partners.get(g, set()) for g in gold)]
-        rest = [x for x in candidates if x not in trap]
-        rng.shuffle(trap)
-        rng.shuffle(rest)
-        distractors = [t for t, _ in (trap[:1] + rest)[:3]]
-        if len(distractors) < 3:
-            continue
-        texts = [answer] + distractors
-        rng.shuffle(texts)
-        options = {LETTERS[i]: t for i, t in enumerate(texts)}
-        correct = [LETTERS[texts.index(answer)]]
-        sections = [" > ".join(chunk.section)]
-        items.append(Item(f"guide-scenario-{int(num):02d}", stem, options, correct,
-                          topic_of(gold, []), "guide", gold, sections))
-    return items
-
-
-def build_bank(knowledge, mcq_path: Path | None = None, seed: int = 0) -> list[Item]:
-    return guide_items(knowledge, seed) + load_mcq_items(mcq_path)
-
-
-def normalize_pick(pick) -> list[str]:
-    """'b', 'B, D', ['D','B'], 'BD' -> ['B', 'D']."""
-    if pick is None:
-        return []
-    if isinstance(pick, str):
-        letters = re.findall(r"[A-Ea-e]", pick if len(pick) <= 12 else pick[:1])
-    else:
-        letters = [str(p).strip()[:1] for p in pick if str(p).strip()]
-    return sorted({x.upper() for x in letters if x.upper() in LETTERS})
-
-
-@dataclass
-class Grade:
-    item_id: str
-    pick: list[str]
-    correct: list[str]
-    is_correct: bool
-    topic: str
-
-
-class Bank:
-    """All practice items, by id."""
-
-    def __init__(self, items: list[Item]) -> None:
-        self.items = items
-        self.by_id = {it.id: it for it in items}
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def topics(self) -> list[str]:
-        return list(dict.fromkeys(it.topic for it in self.items))
-
-    def grade(self, item_id: str, pick) -> Grade:
-        if item_id not in self.by_id:
+    def answer(self, user: str, item_id: str, pick: str, *, record: bool = True) -> dict:
+        if item_id not in self.bank.by_id:
             raise KeyError(f"no practice item {item_id!r}")
-        it = self.by_id[item_id]
-        letters = normalize_pick(pick)
-        if not letters:
-            raise ValueError("pick an option first")
-        bad = [x for x in letters if x not in it.options]
-        if bad:
-            raise ValueError(f"option {bad[0]} is not one of {', '.join(it.options)}")
-        return Grade(it.id, letters, list(it.correct), letters == sorted(it.correct), it.topic)
+        item = self.bank.by_id[item_id]
+        g = grade(item, pick)
+        if record:
+            self.store.record(user, item.topic, g.correct)
+        return g.to_json()
+
+    def zh(self):
+        with self._lock:
+            if self._zh is None:
+                from studyrag.study.zh import ChineseView
+
+                self._zh = ChineseView(self.settings)
+            return self._zh
+
+    def flashcard_files(self) -> tuple[Path, Path]:
+        """The deck and the CSV of this index, written once into the work dir."""
+        from studyrag.study.bank import cache_path
+        from studyrag.study.flashcards import cards, write
+
+        base = cache_path(self.settings, self.knowledge).with_suffix("")
+        apkg, csv = base.with_name(base.name.replace("items", "flashcards") + ".apkg"), base.with_name(
+            base.name.replace("items", "flashcards") + ".csv")
+        with self._lock:
+            if not (apkg.is_file() and csv.is_file()):
+                deck = cards(self.knowledge)
+                name = "StudyRAG — " + ", ".join(sorted({c.source for c in self.knowledge.chunks}))
+                write(deck, apkg, name)
+                write(deck, csv, name)
+        return apkg, csv
 
 
-def new_progress(seed: int | None = None) -> dict:
-    """A candidate's session: JSON-able so it lives in gr.State (and survives API calls)."""
+# -- rendering ---------------------------------------------------------------------------------
+def _cite(cited: Cited | dict, n: int) -> dict:
+    c = asdict(cited) if isinstance(cited, Cited) else cited
+    return {"id": n, "source": c["source"], "section": c["section"], "start": c["start"], "end": c["end"],
+            "quote": c["text"]}
+
+
+def render_question(item: Item, n: int, zh_stem: str | None = None) -> str:
+    head = f"**Question {n}** · topic: *{html.escape(item.topic)}*\n\n"
+    if zh_stem:
+        return head + f"{zh_stem}\n\n<small>English: {item.stem}</small>"
+    return head + item.stem
+
+
+def render_result(g: dict) -> str:
+    key = f"{g['key']}. {g['key_text']}"
+    if g["correct"]:
+        return f"✅ **Correct!** {key}"
+    return f"❌ **Not quite.** You picked {g['pick']}; the answer is **{key}**."
+
+
+def render_explanation(knowledge, g: dict, translate=None) -> str:
+    """Why the key is right (its cited sentence, in its passage) and why the pick is not."""
+    from studyrag.ui.app import render_source
+
+    parts = ['<div><b>Why (from the material)</b>',
+             render_source(knowledge, _cite(g["cited"], 1), "psrc-1")]
+    if g.get("why_not"):
+        why = translate(g["why_not"]) if translate else g["why_not"]
+        parts.append(f'<p class="sr-expl"><b>Why not {html.escape(g["pick"])}:</b> {html.escape(why)}</p>')
+        if g.get("why_not_cited"):
+            parts.append(render_source(knowledge, _cite(g["why_not_cited"], 2), "psrc-2"))
+    return "".join(parts) + "</div>"
+
+
+def render_progress(service: PracticeService, user: str, now: float | None = None) -> str:
+    """The user's topics, those the schedule will ask first at the top; unseen ones counted."""
+    import time
+
+    now = time.time() if now is None else now
+    rows = {r.topic: r for r in service.store.rows(user)}
+    right = sum(r.right for r in rows.values())
+    seen = sum(r.seen for r in rows.values())
+    lines = [f"**{html.escape(clean_user(user))}: {right}/{seen} right**" + (f" ({round(100 * right / seen)}%)" if seen else "")]
+    practised = sorted((t for t in service.bank.topics() if t in rows), key=lambda t: -weight(rows[t], now))
+    if practised:
+        lines += ["", "| topic | right | wrong | box |", "|---|---:|---:|---:|"]
+        lines += [f"| {t} | {rows[t].right} | {rows[t].wrong} | {rows[t].box} |" for t in practised]
+    unseen = len(service.bank.topics()) - len(practised)
+    lines.append(f"\n{unseen} topic(s) not practised yet. Weak and long-unseen topics come up first "
+                 "(Leitner boxes 1–5); progress is saved under your name.")
+    return "\n".join(lines)
+
+
+# -- the tab ------------------------------------------------------------------------------------
+def new_state(seed: int | None = None) -> dict:
+    """A browser session's practice state (JSON-able, lives in gr.State)."""
     if seed is None:
         seed = random.SystemRandom().randrange(1 << 30)
-    return {"seed": int(seed), "n": 0, "scores": {}, "asked": [], "current": None, "answered": False}
+    return {"seed": int(seed), "n": 0, "recent": [], "current": None, "answered": False}
 
 
-def record(progress: dict, grade: Grade) -> dict:
-    s = progress["scores"].setdefault(grade.topic, {"right": 0, "wrong": 0})
-    s["right" if grade.is_correct else "wrong"] += 1
-    progress["answered"] = True
-    return progress
+def build_tab(service: PracticeService, demo) -> None:
+    """The Practice tab's components and events (call inside ``gr.Tab``)."""
+    import gradio as gr
+
+    topics = [ALL_TOPICS, *service.bank.topics()]
+    state = gr.State(None)
+    gr.Markdown(f"Practice questions generated from the ingested material ({len(service.bank)} checked items): "
+                "pick an answer, check it, read why — with the sentence that makes the key right.")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            with gr.Row():
+                user = gr.Textbox(value="guest", label="Your name (progress is saved under it)", elem_id="sr-p-user")
+                topic = gr.Dropdown(topics, value=ALL_TOPICS, label="Topic (the material's sections)",
+                                    elem_id="sr-p-topic")
+                lang = gr.Radio(LANGS, value="en", label="Language", elem_id="sr-p-lang")
+            question = gr.Markdown(elem_id="sr-p-question")
+            one = gr.Radio(label="Your answer", elem_id="sr-p-one")
+            with gr.Row():
+                check = gr.Button("Check answer", variant="primary", elem_id="sr-p-check")
+                nxt = gr.Button("Next question", elem_id="sr-p-next")
+            result = gr.Markdown(elem_id="sr-p-result")
+            expl = gr.HTML(elem_id="sr-p-expl")
+        with gr.Column(scale=2):
+            score = gr.Markdown(elem_id="sr-p-score")
+            gr.Markdown("**Flashcards** of this material (cloze cards, each with its citation):")
+            try:
+                apkg, csv = service.flashcard_files()
+                gr.DownloadButton("Anki deck (.apkg)", value=str(apkg), elem_id="sr-p-apkg")
+                gr.DownloadButton("CSV", value=str(csv), elem_id="sr-p-csv")
+            except Exception as e:  # flashcards are optional: practice still works
+                log.exception("writing flashcards failed")
+                gr.Markdown(f"⚠️ No flashcards: {html.escape(str(e))}")
+
+    ask_next, check_answer = _handlers(service)
+    outs = [question, one, result, expl, score, state]
+    demo.load(ask_next, [state, user, topic, lang], outs, api_visibility="private")
+    nxt.click(ask_next, [state, user, topic, lang], outs, api_visibility="private")
+    topic.change(ask_next, [state, user, topic, lang], outs, api_visibility="private")
+    lang.change(ask_next, [state, user, topic, lang], outs, api_visibility="private")
+    user.blur(lambda u: render_progress(service, u), [user], [score], api_visibility="private")
+    check.click(check_answer, [one, state, user, lang], [result, expl, score, state], api_visibility="private")
 
 
-def topic_weight(score: dict | None) -> float:
-    """Higher for topics the candidate misses: (wrong+1)/(right+1), smoothed, never zero."""
-    if not score:
-        return 1.0
-    return (1.0 + 2.0 * score.get("wrong", 0)) / (1.0 + score.get("right", 0))
+def _handlers(service: PracticeService):
+    """The tab's two events: show the next item of the user's schedule; grade a pick."""
+    import gradio as gr
+
+    k = service.knowledge
+
+    def ask_next(st: dict | None, user_name: str, topic_name: str, language: str):
+        st = st if st and "seed" in st else new_state()
+        try:
+            item = service.next_item(user_name, None if topic_name == ALL_TOPICS else topic_name,
+                                     st["recent"], st["seed"])
+        except KeyError as e:
+            gr.Warning(str(e).strip("'\""))
+            return gr.update(), gr.update(), "", "", render_progress(service, user_name), st
+        st = {**st, "n": st["n"] + 1, "current": item.id, "answered": False,
+              "recent": (st["recent"] + [item.id])[-RECENT:]}
+        zh_stem = _zh_or_none(service, item.stem) if language == "zh" else None
+        choices = [(f"{L}. {t}", L) for L, t in item.options.items()]
+        return (render_question(item, st["n"], zh_stem), gr.update(choices=choices, value=None), "", "",
+                render_progress(service, user_name), st)
+
+    def check_answer(pick, st: dict | None, user_name: str, language: str):
+        if not st or not st.get("current"):
+            gr.Warning("Press “Next question” first.")
+            return gr.update(), gr.update(), gr.update(), st
+        if not pick:
+            gr.Warning("Pick an answer first.")
+            return gr.update(), gr.update(), gr.update(), st
+        try:
+            g = service.answer(user_name, st["current"], pick, record=not st.get("answered"))
+        except (KeyError, ValueError) as e:  # an item of a bank rebuilt since, a bad pick
+            gr.Warning(str(e).strip("'\""))
+            return gr.update(), gr.update(), gr.update(), st
+        translate = (lambda text: _zh_or_none(service, text) or text) if language == "zh" else None
+        return (render_result(g), render_explanation(k, g, translate), render_progress(service, user_name),
+                {**st, "answered": True})
+
+    return ask_next, check_answer
 
 
-def pick_next(bank: Bank, progress: dict) -> Item:
-    """Weighted draw: topic weight from the running score, unasked items first."""
-    rng = random.Random(f"{progress['seed']}:{progress['n']}")
-    asked = set(progress["asked"])
-    pool = [it for it in bank.items if it.id not in asked and it.id != progress.get("current")]
-    if not pool:  # everything asked: start over, still weighted by topic
-        progress["asked"] = []
-        pool = [it for it in bank.items if it.id != progress.get("current")] or list(bank.items)
-    weights = [topic_weight(progress["scores"].get(it.topic)) for it in pool]
-    item = rng.choices(pool, weights=weights, k=1)[0]
-    progress["n"] += 1
-    progress["asked"].append(item.id)
-    progress["current"] = item.id
-    progress["answered"] = False
-    return item
+def _zh_or_none(service: PracticeService, text: str) -> str | None:
+    """``text`` in Traditional Chinese, or None (with a notice) when no translator can run."""
+    import gradio as gr
 
-
-def score_rows(bank: Bank, progress: dict) -> list[list]:
-    """[topic, right, wrong, accuracy %] per topic, the weakest first."""
-    rows = []
-    for t in bank.topics():
-        s = progress["scores"].get(t, {"right": 0, "wrong": 0})
-        n = s["right"] + s["wrong"]
-        rows.append([t, s["right"], s["wrong"], round(100 * s["right"] / n) if n else None])
-    rows.sort(key=lambda r: (-(r[2]), r[3] if r[3] is not None else 101, r[0]))
-    return rows
+    try:
+        return service.zh().text(text) if text else ""
+    except Exception as e:
+        log.warning("Chinese view unavailable: %s", e)
+        gr.Warning("Chinese needs the local translation model; showing English.")
+        return None

@@ -76,26 +76,27 @@ def test_backend_failure_still_answers_with_a_friendly_error(client, no_aws_cred
 
 
 def test_practice_question_and_grade(client, ui_server):
-    q = client.predict(item_id="", seed=7, scores=None, api_name="/practice_question")
-    assert set(q) >= {"id", "stem", "options", "topic", "choose"}
-    assert "correct" not in q  # the key stays on the server
-    item = ui_server.service.bank.by_id[q["id"]]
-    right = ",".join(item.correct)
-    wrong = next(L for L in item.options if L not in item.correct)
-    g = client.predict(item_id=q["id"], pick=right, api_name="/practice_grade")
-    assert g["is_correct"] is True and g["correct"] == item.correct
-    assert g["explanation"]["citations"], g
-    g2 = client.predict(item_id=q["id"], pick=wrong, explain=False, api_name="/practice_grade")
-    assert g2["is_correct"] is False and "explanation" not in g2
+    q = client.predict(item_id="", seed=7, user="api-user", topic="", api_name="/practice_question")
+    assert set(q) >= {"id", "stem", "options", "topic", "kind"}
+    assert "key" not in q and "cited" not in q  # the key stays on the server
+    item = ui_server.service.practice.bank.by_id[q["id"]]
+    wrong = next(L for L in item.options if L != item.key)
+    g = client.predict(item_id=q["id"], pick=item.key.lower(), user="api-user", api_name="/practice_grade")
+    assert g["correct"] is True and g["key"] == item.key and g["why_not"] is None
+    assert g["key_text"] == item.key_text and g["cited"]["text"] == item.cited.text  # the sentence that keys it
+    g2 = client.predict(item_id=q["id"], pick=wrong, user="api-user", api_name="/practice_grade")
+    assert g2["correct"] is False and g2["pick"] == wrong
+    assert g2["why_not"] and item.options[wrong] in g2["why_not"]
+    rows = {r.topic: r for r in ui_server.service.practice.store.rows("api-user")}
+    assert (rows[item.topic].right, rows[item.topic].wrong) == (1, 1)
 
 
-def test_practice_grade_of_a_guide_scenario(client):
-    q = client.predict(item_id="guide-scenario-08", api_name="/practice_question")
-    assert "nightly" in q["stem"] and len(q["options"]) == 4
-    letter = next(L for L, t in q["options"].items() if t == "Amazon SageMaker Batch Transform")
-    g = client.predict(item_id=q["id"], pick=letter.lower(), api_name="/practice_grade")
-    assert g["is_correct"] is True and g["topic"] == "Inference options"
-    assert "Batch Transform" in g["explanation"]["answer"]
+def test_practice_question_in_a_topic(client, ui_server):
+    topic = ui_server.service.practice.bank.topics()[0]
+    q = client.predict(item_id="", seed=1, user="", topic=topic, api_name="/practice_question")
+    assert q["topic"] == topic
+    with pytest.raises(Exception):
+        client.predict(item_id="", seed=1, user="", topic="no such section", api_name="/practice_question")
 
 
 def test_practice_grade_unknown_item_is_an_error(client):

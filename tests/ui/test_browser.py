@@ -128,42 +128,71 @@ def test_chat_answer_sources_and_feedback(browser, ui_server, artifacts_dir):
     assert not d.find_elements(By.CSS_SELECTOR, "#sr-sources .sr-src")
 
 
-def test_practice_round(browser, ui_server, artifacts_dir):
-    d = browser
-    open_app(d, ui_server.url)
-    open_tab(d, "Practice")
+def _shown_item(d, bank):
     q = wait(d, lambda d: (el := d.find_element(By.CSS_SELECTOR, "#sr-p-question")) and "Question" in el.text and el,
              what="a practice question")
     text = norm(q.text)
-    item = next(it for it in ui_server.service.bank.items if norm(it.stem) in text)
-    wrong = next(L for L in item.options if L not in item.correct)
-    group = "#sr-p-one" if item.choose == 1 else "#sr-p-many"
-    labels = d.find_elements(By.CSS_SELECTOR, f"{group} label")
-    label = next(lb for lb in labels if norm(lb.text).startswith(f"{wrong}."))
+    return next(it for it in bank.items if norm(it.stem) in text)
+
+
+def _pick(d, letter):
+    label = next(lb for lb in d.find_elements(By.CSS_SELECTOR, "#sr-p-one label") if norm(lb.text).startswith(f"{letter}."))
     label.click()
     d.find_element(By.CSS_SELECTOR, "#sr-p-check").click()
+
+
+def test_practice_round(browser, ui_server, artifacts_dir):
+    d = browser
+    bank = ui_server.service.practice.bank
+    open_app(d, ui_server.url)
+    open_tab(d, "Practice")
+    item = _shown_item(d, bank)
+    user = d.find_element(By.CSS_SELECTOR, "#sr-p-user textarea, #sr-p-user input")
+    user.clear()
+    user.send_keys("browser-user")
+    wrong = next(L for L in item.options if L != item.key)
+    _pick(d, wrong)
     result = wait(d, lambda d: (el := d.find_element(By.CSS_SELECTOR, "#sr-p-result")) and "Not quite" in el.text and el,
                   what="the grade")
-    assert item.options[item.correct[0]] in result.text
-    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#sr-p-expl .sr-src mark"), what="the cited explanation")
+    assert item.key_text in result.text
+    expl = wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#sr-p-expl .sr-src mark"), what="the cited explanation")
+    assert norm(item.cited.text)[:60] in norm(expl[0].text)
+    assert f"Why not {wrong}" in d.find_element(By.CSS_SELECTOR, "#sr-p-expl").text
     score = d.find_element(By.CSS_SELECTOR, "#sr-p-score").text
-    assert "Score: 0/1" in score and item.topic in score
+    assert "browser-user: 0/1 right" in score and item.topic in score
     d.save_screenshot(str(artifacts_dir / "ui-practice-graded.png"))
+    rows = ui_server.service.practice.store.rows("browser-user")
+    assert [(r.topic, r.right, r.wrong) for r in rows] == [(item.topic, 0, 1)]  # saved, not only shown
 
     # Next question, answered right this time.
     d.find_element(By.CSS_SELECTOR, "#sr-p-next").click()
-    q2 = wait(d, lambda d: (el := d.find_element(By.CSS_SELECTOR, "#sr-p-question")) and "Question 2" in el.text and el,
-              what="the second question")
-    item2 = next(it for it in ui_server.service.bank.items if norm(it.stem) in norm(q2.text))
+    wait(d, lambda d: "Question 2" in d.find_element(By.CSS_SELECTOR, "#sr-p-question").text, what="question 2")
+    item2 = _shown_item(d, bank)
     assert item2.id != item.id
-    group = "#sr-p-one" if item2.choose == 1 else "#sr-p-many"
-    for letter in item2.correct:
-        lab = next(lb for lb in d.find_elements(By.CSS_SELECTOR, f"{group} label")
-                   if norm(lb.text).startswith(f"{letter}."))
-        lab.click()
-    d.find_element(By.CSS_SELECTOR, "#sr-p-check").click()
+    _pick(d, item2.key)
     wait(d, lambda d: "Correct" in d.find_element(By.CSS_SELECTOR, "#sr-p-result").text, what="a correct grade")
-    wait(d, lambda d: "Score: 1/2" in d.find_element(By.CSS_SELECTOR, "#sr-p-score").text, what="the score")
+    wait(d, lambda d: "browser-user: 1/2 right" in d.find_element(By.CSS_SELECTOR, "#sr-p-score").text, what="the score")
+
+
+def test_practice_topics_and_flashcard_downloads(browser, ui_server):
+    d = browser
+    service = ui_server.service.practice
+    open_app(d, ui_server.url)
+    open_tab(d, "Practice")
+    _shown_item(d, service.bank)
+    for sel, suffix in (("#sr-p-apkg", ".apkg"), ("#sr-p-csv", ".csv")):
+        btn = d.find_element(By.CSS_SELECTOR, sel)
+        assert btn.is_displayed() and btn.text.strip()
+    apkg, csv = service.flashcard_files()
+    assert apkg.stat().st_size > 1000 and csv.read_text(encoding="utf-8").startswith("cloze,answer")
+    # The topic picker lists the material's sections.
+    d.find_element(By.CSS_SELECTOR, "#sr-p-topic input").click()
+    options = wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "ul[role='listbox'] li"), what="the topic list")
+    names = [norm(o.text).lstrip("✓ ") for o in options]  # the selected one carries a check mark
+    assert names[0] == "All topics" and set(names[1:]) == set(service.bank.topics())
+    target = service.bank.topics()[-1]
+    next(o for o in options if norm(o.text).lstrip("✓ ") == target).click()
+    wait(d, lambda d: target in d.find_element(By.CSS_SELECTOR, "#sr-p-question").text, what="an item of the topic")
 
 
 def test_backend_failure_is_a_friendly_notice(browser, ui_server, artifacts_dir, no_aws_credentials):

@@ -1,8 +1,7 @@
-"""Practice items from the real guide and the MCQ suite; grading; weighted sampling by topic."""
+"""The Practice tab's service: the generated bank of the served index, grading, progress
+saved per user, and its rendering (the browser round is in test_browser.py)."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 import pytest
 
@@ -10,92 +9,39 @@ from studyrag.ui import practice as pr
 
 
 @pytest.fixture(scope="module")
-def knowledge(ui_server):
-    return ui_server.service.knowledge
+def service(ui_server):
+    return ui_server.service.practice
 
 
-@pytest.fixture(scope="module")
-def bank(knowledge):
-    return pr.Bank(pr.build_bank(knowledge))
+def test_the_bank_is_generated_from_the_served_index(service, ui_server):
+    assert len(service.bank) >= 30
+    assert ui_server.service.manifest()["practice_items"] == len(service.bank)
+    sections = {c.section[0] for c in ui_server.service.knowledge.chunks}
+    assert set(service.bank.topics()) <= sections
 
 
-def test_guide_scenarios_become_four_option_items(knowledge):
-    items = pr.guide_items(knowledge)
-    scen = [c for c in knowledge.chunks if c.kind == "scenario"]
-    assert len(items) == len(scen) == 12
-    for it in items:
-        assert len(it.options) == 4 and len(set(it.options.values())) == 4
-        assert len(it.correct) == 1
-        gold = it.options[it.correct[0]]
-        assert gold in knowledge.text_of(knowledge.chunks[0].source)  # worded as in the guide
-        for letter, text in it.options.items():  # no distractor names the gold service
-            if letter not in it.correct:
-                assert not set(it.services) & {s.name for s in knowledge.catalog.find(text)}, (it.id, text)
-    by = {it.id: it for it in items}
-    s1 = by["guide-scenario-01"]
-    assert s1.options[s1.correct[0]] == "Amazon SageMaker Ground Truth"
-    assert "Amazon Rekognition" in s1.options.values()  # the guide's trap partner
-    assert s1.topic == "Labeling & data prep"
-    assert by["guide-scenario-06"].topic == "Inference options"
-    assert by["guide-scenario-12"].topic == "Monitoring & responsible AI"
-
-
-def test_items_are_stable_for_a_seed_and_shuffled(knowledge):
-    a, b = pr.guide_items(knowledge, seed=0), pr.guide_items(knowledge, seed=0)
-    assert [x.to_json() for x in a] == [x.to_json() for x in b]
-    assert len({x.correct[0] for x in a}) > 1  # the answer is not always A
-    c = pr.guide_items(knowledge, seed=1)
-    assert [x.options for x in a] != [x.options for x in c]
-
-
-def test_mcq_suite_items_are_included(bank):
-    mcq = [it for it in bank.items if it.origin == "mcq-suite"]
-    assert len(mcq) >= 30
-    two = bank.by_id["mcq-34"]
-    assert two.choose == 2 and two.topic == "Inference options"
-    assert bank.by_id["mcq-29"].topic == "Training & tuning"  # the gold service decides, not the section
-    assert len(bank.topics()) >= 6
-
-
-def test_grading(bank):
-    it = bank.by_id["mcq-34"]
-    assert bank.grade(it.id, "C, D").is_correct
-    assert bank.grade(it.id, ["d", "c"]).is_correct
-    assert not bank.grade(it.id, "C").is_correct
+def test_answers_are_graded_and_saved_per_user(service):
+    item = service.next_item("pat", None, [], seed=3)
+    wrong = next(L for L in item.options if L != item.key)
+    g = service.answer("pat", item.id, wrong)
+    assert not g["correct"] and g["why_not"]
+    assert service.answer("pat", item.id, item.key, record=False)["correct"]
+    rows = service.store.rows("pat")
+    assert [(r.topic, r.right, r.wrong, r.box) for r in rows] == [(item.topic, 0, 1, 1)]
+    assert service.store.rows("someone else") == []
     with pytest.raises(ValueError):
-        bank.grade(it.id, "")
-    with pytest.raises(ValueError):
-        bank.grade("mcq-01", "E")
+        service.answer("pat", item.id, "Z")
     with pytest.raises(KeyError):
-        bank.grade("nope", "A")
+        service.answer("pat", "no-such-item", "A")
 
 
-def test_missed_topics_come_up_more(bank):
-    progress = pr.new_progress(seed=42)
-    progress["scores"] = {"Inference options": {"right": 0, "wrong": 4},
-                          **{t: {"right": 3, "wrong": 0} for t in bank.topics() if t != "Inference options"}}
-    drawn = Counter()
-    for _ in range(300):
-        progress["asked"] = []  # sample with replacement to measure the weights
-        drawn[pr.pick_next(bank, progress).topic] += 1
-    share = drawn["Inference options"] / 300
-    base = sum(it.topic == "Inference options" for it in bank.items) / len(bank)
-    assert share > base + 0.25, (share, base, drawn)
-
-
-def test_pick_next_does_not_repeat_until_exhausted(bank):
-    progress = pr.new_progress(seed=1)
-    seen = [pr.pick_next(bank, progress).id for _ in range(len(bank))]
-    assert len(set(seen)) == len(bank)
-    nxt = pr.pick_next(bank, progress)  # then starts over
-    assert nxt.id in bank.by_id
-
-
-def test_record_and_scores(bank):
-    progress = pr.new_progress(seed=3)
-    it = pr.pick_next(bank, progress)
-    g = bank.grade(it.id, it.correct)
-    pr.record(progress, g)
-    rows = pr.score_rows(bank, progress)
-    row = next(r for r in rows if r[0] == it.topic)
-    assert row[1:] == [1, 0, 100]
+def test_rendering(service, ui_server):
+    item = next(it for it in service.bank.items if it.why_not)
+    wrong = next(iter(item.why_not))
+    g = service.answer("render", item.id, wrong, record=False)
+    assert item.key_text in pr.render_result(g)
+    html = pr.render_explanation(ui_server.service.knowledge, g)
+    assert "<mark>" in html and f"Why not {wrong}" in html
+    zh = pr.render_question(item, 1, zh_stem="下列哪一項最合適？")
+    assert "下列哪一項最合適？" in zh and item.stem in zh  # the English beside the Chinese
+    assert "not practised yet" in pr.render_progress(service, "nobody")
