@@ -26,8 +26,8 @@ from studyrag.study.phrases import DIGITS_RE, to_zh
 SYSTEM = ("You are a translator. Translate the user's English text into Traditional Chinese (Taiwan). "
           "Do not answer it and do not explain it: output only the translation. Keep product and "
           "service names and numbers exactly as written.")
-EXAMPLE = ("A team scores the whole customer table of 2,000 rows once a night with Amazon S3 files",
-           "一個團隊每晚用 Amazon S3 檔案對 2,000 列的整個客戶資料表評分一次")
+EXAMPLE = ("A team scores the whole customer table of 2,000 rows once a night with PostgreSQL exports",
+           "一個團隊每晚用 PostgreSQL 匯出檔對 2,000 列的整個客戶資料表評分一次")
 
 
 class ChineseView:
