@@ -14,16 +14,15 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
 
-import numpy as np
-
-from studyrag.rag import mcq
+from studyrag.rag import plans
 from studyrag.rag.decide import clauses, decide, not_named, of_kind, without
 from studyrag.rag.followup import standalone
-from studyrag.rag.knowledge import Knowledge, Sentence
+from studyrag.rag.citations import Citation, Citations, with_mark
+from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
 from studyrag.rag.question import BadQuestion, Question, asked_kind, asking_part, parse
 from studyrag.rag.signals import scenario_text
-from studyrag.rag.verify import MARKER_RE, check_sentence, content_words, split_sentences
+from studyrag.rag.verify import check_sentence, content_words, split_sentences
 
 REFUSAL = {
     "en": "The study material does not cover this, so I can't answer it from the guide.",
@@ -43,16 +42,6 @@ BUSY_NOTE = "busy: answered from the guide's text"
 # Shown when the model's draft failed the check against the sources and quotes replace it.
 REPLACED_NOTE = {"en": "the model's wording did not match the sources; quoted instead",
                  "zh": "模型的說明與來源不符，改為引用原文"}
-
-
-@dataclass
-class Citation:
-    id: int
-    source: str
-    section: str
-    start: int
-    end: int
-    quote: str
 
 
 @dataclass
@@ -222,136 +211,31 @@ class Tutor:
             yield shown.emit(REFUSAL[_lang(q)])
             return
         ans.kind = kind
-        cites = _Citations(k)
+        cites = Citations(k)
         if ans.kind == "mcq":
-            plan = self._plan_mcq(q, qvec, hits, decision, cites, ans)
+            trusted = self.backend is not None and self.backend.trusted_to_decide
+            plan = plans.choice(k, q, qvec, hits, decision, cites, self._llm_choice if trusted else None)
         elif ans.kind == "compare":
-            plan = self._plan_compare(q, qvec, named, cites, ans)
+            plan = plans.compare(k, q, qvec, named, cites)
         elif ans.kind == "which" and decision is not None:
             wanted = asked_kind(query, ignore=set(k.catalog.prefixes))
             in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
             decision = of_kind(not_named(without(decision, exclude), in_situation), k, wanted)
-            plan = self._plan_which(q, svec, decision, cites, ans)
+            plan = plans.which(k, q, svec, decision, cites)
         elif ans.kind == "fact":
-            plan = self._plan_fact(q, qvec, hits, cites, ans)
+            plan = plans.fact(k, q, qvec, hits, cites)
         else:
-            plan = self._plan_explain(q, qvec, hits, cites, ans)
-        lead, support, answer_services = plan
-        yield shown.emit(lead)
+            plan = plans.explain(k, q, qvec, hits, cites)
+        ans.services, ans.choice = list(plan.services), plan.choice
+        yield shown.emit(plan.lead)
         ans.citations = cites.list
-        yield from self._explain(q, ans, shown, support, answer_services, cites)
+        yield from self._explain(q, ans, shown, plan.support, plan.services, cites)
         ans.citations = cites.list
-
-    # Each plan returns (lead text with markers, support sentences for the LLM, answer services).
-    def _plan_which(self, q, svec, decision, cites, ans):
-        k = self.knowledge
-        services = decision.services
-        ans.services = list(services)
-        first = cites.add_statement(decision.statement)
-        support = [self._best_in_section(name, svec, exclude=decision.statement) for name in services]
-        support = [s for s in support if s is not None]
-        marks = [first] + [cites.add_sentence(s) for s in support]
-        names = " + ".join(services)
-        label = "答案：" if _lang(q) == "zh" else "Answer: "
-        lead = f"{label}{names} [{marks[0]}]\n"
-        body = [k.sentences.index(s) for s in support]
-        return lead, body, services
-
-    def _plan_explain(self, q, qvec, hits, cites, ans):
-        k = self.knowledge
-        faq = k.matching_faq(qvec)
-        if faq is not None:  # the guide asks this question itself: quote its answer
-            picked = [i for i, s in enumerate(k.sentences) if s.row == faq][:6]
-        else:
-            rows = [h.row for h in hits[:3]]
-            picked = _top_sentences(k, qvec, rows, n=5)
-        ans.services = []
-        return _quoted(k, cites, picked), picked[:2], ()
-
-    def _plan_fact(self, q, qvec, hits, cites, ans):
-        """The sentences that hold the asked-for fact, list or number, quoted in source order."""
-        k = self.knowledge
-        if k.matching_faq(qvec) is not None:  # the material asks this itself: quote its answer
-            return self._plan_explain(q, qvec, hits, cites, ans)
-        rows = [h.row for h in hits[:4]]
-        asking = asking_part(q.search_text)
-        sub_questions = [p for p in re.split(r",?\s+and\s+(?=(?:which|what|how|who|when|where)\b)", asking, flags=re.I)
-                         if p.strip()]
-        part_vecs = k.embedder.embed_queries(sub_questions) if len(sub_questions) > 1 else None
-        count = _asked_count(q.search_text)
-        picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs,
-                                listed=count is not None or bool(LIST_RE.search(asking)))
-        ans.services = []
-        return _quoted(k, cites, picked), picked[:2], ()
-
-    def _plan_compare(self, q, qvec, named, cites, ans):
-        k = self.knowledge
-        sides = named[:4]
-        ans.services = [s.name for s in sides]
-        faq = k.matching_faq(qvec)
-        lines = [("比較：" if _lang(q) == "zh" else "Comparison: ") + " vs ".join(s.name for s in sides)]
-        support, used = [], set()
-        for side in sides:
-            ranked = _side_sentences(k, side, qvec, n=6, prefer_row=faq)
-            # Prefer sentences not already shown for another side; a trap line that names
-            # both sides may serve both when it is all the guide says about one of them.
-            idx = ([i for i in ranked if i not in used] or ranked)[:3]
-            used.update(idx)
-            marks = " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in idx)
-            lines.append(f"- **{side.name}**: {marks}" if marks else f"- **{side.name}**: (not described in the guide)")
-            support.extend(idx[:1])
-        return "\n".join(lines) + "\n", support, tuple(s.name for s in sides)
-
-    def _plan_mcq(self, q, qvec, hits, decision, cites, ans):
-        k = self.knowledge
-        trusted = self.backend is not None and self.backend.trusted_to_decide
-        scores = mcq.score_options(k, q, qvec, hits, decision)
-        subject = mcq.negated_support(k, q, scores) if q.negated else True
-        choice = mcq.pick(scores, q.choose, q.negated, subject)
-        if trusted:
-            choice = self._llm_choice(q, hits, scores) or choice
-        ans.choice = choice
-        by = {o.letter: o for o in scores}
-        picked = [by[c] for c in choice]
-        ans.services = [s for o in picked for s in o.services]
-        zh = _lang(q) == "zh"
-        parts, support = [], []
-        for o in picked:
-            sent = k.sentences[o.best_sentence] if o.best_sentence is not None else None
-            mark = f" [{cites.add_sentence(sent)}]" if sent is not None else ""
-            parts.append(f"{o.letter}. {o.text}{mark}")
-            if o.best_sentence is not None:
-                support.append(o.best_sentence)
-        head = ("答案：" if zh else "Answer: ") + "; ".join(parts)
-        lines = [head]
-        for o in picked:
-            if o.best_sentence is not None:
-                s = k.sentences[o.best_sentence]
-                lines.append(f"{'依據' if zh else 'Why'}: {s.text} [{cites.add_sentence(s)}]")
-        rest = [o for o in sorted(scores, key=lambda o: o.score, reverse=not q.negated) if o.letter not in choice]
-        if rest:
-            lines.append(self._why_not(rest[0], q, cites, qvec))
-        return "\n".join(lines) + "\n", support, tuple(ans.services)
-
-    def _why_not(self, o, q, cites, qvec) -> str:
-        k = self.knowledge
-        zh = _lang(q) == "zh"
-        label = f"{'為何不選' if zh else 'Why not'} {o.letter}"
-        if o.services and not any(k.catalog.get(s) and k.catalog.get(s).in_guide for s in o.services):
-            return f"{label}: {', '.join(o.services)} is not what the guide recommends for this scenario."
-        if o.services:
-            svc = k.catalog.get(o.services[0])
-            idx = _side_sentences(k, svc, qvec, n=1) if svc else []
-            if idx:
-                s = k.sentences[idx[0]]
-                return f"{label}: {s.text} [{cites.add_sentence(s)}]"
-        return f"{label}: the guide's passages support it less than the chosen option."
 
     def _llm_choice(self, q, hits, scores) -> list[str] | None:
         """A strong backend may decide: it sees the passages and the options, answers letters."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        k = self.knowledge
         passages = "\n".join(f"- {h.chunk.text[:600]}" for h in hits[:4])
         opts = "\n".join(f"{o.letter}. {o.text}" for o in scores)
         prompt = (f"Passages:\n{passages}\n\nQuestion: {q.search_text}\n{opts}\n\n"
@@ -364,19 +248,6 @@ class Tutor:
         letters = sorted(set(re.findall(r"\b([A-E])\b", str(reply))) & set(q.options))
         return letters if len(letters) == q.choose else None
 
-    def _best_in_section(self, service_name: str, svec, exclude=None) -> Sentence | None:
-        """The sentence of the service's own section (or naming it) closest to the scenario."""
-        k = self.knowledge
-        svc = k.catalog.get(service_name)
-        if svc is None:
-            return None
-        idx = [i for i, s in enumerate(k.sentences)
-               if (k.section_service.get(s.row) is svc or service_name in s.services)
-               and not (exclude is not None and s.start == exclude.start)]
-        if not idx:
-            return None
-        sims = k.sentence_vecs[idx] @ svec
-        return k.sentences[idx[int(np.argmax(sims))]]
 
     # -- the LLM's explanation, checked sentence by sentence ----------------------------------
     def _explain(self, q, ans, shown, support: list[int], answer_services, cites) -> Iterator[Event]:
@@ -426,7 +297,7 @@ class Tutor:
                     if failed:
                         break
                     accepted.append(sent)
-                    yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(written(sent), mark_for(sent)) + " ")
+                    yield shown.emit(("" if len(accepted) > 1 else "\n") + with_mark(written(sent), mark_for(sent)) + " ")
                 if failed or len(accepted) >= 2:
                     break
             if not failed and buf.strip() and len(accepted) < 2:
@@ -435,7 +306,7 @@ class Tutor:
                     failed = self._accept(buf, passages, answer_services, accepted, asked)
                     if not failed:
                         accepted.append(buf.strip())
-                        yield shown.emit(("" if len(accepted) > 1 else "\n") + _with_mark(written(buf.strip()), mark_for(buf)))
+                        yield shown.emit(("" if len(accepted) > 1 else "\n") + with_mark(written(buf.strip()), mark_for(buf)))
         except Exception as e:  # the backend failed or is busy: keep the cited answer, say why
             failed = failed or _interrupted(e, ans, self._explain_error)
         ans.timings["generate_ms"] = round((time.perf_counter() - t) * 1000, 1)
@@ -479,37 +350,6 @@ class _Shown:
         return Event("token", text)
 
 
-class _Citations:
-    """Numbered citations; the same span cited twice keeps one number."""
-
-    def __init__(self, knowledge: Knowledge) -> None:
-        self.k = knowledge
-        self.list: list[Citation] = []
-        self._by_span: dict[tuple[str, int, int], int] = {}
-
-    def add(self, row: int, start: int, end: int) -> int:
-        c = self.k.chunks[row]
-        key = (c.source, start, end)
-        if key not in self._by_span:
-            n = len(self.list) + 1
-            quote = self.k.text_of(c.source)[start:end]
-            self.list.append(Citation(n, c.source, c.heading, start, end, quote))
-            self._by_span[key] = n
-        return self._by_span[key]
-
-    def add_sentence(self, s: Sentence) -> int:
-        return self.add(s.row, s.start, s.end)
-
-    def add_statement(self, st) -> int:
-        return self.add(self.k.row_of[st.chunk_id], st.start, st.end)
-
-
-def _quoted(k: Knowledge, cites: "_Citations", picked: list[int]) -> str:
-    """The picked sentences, quoted in source order, each with its citation marker."""
-    order = sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))
-    return " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in order) + "\n"
-
-
 def _traditional(text: str) -> str:
     """A Chinese answer's model sentence in Traditional characters (its Simplified slips fixed)."""
     from studyrag.rag.chinese import to_traditional
@@ -527,11 +367,6 @@ def _interrupted(e: BaseException, ans: Answer, explain) -> str:
         return "busy"
     ans.error = explain(e)
     return "backend error"
-
-
-def _with_mark(sentence: str, mark: int) -> str:
-    s = MARKER_RE.sub("", sentence).strip()
-    return f"{s} [{mark}]"
 
 
 def _lang(q: Question) -> str:
@@ -555,161 +390,6 @@ def _in_scope(hits, named, topics, calibration, which_decision=None) -> bool:
     if which_decision is not None:
         return rel >= calibration.which_relevance_floor and rel + which_decision.score >= calibration.which_floor
     return rel >= calibration.relevance_floor
-
-
-def _distinct_best(k: Knowledge, idx: list[int], sims, n: int) -> list[int]:
-    """The n best-scored sentences of ``idx``, skipping near-duplicates (cosine >= 0.9)."""
-    chosen: list[int] = []
-    for j in np.argsort(-sims):
-        v = k.sentence_vecs[idx[j]]
-        if all(float(v @ k.sentence_vecs[c]) < 0.9 for c in chosen):
-            chosen.append(idx[j])
-        if len(chosen) == n:
-            break
-    return chosen
-
-
-def _top_sentences(k: Knowledge, qvec, rows: list[int], n: int) -> list[int]:
-    """The n sentences of these chunks closest to the question, skipping near-duplicates."""
-    idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
-    if not idx:
-        return []
-    sims = k.sentence_vecs[idx] @ qvec + np.array([0.05 if k.sentences[i].row == rows[0] else 0.0 for i in idx])
-    return _distinct_best(k, idx, sims, n)
-
-
-WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-]+")
-QUESTION_WORDS = {"how", "what", "which", "who", "when", "where", "why", "does", "do", "did", "can", "could",
-                  "should", "would", "the", "and", "for", "with", "that", "this", "from", "into", "are", "is",
-                  "was", "were", "its", "their", "they", "there", "list", "name", "kinds", "kind", "types",
-                  "long", "many", "much", "often", "one", "two", "three", "four", "five", "six"}
-NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)\b", re.I)
-COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
-
-
-def _stem(w: str) -> str:
-    return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
-
-
-def _content_words(text: str) -> set[str]:
-    """'How long can a request run?' -> {'request', 'run', 'can'} less question words."""
-    return {_stem(w) for w in WORD_RE.findall(text.lower()) if len(w) > 2 and w not in QUESTION_WORDS}
-
-
-def _asked_count(text: str) -> int | None:
-    """'Which four kinds ...' -> 4 (how many items a list answer needs), else None."""
-    m = re.search(r"\b(two|three|four|five|six|seven|eight|\d)\s+(?:\w+\s+){0,2}?(?:kinds|types|ways|steps|"
-                  r"statuses|states|options|categories|levels|things|features|\w+s)\b", text, re.I)
-    if not m:
-        return None
-    w = m.group(1).lower()
-    return min(6, COUNTS.get(w) or int(w)) if (w in COUNTS or w.isdigit()) else None
-
-
-# "what formats ...", "which statuses ...": a plural asked for (not "what does", "what is").
-LIST_RE = re.compile(r"\b(?:what|which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,2}(?!(?:does|has|was|this)\b)\w{3,}s\b", re.I)
-BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)]|\|(?!\s*[-:|]+\s*$))\s*")  # list items and table rows
-
-
-def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
-                   part_vecs=None, listed: bool = False) -> list[int]:
-    """The n sentences of these chunks most likely to hold the asked-for fact: close in
-    meaning, sharing the question's own words, holding a figure when a number is asked.
-    Each part of a two-part question ("how long ..., and which ...?", ``part_vecs``) gets
-    its best sentence first; a list question (``listed``) whose best sentence is a bullet
-    gets that bullet's list."""
-    idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
-    if not idx:
-        return []
-    words = _content_words(q.search_text)
-    rank = {r: j for j, r in enumerate(rows)}
-
-    def bonus(i: int) -> float:
-        s = k.sentences[i]
-        shared = len(words & _content_words(s.text)) / max(1, len(words))
-        b = 0.3 * shared - 0.02 * rank[s.row]
-        if q.asks_number and NUMBER_RE.search(s.text):
-            b += 0.1
-        return b
-
-    extra = np.array([bonus(i) for i in idx])
-    sims = k.sentence_vecs[idx] @ qvec + extra
-    top = [idx[j] for j in np.argsort(-sims)[:5]]
-    runs = [_bullet_run(k, i) for i in top[:3]] if listed else []
-    runs = [r for r in runs if len(r) >= 2]
-    if runs:
-        # The list that answers: long enough for the asked count, then the best-matching.
-        score = {i: float(sims[idx.index(i)]) if i in idx else 0.0 for r in runs for i in r}
-        run = max(runs, key=lambda r: (len(r) >= n, max(score[i] for i in r)))
-        if len(run) <= max(n, 2) + 1:
-            return run
-        return sorted(sorted(run, key=score.get, reverse=True)[:max(n, 2)])
-    first = []
-    for pv in part_vecs if part_vecs is not None else []:
-        j = int(np.argmax(k.sentence_vecs[idx] @ pv + extra))
-        if idx[j] not in first:
-            first.append(idx[j])
-    rest = _distinct_best(k, idx, sims, n)
-    return (first + [i for i in rest if i not in first])[:max(n, len(first))]
-
-
-def _bullet_run(k: Knowledge, i: int) -> list[int]:
-    """The list sentence ``i`` is an item of: the first sentence of each bullet line (or table
-    row, less its header) next to it in its chunk, in source order."""
-    row = k.sentences[i].row
-    text = k.text_of(k.chunks[row].source)
-    near = [j for j in range(max(0, i - 40), min(len(k.sentences), i + 41)) if k.sentences[j].row == row]
-    line_of = {j: text.rfind("\n", 0, k.sentences[j].start) + 1 for j in near}
-    starts: dict[int, int] = {}  # line start -> first sentence on that line
-    for j in near:
-        starts.setdefault(line_of[j], j)
-    lines = sorted(starts)
-    items = [ls for ls in lines if _is_item(text, ls)]
-    if line_of[i] not in items:
-        return [i]
-    pos = lines.index(line_of[i])
-    run = [line_of[i]]
-    for step in (-1, 1):
-        p = pos + step
-        while 0 <= p < len(lines) and lines[p] in items:
-            run.append(lines[p])
-            p += step
-    return sorted(starts[ls] for ls in run)
-
-
-def _is_item(text: str, line_start: int) -> bool:
-    """A bullet line or a table row that is not a header (a header is followed by '|---|')."""
-    end = text.find("\n", line_start)
-    line = text[line_start: end if end >= 0 else None]
-    if not BULLET_RE.match(line):
-        return False
-    if line.lstrip().startswith("|"):
-        nxt = text[end + 1: text.find("\n", end + 1)] if end >= 0 else ""
-        return not re.fullmatch(r"\s*\|[\s:\-|]+", nxt)
-    return True
-
-
-def _side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None) -> list[int]:
-    """Sentences about one side of a comparison: its own section's and those naming it.
-
-    Definitions ('Amazon SageMaker Canvas is the ...') and the guide's own answer to this
-    question (a matching FAQ entry) come first."""
-    own = {i for i, s in enumerate(k.sentences) if k.section_service.get(s.row) is side}
-    pool = sorted(own | {i for i, s in enumerate(k.sentences) if side.name in s.services})
-    if not pool:
-        return []
-    if qvec is None:
-        return pool[:n]
-
-    def bonus(i: int) -> float:
-        s = k.sentences[i]
-        b = 0.1 if i in own else 0.0
-        b += 0.15 if s.services[:1] == (side.name,) and k.catalog.spans(s.text)[:1] and k.catalog.spans(s.text)[0][0] < 4 else 0.0
-        b += 0.25 if prefer_row is not None and s.row == prefer_row else 0.0
-        return b
-
-    sims = k.sentence_vecs[pool] @ qvec + np.array([bonus(i) for i in pool])
-    return [pool[j] for j in np.argsort(-sims)[:n]]
 
 
 __all__ = ["Answer", "BadQuestion", "Citation", "Event", "Tutor"]

@@ -37,7 +37,7 @@ FACT_RE = re.compile(
     r"|\bwhat(?:'?s| is)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
     r"duration|timeout|proportion|fraction|discount|saving|savings|cost)\b"
     rf"|\b(?:which|what|name|list)(?: are)?(?: the)? {COUNT_WORDS}\b"
-    r"|\b(?:list|name|enumerate)\s+(?:the|all|every)\b"
+    r"|(?:^|[.?!:]\s+)(?:list|name|enumerate)\s+(?:the|all|every)\b"
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
     r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|"
     r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees)\b"
@@ -48,7 +48,8 @@ FACT_RE = re.compile(
 )
 # ... unless a thing to use is asked for ("which two services should they use?").
 CHOOSE_ENTITY_RE = re.compile(
-    r"\bshould (?:they|we|the \w+|i|it|he|she|you) (?:use|choose|pick|adopt|select)\b|\bbest (?:fits?|suited|choice)\b"
+    r"\bshould (?:they|we|the \w+|i|it|he|she|you) (?:use|choose|pick|adopt|select|write|apply|enable|deploy|"
+    r"set up|go with|move to|switch to)\b|\bbest (?:fits?|suited|choice)\b"
     r"|應該(?:使用|選擇|採用|用)|該用|要用", re.I)
 
 

@@ -1,0 +1,170 @@
+"""Which sentences of the material answer a question: the evidence each plan quotes.
+
+Sentences are chosen by meaning (embedding cosine) plus what the question literally asks
+for: its own words, a figure when a number is asked, the whole list when a list is asked
+("which three kinds of ..."), the sentences about each side of a comparison.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from studyrag.rag.knowledge import Knowledge
+from studyrag.rag.question import Question
+
+
+def distinct_best(k: Knowledge, idx: list[int], sims, n: int) -> list[int]:
+    """The n best-scored sentences of ``idx``, skipping near-duplicates (cosine >= 0.9)."""
+    chosen: list[int] = []
+    for j in np.argsort(-sims):
+        v = k.sentence_vecs[idx[j]]
+        if all(float(v @ k.sentence_vecs[c]) < 0.9 for c in chosen):
+            chosen.append(idx[j])
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def top_sentences(k: Knowledge, qvec, rows: list[int], n: int) -> list[int]:
+    """The n sentences of these chunks closest to the question, skipping near-duplicates."""
+    idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
+    if not idx:
+        return []
+    sims = k.sentence_vecs[idx] @ qvec + np.array([0.05 if k.sentences[i].row == rows[0] else 0.0 for i in idx])
+    return distinct_best(k, idx, sims, n)
+
+
+WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-]+")
+QUESTION_WORDS = {"how", "what", "which", "who", "when", "where", "why", "does", "do", "did", "can", "could",
+                  "should", "would", "the", "and", "for", "with", "that", "this", "from", "into", "are", "is",
+                  "was", "were", "its", "their", "they", "there", "list", "name", "kinds", "kind", "types",
+                  "long", "many", "much", "often", "one", "two", "three", "four", "five", "six"}
+NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)\b", re.I)
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def _stem(w: str) -> str:
+    return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def _content_words(text: str) -> set[str]:
+    """'How long can a request run?' -> {'request', 'run', 'can'} less question words."""
+    return {_stem(w) for w in WORD_RE.findall(text.lower()) if len(w) > 2 and w not in QUESTION_WORDS}
+
+
+def asked_count(text: str) -> int | None:
+    """'Which four kinds ...' -> 4 (how many items a list answer needs), else None."""
+    m = re.search(r"\b(two|three|four|five|six|seven|eight|\d)\s+(?:\w+\s+){0,2}?(?:kinds|types|ways|steps|"
+                  r"statuses|states|options|categories|levels|things|features|\w+s)\b", text, re.I)
+    if not m:
+        return None
+    w = m.group(1).lower()
+    return min(6, COUNTS.get(w) or int(w)) if (w in COUNTS or w.isdigit()) else None
+
+
+# "what formats ...", "which statuses ...": a plural asked for (not "what does", "what is").
+LIST_RE = re.compile(r"\b(?:what|which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,2}(?!(?:does|has|was|this)\b)\w{3,}s\b", re.I)
+BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)]|\|(?!\s*[-:|]+\s*$))\s*")  # list items and table rows
+
+
+def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
+                   part_vecs=None, listed: bool = False) -> list[int]:
+    """The n sentences of these chunks most likely to hold the asked-for fact: close in
+    meaning, sharing the question's own words, holding a figure when a number is asked.
+    Each part of a two-part question ("how long ..., and which ...?", ``part_vecs``) gets
+    its best sentence first; a list question (``listed``) whose best sentence is a bullet
+    gets that bullet's list."""
+    idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
+    if not idx:
+        return []
+    words = _content_words(q.search_text)
+    rank = {r: j for j, r in enumerate(rows)}
+
+    def bonus(i: int) -> float:
+        s = k.sentences[i]
+        shared = len(words & _content_words(s.text)) / max(1, len(words))
+        b = 0.3 * shared - 0.02 * rank[s.row]
+        if q.asks_number and NUMBER_RE.search(s.text):
+            b += 0.1
+        return b
+
+    extra = np.array([bonus(i) for i in idx])
+    sims = k.sentence_vecs[idx] @ qvec + extra
+    top = [idx[j] for j in np.argsort(-sims)[:5]]
+    runs = [bullet_run(k, i) for i in top[:3]] if listed else []
+    runs = [r for r in runs if len(r) >= 2]
+    if runs:
+        # The list that answers: long enough for the asked count, then the best-matching.
+        score = {i: float(sims[idx.index(i)]) if i in idx else 0.0 for r in runs for i in r}
+        run = max(runs, key=lambda r: (len(r) >= n, max(score[i] for i in r)))
+        if len(run) <= max(n, 2) + 1:
+            return run
+        return sorted(sorted(run, key=score.get, reverse=True)[:max(n, 2)])
+    first = []
+    for pv in part_vecs if part_vecs is not None else []:
+        j = int(np.argmax(k.sentence_vecs[idx] @ pv + extra))
+        if idx[j] not in first:
+            first.append(idx[j])
+    rest = distinct_best(k, idx, sims, n)
+    return (first + [i for i in rest if i not in first])[:max(n, len(first))]
+
+
+def bullet_run(k: Knowledge, i: int) -> list[int]:
+    """The list sentence ``i`` is an item of: the first sentence of each bullet line (or table
+    row, less its header) next to it in its chunk, in source order."""
+    row = k.sentences[i].row
+    text = k.text_of(k.chunks[row].source)
+    near = [j for j in range(max(0, i - 40), min(len(k.sentences), i + 41)) if k.sentences[j].row == row]
+    line_of = {j: text.rfind("\n", 0, k.sentences[j].start) + 1 for j in near}
+    starts: dict[int, int] = {}  # line start -> first sentence on that line
+    for j in near:
+        starts.setdefault(line_of[j], j)
+    lines = sorted(starts)
+    items = [ls for ls in lines if _is_item(text, ls)]
+    if line_of[i] not in items:
+        return [i]
+    pos = lines.index(line_of[i])
+    run = [line_of[i]]
+    for step in (-1, 1):
+        p = pos + step
+        while 0 <= p < len(lines) and lines[p] in items:
+            run.append(lines[p])
+            p += step
+    return sorted(starts[ls] for ls in run)
+
+
+def _is_item(text: str, line_start: int) -> bool:
+    """A bullet line or a table row that is not a header (a header is followed by '|---|')."""
+    end = text.find("\n", line_start)
+    line = text[line_start: end if end >= 0 else None]
+    if not BULLET_RE.match(line):
+        return False
+    if line.lstrip().startswith("|"):
+        nxt = text[end + 1: text.find("\n", end + 1)] if end >= 0 else ""
+        return not re.fullmatch(r"\s*\|[\s:\-|]+", nxt)
+    return True
+
+
+def side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None) -> list[int]:
+    """Sentences about one side of a comparison: its own section's and those naming it.
+
+    Definitions ('Amazon SageMaker Canvas is the ...') and the guide's own answer to this
+    question (a matching FAQ entry) come first."""
+    own = {i for i, s in enumerate(k.sentences) if k.section_service.get(s.row) is side}
+    pool = sorted(own | {i for i, s in enumerate(k.sentences) if side.name in s.services})
+    if not pool:
+        return []
+    if qvec is None:
+        return pool[:n]
+
+    def bonus(i: int) -> float:
+        s = k.sentences[i]
+        b = 0.1 if i in own else 0.0
+        b += 0.15 if s.services[:1] == (side.name,) and k.catalog.spans(s.text)[:1] and k.catalog.spans(s.text)[0][0] < 4 else 0.0
+        b += 0.25 if prefer_row is not None and s.row == prefer_row else 0.0
+        return b
+
+    sims = k.sentence_vecs[pool] @ qvec + np.array([bonus(i) for i in pool])
+    return [pool[j] for j in np.argsort(-sims)[:n]]

@@ -1,0 +1,144 @@
+"""One plan per kind of question: what the answer leads with, and what the model may explain.
+
+Every plan returns a :class:`Plan`: the lead (text with citation markers, shown first), the
+sentences the model's explanation may draw on, the things the answer names and, for
+multiple choice, the picked letters. Plans never call the model; :mod:`rag.engine` does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from studyrag.rag import mcq
+from studyrag.rag.citations import quoted
+from studyrag.rag.evidence import LIST_RE, asked_count, fact_sentences, side_sentences, top_sentences
+from studyrag.rag.knowledge import Knowledge, Sentence
+from studyrag.rag.question import asking_part
+
+
+@dataclass(frozen=True)
+class Plan:
+    lead: str  # shown first, with citation markers
+    support: list[int]  # sentence indexes the model's explanation may use
+    services: tuple[str, ...] = ()  # the things the answer names (the model must not contradict them)
+    choice: list[str] | None = None  # multiple choice: the picked letters
+
+
+def _lang(q) -> str:
+    return "zh" if q.lang == "zh" else "en"
+
+
+def which(k: Knowledge, q, svec, decision, cites) -> Plan:
+    services = decision.services
+    first = cites.add_statement(decision.statement)
+    support = [best_in_section(k, name, svec, exclude=decision.statement) for name in services]
+    support = [s for s in support if s is not None]
+    marks = [first] + [cites.add_sentence(s) for s in support]
+    names = " + ".join(services)
+    label = "答案：" if _lang(q) == "zh" else "Answer: "
+    lead = f"{label}{names} [{marks[0]}]\n"
+    body = [k.sentences.index(s) for s in support]
+    return Plan(lead, body, tuple(services))
+
+
+def explain(k: Knowledge, q, qvec, hits, cites) -> Plan:
+    faq = k.matching_faq(qvec)
+    if faq is not None:  # the guide asks this question itself: quote its answer
+        picked = [i for i, s in enumerate(k.sentences) if s.row == faq][:6]
+    else:
+        rows = [h.row for h in hits[:3]]
+        picked = top_sentences(k, qvec, rows, n=5)
+    return Plan(quoted(k, cites, picked), picked[:2])
+
+
+def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
+    """The sentences that hold the asked-for fact, list or number, quoted in source order."""
+    if k.matching_faq(qvec) is not None:  # the material asks this itself: quote its answer
+        return explain(k, q, qvec, hits, cites)
+    rows = [h.row for h in hits[:4]]
+    asking = asking_part(q.search_text)
+    sub_questions = [p for p in re.split(r",?\s+and\s+(?=(?:which|what|how|who|when|where)\b)", asking, flags=re.I)
+                     if p.strip()]
+    part_vecs = k.embedder.embed_queries(sub_questions) if len(sub_questions) > 1 else None
+    count = asked_count(q.search_text)
+    picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs,
+                            listed=count is not None or bool(LIST_RE.search(asking)))
+    return Plan(quoted(k, cites, picked), picked[:2])
+
+
+def compare(k: Knowledge, q, qvec, named, cites) -> Plan:
+    sides = named[:4]
+    faq = k.matching_faq(qvec)
+    lines = [("比較：" if _lang(q) == "zh" else "Comparison: ") + " vs ".join(s.name for s in sides)]
+    support, used = [], set()
+    for side in sides:
+        ranked = side_sentences(k, side, qvec, n=6, prefer_row=faq)
+        # Prefer sentences not already shown for another side; a trap line that names
+        # both sides may serve both when it is all the guide says about one of them.
+        idx = ([i for i in ranked if i not in used] or ranked)[:3]
+        used.update(idx)
+        marks = " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in idx)
+        lines.append(f"- **{side.name}**: {marks}" if marks else f"- **{side.name}**: (not described in the guide)")
+        support.extend(idx[:1])
+    return Plan("\n".join(lines) + "\n", support, tuple(s.name for s in sides))
+
+
+def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Plan:
+    """``llm_choice(q, hits, scores)``: a strong backend's letters, or None to keep the evidence's."""
+    scores = mcq.score_options(k, q, qvec, hits, decision)
+    subject = mcq.negated_support(k, q, scores) if q.negated else True
+    choice = mcq.pick(scores, q.choose, q.negated, subject)
+    if llm_choice is not None:
+        choice = llm_choice(q, hits, scores) or choice
+    by = {o.letter: o for o in scores}
+    picked = [by[c] for c in choice]
+    services = tuple(s for o in picked for s in o.services)
+    zh = _lang(q) == "zh"
+    parts, support = [], []
+    for o in picked:
+        sent = k.sentences[o.best_sentence] if o.best_sentence is not None else None
+        mark = f" [{cites.add_sentence(sent)}]" if sent is not None else ""
+        parts.append(f"{o.letter}. {o.text}{mark}")
+        if o.best_sentence is not None:
+            support.append(o.best_sentence)
+    head = ("答案：" if zh else "Answer: ") + "; ".join(parts)
+    lines = [head]
+    for o in picked:
+        if o.best_sentence is not None:
+            s = k.sentences[o.best_sentence]
+            lines.append(f"{'依據' if zh else 'Why'}: {s.text} [{cites.add_sentence(s)}]")
+    rest = [o for o in sorted(scores, key=lambda o: o.score, reverse=not q.negated) if o.letter not in choice]
+    if rest:
+        lines.append(why_not(k, rest[0], q, cites, qvec))
+    return Plan("\n".join(lines) + "\n", support, services, choice)
+
+
+def why_not(k: Knowledge, o, q, cites, qvec) -> str:
+    zh = _lang(q) == "zh"
+    label = f"{'為何不選' if zh else 'Why not'} {o.letter}"
+    if o.services and not any(k.catalog.get(s) and k.catalog.get(s).in_guide for s in o.services):
+        return f"{label}: {', '.join(o.services)} is not what the guide recommends for this scenario."
+    if o.services:
+        svc = k.catalog.get(o.services[0])
+        idx = side_sentences(k, svc, qvec, n=1) if svc else []
+        if idx:
+            s = k.sentences[idx[0]]
+            return f"{label}: {s.text} [{cites.add_sentence(s)}]"
+    return f"{label}: the guide's passages support it less than the chosen option."
+
+
+def best_in_section(k: Knowledge, service_name: str, svec, exclude=None) -> Sentence | None:
+    """The sentence of the service's own section (or naming it) closest to the scenario."""
+    svc = k.catalog.get(service_name)
+    if svc is None:
+        return None
+    idx = [i for i, s in enumerate(k.sentences)
+           if (k.section_service.get(s.row) is svc or service_name in s.services)
+           and not (exclude is not None and s.start == exclude.start)]
+    if not idx:
+        return None
+    sims = k.sentence_vecs[idx] @ svec
+    return k.sentences[idx[int(np.argmax(sims))]]
