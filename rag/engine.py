@@ -122,14 +122,7 @@ class Tutor:
         return self._chat_model
 
     def writes_chinese(self) -> bool:
-        if self.backend is None:
-            return False
-        if self.backend.name != "local":
-            return True
-        from studyrag.rag.llms.models import MODELS, DEFAULT_MODEL
-
-        m = MODELS.get(self.settings.model or DEFAULT_MODEL)
-        return bool(m and m.writes_chinese) and not self.settings.model_path
+        return self.backend is not None and self.backend.writes_chinese(self.settings)
 
     def translate(self, text: str) -> str | None:
         if self._translator is None:

@@ -41,7 +41,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--source", dest="data_dir", default=None, help="folder of .txt/.md guides (default: data)")
     g.add_argument("--index-dir", default=None, help="index folder (default: .studyrag/index)")
     g.add_argument("--embedder", default=None, help="embedder name: minilm (default) or e5")
-    g.add_argument("--store", default=None, choices=["faiss", "pgvector"], help="vector store (default: faiss)")
+    g.add_argument("--store", default=None, help="vector store: faiss (default) or pgvector (the store registry's names)")
     g.add_argument("--pg-url", default=None, help="PostgreSQL URL for --store pgvector")
     g.add_argument("--profile", dest="material_profile", default=None,
                    help="what studyrag knows beyond the material: auto (default: the shipped profile the "
@@ -50,7 +50,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
 
 def add_generation(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
-    g.add_argument("--backend", default=None, choices=["local", "bedrock", "openai", "none"], help="LLM backend (default: local; none = extractive answers, no LLM)")
+    g.add_argument("--backend", default=None, help="LLM backend: local (default), bedrock, openai, a registered plugin, or none (extractive answers, no LLM)")
     g.add_argument("--model", default=None, help="model name: a local registry name, a Bedrock model id, or an OpenAI-compatible model")
     g.add_argument("--model-path", default=None, help="any GGUF file for the local backend")
     g.add_argument("--top-k", type=int, default=None, help="passages retrieved (default: 4)")

@@ -9,11 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BackendName = Literal["local", "bedrock", "openai", "none"]
-StoreName = Literal["faiss", "pgvector"]
+
+
+def _registered(kind: str, value: str) -> str:
+    """``value`` must be a name of its registry (the only list of names; plugins included)."""
+    if kind == "backend":
+        from studyrag.rag.llms.base import choices
+    else:
+        from studyrag.rag.stores.base import store_names as choices
+    names = choices()
+    if value not in names:
+        raise ValueError(f"unknown {kind} {value!r}; choose one of: {', '.join(names)}")
+    return value
 
 
 class Settings(BaseSettings):
@@ -27,7 +37,7 @@ class Settings(BaseSettings):
     index_dir: Path | None = Field(None, description="Index folder; default WORK_DIR/index.")
     embedder: str = Field("minilm", description="Embedder name from the registry.")
     chunk_size: int = Field(900, ge=200, le=4000, description="Max characters per chunk.")
-    store: StoreName = "faiss"
+    store: str = Field("faiss", description="Vector store: a name from the store registry (faiss, pgvector).")
     pg_url: str | None = Field(None, description="PostgreSQL URL for --store pgvector.")
     pg_schema: str = Field("studyrag", description="PostgreSQL schema for --store pgvector.")
     # halfvec where the server's pgvector build cannot compute float vector distances
@@ -45,7 +55,7 @@ class Settings(BaseSettings):
     )
 
     # Generation
-    backend: BackendName = "local"
+    backend: str = Field("local", description="LLM backend: a name from the backend registry, or none.")
     model: str | None = Field(None, description="Model name (registry name for local).")
     model_path: Path | None = Field(None, description="Any GGUF file for the local backend.")
     temperature: float = Field(0.0, ge=0.0, le=2.0)
@@ -83,6 +93,16 @@ class Settings(BaseSettings):
     @property
     def resolved_index_dir(self) -> Path:
         return self.index_dir or (self.work_dir / "index")
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, v: str) -> str:
+        return _registered("backend", v)
+
+    @field_validator("store")
+    @classmethod
+    def _known_store(cls, v: str) -> str:
+        return _registered("store", v)
 
     def with_overrides(self, **flags) -> "Settings":
         """Apply CLI flags that were actually given (None means 'not given')."""

@@ -22,13 +22,13 @@ from typing import Any
 
 import gradio as gr
 
+from studyrag.rag.llms import choices as backend_choices
 from studyrag.rag.material import describe
 from studyrag.ui import practice as pr
 from studyrag.ui.feedback import FeedbackStore, default_path
 
 log = logging.getLogger("studyrag.ui")
 
-BACKENDS = ["local", "bedrock", "openai", "none"]
 MARK_RE = re.compile(r"\[(\d+)\]")
 PASSAGE_MAX = 1100  # characters of context shown around a quote
 
@@ -88,8 +88,8 @@ def cfg_from_settings(s) -> dict:
 def settings_for(base, cfg: dict):
     """A validated Settings for ``cfg`` (raises pydantic ValidationError / ValueError)."""
     b = cfg.get("backend") or base.backend
-    if b not in BACKENDS:
-        raise ValueError(f"unknown backend {b!r}; choose one of: {', '.join(BACKENDS)}")
+    if b not in backend_choices():
+        raise ValueError(f"unknown backend {b!r}; choose one of: {', '.join(backend_choices())}")
     upd: dict[str, Any] = {"backend": b, "top_k": int(cfg.get("top_k", base.top_k)),
                            "temperature": float(cfg.get("temperature", base.temperature))}
     if b == "local":
@@ -502,7 +502,7 @@ def build_app(service: UIService):
                 pr.build_tab(service.practice, demo)
             with gr.Tab("Settings", id="settings", elem_id="tab-settings"):
                 c = service.default_cfg
-                backend = gr.Radio(BACKENDS, value=c["backend"], label="Backend", elem_id="sr-backend",
+                backend = gr.Radio(backend_choices(), value=c["backend"], label="Backend", elem_id="sr-backend",
                                    info="local = GGUF on this machine; none = extractive answers, no LLM")
                 with gr.Group(visible=c["backend"] == "local") as g_local:
                     local_model = gr.Dropdown(model_choices, value=c["local_model"], label="Local model",

@@ -4,6 +4,6 @@
 and ``openai`` (any OpenAI-compatible server) register through the same call a plugin would.
 """
 
-from .base import BackendError, BackendInfo, available, get_backend, register
+from .base import BackendError, BackendInfo, available, choices, get_backend, register
 
-__all__ = ["BackendError", "BackendInfo", "available", "get_backend", "register"]
+__all__ = ["BackendError", "BackendInfo", "available", "choices", "get_backend", "register"]

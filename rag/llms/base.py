@@ -23,6 +23,8 @@ class BackendInfo:
     trusted_to_decide: bool = False
     # Turns a backend exception into one sentence the user can act on (None: not ours).
     explain: Callable[[BaseException], str | None] = lambda e: None
+    # Whether the model it builds for these settings writes good Traditional Chinese.
+    writes_chinese: Callable = lambda settings: True
 
 
 _REGISTRY: dict[str, BackendInfo] = {}
@@ -44,7 +46,13 @@ def explain(info: BackendInfo, exc: BaseException) -> str:
 
 
 def available() -> list[str]:
+    """Every backend name: the built-ins and whatever registered (plugins). With "none"
+    (extractive answers, no model) these are the only names settings, CLI and UI accept."""
     return sorted(set(_REGISTRY) | set(_BUILTINS))
+
+
+def choices() -> list[str]:
+    return [*available(), "none"]
 
 
 def get_backend(name: str) -> BackendInfo:

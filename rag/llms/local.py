@@ -174,4 +174,12 @@ def describe_local(settings) -> str:
     return settings.model or DEFAULT_MODEL
 
 
-register(BackendInfo("local", make_local, describe_local, trusted_to_decide=False))
+def _writes_chinese(settings) -> bool:
+    """Only registry models known to write Chinese (a bare GGUF path: unknown, so no)."""
+    from studyrag.rag.llms.models import DEFAULT_MODEL, MODELS
+
+    m = MODELS.get(settings.model or DEFAULT_MODEL)
+    return bool(m and m.writes_chinese) and not settings.model_path
+
+
+register(BackendInfo("local", make_local, describe_local, trusted_to_decide=False, writes_chinese=_writes_chinese))

@@ -55,10 +55,15 @@ def register(name: str, factory: StoreFactory) -> None:
     _REGISTRY[name] = factory
 
 
+def store_names() -> list[str]:
+    """Every store name: the built-ins and whatever registered (the only list of them)."""
+    return sorted(set(_REGISTRY) | set(_BUILTINS))
+
+
 def get_store(settings) -> Store:
     name = settings.store
     if name not in _REGISTRY and name in _BUILTINS:
         importlib.import_module(_BUILTINS[name], __package__)
     if name not in _REGISTRY:
-        raise KeyError(f"unknown store {name!r}; choose one of: {', '.join(sorted(_BUILTINS))}")
+        raise KeyError(f"unknown store {name!r}; choose one of: {', '.join(store_names())}")
     return _REGISTRY[name](settings)

@@ -425,3 +425,21 @@ def test_openai_pick_follows_the_server_and_falls_back_on_garbage(openai, openai
     assert openai_tutor.ask(MCQ_STEM, options=MCQ_OPTIONS).choice == [other]
     openai.queue(Text("None of these; the answer is F."))
     assert openai_tutor.ask(MCQ_STEM, options=MCQ_OPTIONS).choice == scorer_pick
+
+
+def test_a_registered_backend_is_selectable_everywhere_names_are_checked():
+    """The registry is the only list of backend names: a plugin that registers is accepted by
+    Settings, offered by the web app and built by the engine's lookup."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from studyrag.rag.llms import BackendInfo, choices, register
+    from studyrag.settings import Settings
+    from studyrag.ui.app import settings_for
+
+    register(BackendInfo("echo-plugin", lambda s: FakeListChatModel(responses=["ok."]), lambda s: "echo"))
+    assert "echo-plugin" in choices()
+    s = Settings(backend="echo-plugin")
+    assert settings_for(s, {"backend": "echo-plugin"}).backend == "echo-plugin"
+    assert get_backend("echo-plugin").factory(s).invoke("hi").content == "ok."
+    with pytest.raises(ValueError, match="unknown backend 'nope'"):
+        Settings(backend="nope")
