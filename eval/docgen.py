@@ -20,7 +20,7 @@ BULLET_RE = re.compile(r"^\s*•\s*")
 NUMBERED_RE = re.compile(r"^\s*\d{1,2}\.\s+")
 CJK_RE = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
 RUNNING_HEADER = "Study Guide · rendered for testing"
-NAV_LINKS = ["Home", "Exams", "Study guides", "Pricing", "Sign in"]
+NAV_LINKS = ["Home", "Exam catalogue", "Study guides", "Voucher shop", "Sign in"]
 
 
 def blocks_of(text: str) -> list[list[str]]:
@@ -158,13 +158,16 @@ def render_docx(text: str, out: Path) -> None:
 
 
 # -- bad files ------------------------------------------------------------------------------
-def encrypted_pdf(src: Path, out: Path, password: str = "secret") -> None:
-    from pypdf import PdfReader, PdfWriter
+def encrypted_pdf(out: Path, password: str = "secret") -> None:
+    """A PDF that opens only with a password."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
 
-    w = PdfWriter(clone_from=PdfReader(str(src)))
-    w.encrypt(user_password=password, owner_password=password + "-owner", algorithm="AES-128")
-    with out.open("wb") as f:
-        w.write(f)
+    c = canvas.Canvas(str(out), pagesize=A4, encrypt=StandardEncryption(password, password + "-owner"))
+    c.drawString(72, 760, "Confidential study notes: SageMaker Ground Truth labels data.")
+    c.showPage()
+    c.save()
 
 
 def scanned_pdf(out: Path, pages: int = 2) -> None:

@@ -18,13 +18,7 @@ from ._guides import TINY_GUIDE
 STUDYRAG = REPO / ".venv" / "bin" / "studyrag"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch, tmp_path):
-    """No STUDYRAG_* variables and no .env file from the developer's shell leak in."""
-    for k in list(os.environ):
-        if k.startswith("STUDYRAG_"):
-            monkeypatch.delenv(k)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_cli")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
