@@ -7,7 +7,7 @@ index through the store (atomic), so a bad file or a crash leaves the library as
 
     sync(settings, {"notes.md": Path("notes.md")}, keep_others=True)   # `sources add notes.md`
     sync(settings, {}, keep_others=True, drop={"old.pdf"})              # `sources remove old.pdf`
-    sync(settings, files_of(data_dir), keep_others=False)               # `ingest`: the folder is the library
+    sync(settings, data_files(data_dir), keep_others=True)              # `ingest`: `sources add data/`
 """
 
 from __future__ import annotations
@@ -54,17 +54,21 @@ def now() -> str:
 
 
 class Current:
-    """The index as it stands, when its chunks and vectors can be reused as they are."""
+    """The index as it stands. Its sources' chunks and vectors are reused as they are when it
+    was built the way ``settings`` would build it (and no rebuild is asked for); otherwise a
+    source that is not being re-read from a file is chunked again from its stored text."""
 
     def __init__(self, settings, store, *, reuse: bool) -> None:
+        self.settings = settings
         self.manifest = store.read_manifest()
         self.index = None
         self.by_name = {s.path: s for s in self.manifest.sources} if self.manifest else {}
-        if reuse and self.manifest is not None and self._compatible(settings):
+        if self.manifest is not None:
             try:
                 self.index = store.open()
-            except Exception:  # a damaged index: build from the files instead
+            except Exception:  # a damaged or older index: what it held comes from the files
                 self.index = None
+        self.reusable = reuse and self.index is not None and self._compatible(settings)
 
     def _compatible(self, settings) -> bool:
         m = self.manifest
@@ -72,19 +76,24 @@ class Current:
             settings.embedder, settings.chunk_size, CHUNKER_VERSION, FORMAT_VERSION)
 
     def entry(self, name: str, sha256: str | None = None) -> Entry | None:
-        """The stored source ``name`` (when its bytes hash to ``sha256``), ready to reuse."""
+        """Source ``name`` as stored: with its vectors when reusable (and, for a file being
+        re-read, when its bytes still hash to ``sha256``); else, for a source kept without
+        its file, chunked again from the stored text (to embed)."""
         from studyrag.rag.stores.base import stored_vectors
 
         info = self.by_name.get(name)
-        if self.index is None or info is None or (sha256 is not None and info.sha256 != sha256):
+        if self.index is None or info is None or name not in self.index.texts:
             return None
-        if name not in self.index.texts:
+        if sha256 is not None and (info.sha256 != sha256 or not self.reusable):
             return None
-        rows = [i for i, c in enumerate(self.index.chunks) if c.source == name]
-        vectors = stored_vectors(self.index, rows)
-        if vectors is None:
-            return None
-        return Entry(info, self.index.texts[name], [self.index.chunks[i] for i in rows], vectors)
+        text = self.index.texts[name]
+        if self.reusable:
+            rows = [i for i, c in enumerate(self.index.chunks) if c.source == name]
+            vectors = stored_vectors(self.index, rows)
+            if vectors is not None:
+                return Entry(info, text, [self.index.chunks[i] for i in rows], vectors)
+        chunks = chunk_text(text, name, self.settings.chunk_size)
+        return Entry(replace(info, chunks=len(chunks)), text, chunks, None)
 
 
 def files_of(paths: list[Path]) -> dict[str, Path]:
@@ -134,6 +143,15 @@ def sync(settings, files: dict[str, Path], *, keep_others: bool, drop: set[str] 
     t0 = time.perf_counter()
     store = get_store(settings)
     current = Current(settings, store, reuse=not rebuild)
+    try:
+        return _sync(settings, store, current, files, keep_others, drop, rebuild, embed or _default_embed(
+            settings, progress), t0)
+    finally:
+        if hasattr(current.index, "close"):  # a database connection (pgvector)
+            current.index.close()
+
+
+def _sync(settings, store, current: Current, files, keep_others, drop, rebuild, embed, t0) -> LibraryReport:
     unknown = sorted(set(drop) - set(current.by_name))
     if unknown:
         raise SourceError(f"no source named {', '.join(unknown)} in the library; "
@@ -143,8 +161,8 @@ def sync(settings, files: dict[str, Path], *, keep_others: bool, drop: set[str] 
         for name in sorted(set(current.by_name) - set(entries) - set(drop)):
             kept = current.entry(name)
             if kept is None:
-                raise SourceError(f"the index cannot give back {name} as stored (built with other settings "
-                                  "or damaged); add it again, or run `studyrag ingest --rebuild`")
+                raise SourceError(f"the index cannot give back {name} (damaged or from an older studyrag); "
+                                  "add its file again")
             entries[name] = kept
     if not entries:
         raise SourceError("that would leave the library empty; add another source first")
@@ -152,10 +170,10 @@ def sync(settings, files: dict[str, Path], *, keep_others: bool, drop: set[str] 
     updated = sorted(n for n, e in entries.items() if e.vectors is None and n in current.by_name)
     removed = sorted(set(current.by_name) - set(entries))
     fresh = [c for e in entries.values() if e.vectors is None for c in e.chunks]
-    if not (fresh or removed or rebuild) and current.index is not None:
+    if not (fresh or removed or rebuild) and current.reusable:
         return _report(entries, t0, True, current.manifest, added, updated, removed, 0)
     if fresh:
-        vectors = (embed or _default_embed(settings, progress))(fresh)
+        vectors = embed(fresh)
         pos = 0
         for e in entries.values():
             if e.vectors is None:

@@ -1,7 +1,8 @@
 """Ingest: the data folder -> chunks -> vectors -> store, doing work only for what changed.
 
-`studyrag ingest` makes the library hold exactly the guides under the data folder
-(ingest/library.py does the bookkeeping: unchanged files keep their chunks and vectors).
+`studyrag ingest` is `studyrag sources add DATA_DIR`: every guide under the data folder is
+added or updated (ingest/library.py does the bookkeeping: unchanged files keep their chunks
+and vectors); sources added from elsewhere stay until `studyrag sources remove`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def data_files(data_dir) -> dict:
 
 
 def ingest(settings, *, rebuild: bool = False, progress: bool = True) -> IngestReport:
-    return sync(settings, data_files(settings.data_dir), keep_others=False, rebuild=rebuild, progress=progress)
+    return sync(settings, data_files(settings.data_dir), keep_others=True, rebuild=rebuild, progress=progress)
 
 
 def embed_all(settings, chunks: list[Chunk], progress: bool) -> np.ndarray:
@@ -50,13 +51,17 @@ def embed_all(settings, chunks: list[Chunk], progress: bool) -> np.ndarray:
     return embed_chunks(get_embedder(settings.embedder), chunks, progress=progress)
 
 
-def embed_chunks(embedder, chunks: list[Chunk], *, progress: bool = True, batch: int = 16) -> np.ndarray:
+def embed_chunks(embedder, chunks: list[Chunk], *, progress: bool = True, batch: int = 64) -> np.ndarray:
+    """Vectors of ``chunks`` in their order. Sent shortest first, 64 at a time, so each batch
+    pads to a similar length (a 300-page PDF: 18.2 vs 13.2 chunks/s at 16 unsorted, docs/formats.md)."""
     from tqdm import tqdm
 
     texts = [embedding_text(c) for c in chunks]
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     with tqdm(total=len(texts), desc="Embedding", unit="chunk", disable=not progress, leave=False) as bar:
         for i in range(0, len(texts), batch):
-            out[i : i + batch] = embedder.embed_passages(texts[i : i + batch])
-            bar.update(min(batch, len(texts) - i))
+            rows = order[i : i + batch]
+            out[rows] = embedder.embed_passages([texts[r] for r in rows])
+            bar.update(len(rows))
     return out

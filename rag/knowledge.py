@@ -75,7 +75,7 @@ class Knowledge:
         self.sentences = self._sentences()
         self.sentence_vecs = cached_vectors(self.embedder, [s.text for s in self.sentences], cache, "sentences")
         self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
-        self.section_service = {i: self._section_service(c) for i, c in enumerate(self.chunks) if self._usable(c)}
+        self.section_service = {i: self._section_service(c) for i, c in enumerate(self.chunks) if self._picked(c)}
         # The guide's own questions (numbered FAQ entries): a user question that matches one
         # is answered from that entry's answer.
         self.faq_rows = [i for i, c in enumerate(self.chunks) if c.kind == "faq" and self._usable(c)]
@@ -96,8 +96,11 @@ class Knowledge:
         self.outside = outside.prototypes(self.topics)
         self.outside_vecs = cached_vectors(self.embedder, [p.text for p in self.outside], cache, "outside")
 
+    def _picked(self, c: Chunk) -> bool:
+        return self.picked is None or c.source in self.picked
+
     def _usable(self, c: Chunk) -> bool:
-        return c.kind in self.allowed_kinds and (self.picked is None or c.source in self.picked)
+        return c.kind in self.allowed_kinds and self._picked(c)
 
     def _stored_texts(self) -> dict[str, str]:
         from studyrag.rag.stores import IndexLoadError

@@ -182,3 +182,35 @@ def test_a_pdf_whose_owner_password_only_restricts_printing_is_read(tmp_path):
     c.save()
     doc = read_document(tmp_path / "r.pdf", (tmp_path / "r.pdf").read_bytes())
     assert "no-code option for business analysts" in doc.text and doc.pages == (0,)
+
+
+def test_bench_ingest_per_format_runs_the_real_ingest(tmp_path, capsys):
+    """`studyrag bench ingest --formats`: one fresh process per run, one row group per format."""
+    from studyrag.eval.bench_formats import _long_pdf
+
+    assert _long_pdf(BEDROCK_GUIDE, tmp_path / "long.pdf", 12) == 12
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "g.txt").write_text(BEDROCK_GUIDE, encoding="utf-8")
+    code = main(["bench", "ingest", "--formats", "txt,docx", "--runs", "1", "--json", "--source", "data"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0 and result["bench"] == "ingest --formats"
+    med = result["median"]
+    assert med["txt_chunks_per_s"] > 0 and med["docx_peak_rss_mib"] > 50
+    assert result["config"]["txt_chunks"] > 0 and result["config"]["docx_chunks"] > 0
+
+
+def test_ingest_adds_the_data_folder_and_keeps_sources_added_from_elsewhere(library, tmp_path, capsys):
+    """`studyrag ingest` is `sources add DATA_DIR`; a --rebuild re-embeds a source whose file
+    is gone from its stored text."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "course.md").write_text(TINY_GUIDE.replace("Bedrock", "Comprehend"), encoding="utf-8")
+    (tmp_path / "tiny.md").unlink()  # added earlier; its file is gone now
+    assert main(["ingest", "--source", str(data), "--quiet"]) == 0
+    names = {s.path for s in FaissStore(library).read_manifest().sources}
+    assert names == {"bedrock.txt", "tiny.md", "course.md"}
+    tiny_text = FaissStore(library).open().texts["tiny.md"]
+    assert main(["ingest", "--source", str(data), "--quiet", "--rebuild"]) == 0
+    idx = FaissStore(library).open()
+    assert {s.path for s in idx.manifest.sources} == names and idx.texts["tiny.md"] == tiny_text
+    assert sum(c.source == "tiny.md" for c in idx.chunks) == idx.manifest.sources[2].chunks > 0
