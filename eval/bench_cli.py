@@ -201,11 +201,17 @@ def _add_ingest(bsub) -> None:
         "Python process. Reports total seconds (model load included) and its phases,\n"
         "chunks per second, index size on disk and the process's peak RSS.\n"
         "Your own index is not touched.",
-        examples="  studyrag bench ingest\n  studyrag bench ingest --runs 5 --json\n",
+        examples="  studyrag bench ingest\n  studyrag bench ingest --runs 5 --json\n"
+        "  studyrag bench ingest --formats            # txt, pdf, html, docx and a 300-page PDF\n"
+        "  studyrag bench ingest --formats pdf300 --runs 1\n",
     )
     p.add_argument("--source", dest="data_dir", default=None, help="folder of .txt/.md guides (default: data)")
     p.add_argument("--embedder", default=None, help="embedder name: minilm (default) or e5")
-    p.set_defaults(func=lambda args: _run(args, "ingest"))
+    p.add_argument("--formats", default=None, metavar="LIST", nargs="?", const="txt,pdf,html,docx,pdf300",
+                   help="per format instead: the largest guide as txt, pdf, html, docx and a generated "
+                   "300-page PDF (pdf300); a comma-separated subset, or all when given alone")
+    p.set_defaults(func=lambda args: _run(args, "ingest_formats", formats=args.formats.split(","))
+                   if args.formats else _run(args, "ingest"))
 
 
 def _run(args, name: str, *, label: str | None = None, **kw) -> int:

@@ -12,9 +12,12 @@ def add_commands(sub) -> None:
         "ingest",
         help="chunk and embed the guides into the index",
         formatter_class=Formatter,
-        description="Read every .txt/.md file under the data folder, split it along its own\n"
-        "sections, embed the chunks and write the index (atomically: an interrupted\n"
-        "ingest leaves the previous index in place). Unchanged sources do no work.",
+        description="Read every guide under the data folder (.txt .md .pdf .html .htm .docx), split it\n"
+        "along its own sections, embed the chunks and write the index with the extracted\n"
+        "text (atomically: an interrupted ingest leaves the previous index in place).\n"
+        "Only new or changed files are extracted and embedded. The same as\n"
+        "`studyrag sources add DATA_DIR`: sources added from elsewhere stay in the library\n"
+        "(`studyrag sources remove NAME` takes one out). --rebuild re-reads every file.",
         epilog="examples:\n  studyrag ingest\n  studyrag ingest --source ~/guides --rebuild\n"
         "  studyrag ingest --embedder e5   # multilingual embeddings, no torch",
     )

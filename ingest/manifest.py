@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # v2: the extracted text of every source is stored in the index
 CHUNKER_VERSION = 2  # bump when chunking output changes, so old indexes are rebuilt
 
 
 @dataclass(frozen=True)
 class SourceInfo:
-    path: str
-    sha256: str
+    path: str  # the source's name in the library (and in citations)
+    sha256: str  # of the file's bytes
     bytes: int
+    format: str = "text"
+    pages: tuple[int, ...] = ()  # offset in the stored text where each page starts (PDF)
+    chunks: int = 0
+    added_at: str = ""
 
 
 @dataclass
@@ -36,7 +40,7 @@ class Manifest:
     @classmethod
     def from_json(cls, text: str) -> "Manifest":
         d = json.loads(text)
-        d["sources"] = [SourceInfo(**s) for s in d["sources"]]
+        d["sources"] = [SourceInfo(**{**s, "pages": tuple(s.get("pages", ()))}) for s in d["sources"]]
         return cls(**d)
 
     def build_key(self) -> tuple:

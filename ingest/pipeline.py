@@ -1,27 +1,19 @@
-"""Ingest: sources -> chunks -> vectors -> store, skipping work when nothing changed."""
+"""Ingest: the data folder -> chunks -> vectors -> store, doing work only for what changed.
+
+`studyrag ingest` is `studyrag sources add DATA_DIR`: every guide under the data folder is
+added or updated (ingest/library.py does the bookkeeping: unchanged files keep their chunks
+and vectors); sources added from elsewhere stay until `studyrag sources remove`.
+"""
 
 from __future__ import annotations
-
-import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import numpy as np
 
 from studyrag.ingest.chunker import Chunk, chunk_text
-from studyrag.ingest.embedders import get_embedder
-from studyrag.ingest.manifest import Manifest, SourceInfo
-from studyrag.ingest.sources import SourceError, load_sources
+from studyrag.ingest.library import LibraryReport, sync
+from studyrag.ingest.sources import SourceError, find_sources, load_sources
 
-
-@dataclass
-class IngestReport:
-    files: int
-    sections: int
-    chunks: int
-    seconds: float
-    skipped: bool  # True when the index was already up to date
-    manifest: Manifest
+IngestReport = LibraryReport
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -30,6 +22,7 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 def chunk_sources(settings) -> tuple[list, list[Chunk]]:
+    """Every guide under the data folder, read and chunked (no index involved)."""
     docs = load_sources(settings.data_dir)
     chunks: list[Chunk] = []
     for doc in docs:
@@ -40,47 +33,35 @@ def chunk_sources(settings) -> tuple[list, list[Chunk]]:
     return docs, chunks
 
 
+def data_files(data_dir) -> dict:
+    """Name (path under the folder) -> file, for every guide under ``data_dir``."""
+    from pathlib import Path
+
+    root = Path(data_dir).resolve()
+    return {p.resolve().relative_to(root).as_posix(): p for p in find_sources(data_dir)}
+
+
 def ingest(settings, *, rebuild: bool = False, progress: bool = True) -> IngestReport:
-    from studyrag.rag.stores import get_store
-
-    t0 = time.perf_counter()
-    docs, chunks = chunk_sources(settings)
-    store = get_store(settings)
-    embedder_name = settings.embedder
-    planned = Manifest(
-        embedder=embedder_name,
-        embedder_model="",
-        dim=0,
-        chunk_size=settings.chunk_size,
-        sources=[SourceInfo(d.rel, d.sha256, len(d.text.encode())) for d in docs],
-        chunk_count=len(chunks),
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    )
-    sections = len({(c.source, c.section[:2]) for c in chunks})
-    current = store.read_manifest()
-    if not rebuild and current is not None and _same_build(current, planned):
-        return IngestReport(len(docs), sections, current.chunk_count, time.perf_counter() - t0, True, current)
-
-    embedder = get_embedder(embedder_name)
-    planned.embedder_model, planned.dim = embedder.model_id, embedder.dim
-    vectors = embed_chunks(embedder, chunks, progress=progress)
-    store.write(planned, chunks, vectors)
-    return IngestReport(len(docs), sections, len(chunks), time.perf_counter() - t0, False, planned)
+    return sync(settings, data_files(settings.data_dir), keep_others=True, rebuild=rebuild, progress=progress)
 
 
-def _same_build(current: Manifest, planned: Manifest) -> bool:
-    cur = current.build_key()
-    # The embedder's model id is only known after loading it; compare the rest.
-    return (cur[0],) + cur[2:] == (planned.build_key()[0],) + planned.build_key()[2:]
+def embed_all(settings, chunks: list[Chunk], progress: bool) -> np.ndarray:
+    from studyrag.ingest.embedders import get_embedder
+
+    return embed_chunks(get_embedder(settings.embedder), chunks, progress=progress)
 
 
-def embed_chunks(embedder, chunks: list[Chunk], *, progress: bool = True, batch: int = 16) -> np.ndarray:
+def embed_chunks(embedder, chunks: list[Chunk], *, progress: bool = True, batch: int = 64) -> np.ndarray:
+    """Vectors of ``chunks`` in their order. Sent shortest first, 64 at a time, so each batch
+    pads to a similar length (a 300-page PDF: 18.2 vs 13.2 chunks/s at 16 unsorted, docs/formats.md)."""
     from tqdm import tqdm
 
     texts = [embedding_text(c) for c in chunks]
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     with tqdm(total=len(texts), desc="Embedding", unit="chunk", disable=not progress, leave=False) as bar:
         for i in range(0, len(texts), batch):
-            out[i : i + batch] = embedder.embed_passages(texts[i : i + batch])
-            bar.update(min(batch, len(texts) - i))
+            rows = order[i : i + batch]
+            out[rows] = embedder.embed_passages([texts[r] for r in rows])
+            bar.update(len(rows))
     return out

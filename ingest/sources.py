@@ -1,4 +1,8 @@
-"""Find and read the guides under the data folder, refusing input we cannot trust."""
+"""Find and read the guides under the data folder, refusing input we cannot trust.
+
+Every format goes through its reader (ingest/formats/); the extracted text is what the
+index stores and what citations point into.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,20 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = {".txt", ".md"}
-MAX_BYTES = 20 * 1024 * 1024
+from studyrag.ingest.formats import SUFFIXES, Document, SourceError, read_document
 
-
-class SourceError(ValueError):
-    """Bad input under the data folder; the message says which file and what to do."""
+LISTED = ", ".join(sorted(SUFFIXES))
 
 
 @dataclass(frozen=True)
 class SourceDoc:
     rel: str  # '/'-separated path relative to the data folder: the citation's "source"
     path: Path
-    text: str
-    sha256: str
+    text: str  # the extracted text (the file itself for .txt/.md)
+    sha256: str  # of the file's bytes
+    size: int = 0  # the file's bytes
+    format: str = "text"
+    pages: tuple[int, ...] = ()
 
 
 def find_sources(data_dir: Path) -> list[Path]:
@@ -27,7 +31,7 @@ def find_sources(data_dir: Path) -> list[Path]:
     if not data_dir.exists():
         raise SourceError(f"data folder {data_dir} does not exist; pass --source DIR or create it")
     if not data_dir.is_dir():
-        raise SourceError(f"{data_dir} is not a folder; pass --source DIR with .txt/.md guides")
+        raise SourceError(f"{data_dir} is not a folder; pass --source DIR with guides ({LISTED})")
     root = data_dir.resolve()
     try:
         everything = sorted(data_dir.rglob("*"))
@@ -48,11 +52,11 @@ def find_sources(data_dir: Path) -> list[Path]:
             raise SourceError(f"{p} points outside {data_dir}; copy the file in instead of linking it")
         files.append(p)
     if not files:
-        raise SourceError(f"no .txt or .md files under {data_dir}; copy a guide there or pass --source DIR")
+        raise SourceError(f"no guides ({LISTED}) under {data_dir}; copy a guide there or pass --source DIR")
     return files
 
 
-def read_source(path: Path, data_dir: Path) -> SourceDoc:
+def read_bytes(path: Path) -> bytes:
     try:
         raw = path.read_bytes()
     except PermissionError:
@@ -62,21 +66,15 @@ def read_source(path: Path, data_dir: Path) -> SourceDoc:
                           "put it back or run `studyrag ingest`") from None
     except OSError as e:  # a folder named like a guide, a dangling link, an I/O error
         raise SourceError(f"cannot read {path}: {e.strerror or e}") from None
-    if len(raw) > MAX_BYTES:
-        raise SourceError(f"{path} is {len(raw) // 2**20} MiB; studyrag reads guides up to {MAX_BYTES // 2**20} MiB")
-    if not raw.strip():
-        raise SourceError(f"{path} is empty; remove it or add text")
-    if b"\x00" in raw:
-        raise SourceError(f"{path} looks binary (contains NUL bytes); only UTF-8 text guides can be ingested")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise SourceError(
-            f"{path} is not valid UTF-8 (byte {e.start}); convert it, e.g. iconv -f big5 -t utf-8"
-        ) from None
-    text = text.removeprefix("\ufeff")
-    rel = path.resolve().relative_to(Path(data_dir).resolve()).as_posix()
-    return SourceDoc(rel, path, text, hashlib.sha256(raw).hexdigest())
+    return raw
+
+
+def read_source(path: Path, data_dir: Path, rel: str | None = None, raw: bytes | None = None) -> SourceDoc:
+    """Read and extract one file; ``rel`` (default: its path under ``data_dir``) names it."""
+    raw = read_bytes(path) if raw is None else raw
+    doc: Document = read_document(path, raw)
+    rel = rel or path.resolve().relative_to(Path(data_dir).resolve()).as_posix()
+    return SourceDoc(rel, path, doc.text, hashlib.sha256(raw).hexdigest(), len(raw), doc.format, doc.pages)
 
 
 def load_sources(data_dir: Path) -> list[SourceDoc]:
@@ -93,7 +91,8 @@ def load_sources(data_dir: Path) -> list[SourceDoc]:
 
 
 def source_text(data_dir: Path, rel: str) -> str:
-    """The text of a cited source, refusing paths that leave the data folder."""
+    """The text of a source file under the data folder, refusing paths that leave it.
+    (Answering reads the text stored in the index instead: Knowledge.text_of.)"""
     root = Path(data_dir).resolve()
     try:
         path = (root / rel).resolve()

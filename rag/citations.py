@@ -25,6 +25,7 @@ class Citation:
     start: int
     end: int
     quote: str
+    page: int | None = None  # page of the source where the quote starts (PDF), else None
 
 
 
@@ -42,7 +43,7 @@ class Citations:
         if key not in self._by_span:
             n = len(self.list) + 1
             quote = self.k.text_of(c.source)[start:end]
-            self.list.append(Citation(n, c.source, c.heading, start, end, quote))
+            self.list.append(Citation(n, c.source, c.heading, start, end, quote, self.k.page_of(c.source, start)))
             self._by_span[key] = n
         return self._by_span[key]
 

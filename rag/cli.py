@@ -18,6 +18,7 @@ def add_commands(sub) -> None:
         '  studyrag ask --json "Serverless vs Asynchronous Inference?"\n'
         '  studyrag ask "Which option...? A. Canvas B. Studio C. Ground Truth D. Rekognition"\n'
         '  studyrag ask --batch questions.jsonl > answers.jsonl   # {"id", "question", "options"?} per line\n'
+        '  studyrag ask --sources whitepaper.pdf,notes.md "..."   # only from these sources\n'
         '  studyrag ask --backend bedrock --model anthropic.claude-3-haiku-20240307-v1:0 "..."',
     )
     p.add_argument("question", nargs="?", help="the question (quote it); options A-E may be inline")
@@ -99,12 +100,15 @@ def ensure_index(settings) -> None:
 
 
 def print_sources(answer, out=sys.stdout) -> None:
+    from studyrag.ingest.formats import place
+
     if not answer.citations:
         return
     print("\nSources:", file=out)
     for c in answer.citations:
         quote = c.quote if len(c.quote) <= 220 else c.quote[:217] + "..."
-        print(f"  [{c.id}] {c.section} ({c.source}:{c.start}-{c.end})\n      \"{quote}\"", file=out)
+        print(f"  [{c.id}] {place(c.source, c.page)} — {c.section} (characters {c.start}-{c.end})\n"
+              f"      \"{quote}\"", file=out)
 
 
 def _text(s: str) -> str:

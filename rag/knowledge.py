@@ -1,5 +1,9 @@
 """Everything answering needs from the index, loaded once: retriever, sources, the guide's
-service catalog, its sentences and its signal statements (with cached embeddings)."""
+service catalog, its sentences and its signal statements (with cached embeddings).
+
+The sources' text comes from the index itself (it stores what was extracted at ingest), so
+answering never reads data/. With ``settings.sources`` set, a question may only use those
+sources: their rows are the only ones retrieved, quoted or used as evidence."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
-from studyrag.ingest.sources import SourceError, source_text
+from studyrag.ingest.formats import page_at
 from studyrag.rag import entities, outside, profile, scope
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
@@ -60,14 +64,11 @@ class Knowledge:
         self.embedder = self.retriever.embedder
         self.chunks: list[Chunk] = self.retriever.chunks
         self.allowed_kinds = frozenset({c.kind for c in self.chunks}) - self.retriever.exclude
-        try:
-            self.sources = {s: source_text(settings.data_dir, s) for s in {c.source for c in self.chunks}}
-        except SourceError as e:
-            from studyrag.rag.stores import IndexLoadError
-
-            raise IndexLoadError(f"{e}; run `studyrag ingest` to rebuild the index from data/") from None
+        self.picked = self.retriever.picked  # the sources a question may use (None: all)
+        self.sources = self._stored_texts()
+        self.pages = {s.path: s.pages for s in self.retriever.index.manifest.sources}
         self._check_sources()
-        usable = [c for c in self.chunks if c.kind in self.allowed_kinds]
+        usable = [c for c in self.chunks if self._usable(c)]
         heads = sorted({h for c in self.chunks if c.kind == "body" for h in c.section[:2]})
         self.profile = profile.choose(settings.material_profile, list(self.sources.values()))
         texts = [c.text for c in self.chunks if c.kind != "table"]
@@ -78,10 +79,10 @@ class Knowledge:
         self.sentences = self._sentences()
         self.sentence_vecs = cached_vectors(self.embedder, [s.text for s in self.sentences], cache, "sentences")
         self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
-        self.section_service = {i: self._section_service(c) for i, c in enumerate(self.chunks)}
+        self.section_service = {i: self._section_service(c) for i, c in enumerate(self.chunks) if self._picked(c)}
         # The guide's own questions (numbered FAQ entries): a user question that matches one
         # is answered from that entry's answer.
-        self.faq_rows = [i for i, c in enumerate(self.chunks) if c.kind == "faq" and c.kind in self.allowed_kinds]
+        self.faq_rows = [i for i, c in enumerate(self.chunks) if c.kind == "faq" and self._usable(c)]
         self.faq_vecs = cached_vectors(self.embedder, [self.chunks[i].section[-1] for i in self.faq_rows], cache, "faq")
         self.signals = SignalIndex.build(
             usable, self.sources, self.catalog, self.embedder, cache, "signals", self._section_service
@@ -100,19 +101,34 @@ class Knowledge:
         self.outside = outside.prototypes(self.profile.outside, self.topics)
         self.outside_vecs = cached_vectors(self.embedder, [p.text for p in self.outside], cache, "outside")
 
+    def _picked(self, c: Chunk) -> bool:
+        return self.picked is None or c.source in self.picked
+
+    def _usable(self, c: Chunk) -> bool:
+        return c.kind in self.allowed_kinds and self._picked(c)
+
+    def _stored_texts(self) -> dict[str, str]:
+        from studyrag.rag.stores import IndexLoadError
+        from studyrag.rag.stores.base import REBUILD_HINT
+
+        texts = self.retriever.index.texts
+        missing = sorted({c.source for c in self.chunks} - set(texts))
+        if missing:
+            raise IndexLoadError(f"the index holds no text for {', '.join(missing[:3])}; {REBUILD_HINT}")
+        return texts
+
     def _check_sources(self) -> None:
         from studyrag.rag.stores import IndexLoadError
+        from studyrag.rag.stores.base import REBUILD_HINT
 
         for c in self.chunks[:: max(1, len(self.chunks) // 20)]:
             if self.sources[c.source][c.start : c.end] != c.text:
-                raise IndexLoadError(
-                    f"{c.source} changed since the index was built; run `studyrag ingest` to update it"
-                )
+                raise IndexLoadError(f"the index's text of {c.source} does not match its chunks; {REBUILD_HINT}")
 
     def _sentences(self) -> list[Sentence]:
         out = []
         for row, c in enumerate(self.chunks):
-            if c.kind not in self.allowed_kinds:
+            if not self._usable(c):
                 continue
             src = self.sources[c.source]
             for s, e in sentence_spans(src, c.start, c.end):
@@ -184,3 +200,7 @@ class Knowledge:
 
     def text_of(self, source: str) -> str:
         return self.sources[source]
+
+    def page_of(self, source: str, offset: int) -> int | None:
+        """1-based page of ``source`` at ``offset`` (PDF), None for formats without pages."""
+        return page_at(self.pages.get(source, ()), offset)

@@ -16,7 +16,7 @@ from studyrag.ingest.chunker import Chunk
 from studyrag.ingest.embedders import get_embedder
 from studyrag.ingest.pipeline import embedding_text
 from studyrag.rag.stores import IndexLoadError, get_store
-from studyrag.rag.stores.base import REBUILD_HINT
+from studyrag.rag.stores.base import REBUILD_HINT, stored_vectors
 
 CLOSED_BOOK_KINDS = frozenset({"scenario", "faq", "summary"})
 RRF_K = 60
@@ -50,7 +50,12 @@ class Retriever:
         self.chunks = self.index.chunks
         closed = settings.closed_book if closed_book is None else closed_book
         self.exclude = CLOSED_BOOK_KINDS if closed else frozenset()
-        self.allowed = np.array([c.kind not in self.exclude for c in self.chunks])
+        self.picked = picked_sources(getattr(settings, "sources", None), self.index.manifest)
+        self.allowed = np.array([c.kind not in self.exclude and (self.picked is None or c.source in self.picked)
+                                 for c in self.chunks])
+        # Picked sources: dense search scans their stored vectors (exact, like the flat index).
+        self._picked_rows = np.nonzero(self.allowed)[0] if self.picked is not None else None
+        self._picked_vecs = self._vectors(self._picked_rows.tolist()) if self._picked_rows is not None else None
         self._bm25 = self._build_bm25()
 
     def _build_bm25(self):
@@ -69,7 +74,11 @@ class Retriever:
         return self.embedder.embed_queries([question])[0]
 
     def dense(self, qvec: np.ndarray, k: int = CANDIDATES) -> list[tuple[int, float]]:
-        return self.index.search(qvec, k, self.exclude)
+        if self._picked_rows is None:
+            return self.index.search(qvec, k, self.exclude)
+        sims = self._picked_vecs @ np.asarray(qvec, dtype=np.float32)
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(int(self._picked_rows[i]), float(sims[i])) for i in top]
 
     def lexical(self, question: str, k: int = CANDIDATES) -> list[tuple[int, float]]:
         import bm25s
@@ -112,18 +121,31 @@ class Retriever:
         ]
 
     def _vectors(self, rows: list[int]) -> np.ndarray:
-        if hasattr(self.index, "vectors"):
-            return self.index.vectors(rows)
-        index = getattr(self.index, "_index", None)
-        if index is not None and hasattr(index, "reconstruct"):
-            return np.stack([index.reconstruct(int(r)) for r in rows])
-        texts = [embedding_text(self.chunks[r]) for r in rows]
-        return self.embedder.embed_passages(texts)
+        vecs = stored_vectors(self.index, rows)
+        if vecs is not None:
+            return vecs
+        return self.embedder.embed_passages([embedding_text(self.chunks[r]) for r in rows])
 
     def timed_search(self, question: str, k: int | None = None) -> tuple[list[Hit], float]:
         t0 = time.perf_counter()
         hits = self.search(question, k)
         return hits, (time.perf_counter() - t0) * 1000
+
+
+def picked_sources(names, manifest) -> frozenset[str] | None:
+    """The library's sources a question may use (None: all), from names as the user wrote
+    them ('guide.pdf' or 'notes/guide.pdf'); an unknown name is an error naming the choices."""
+    if not names:
+        return None
+    known = [s.path for s in manifest.sources]
+    picked = set()
+    for name in names:
+        name = name.strip()
+        match = [k for k in known if k == name] or [k for k in known if k.rsplit("/", 1)[-1] == name]
+        if not match:
+            raise IndexLoadError(f"no source named {name!r} in the library; choose from: {', '.join(known)}")
+        picked.update(match)
+    return frozenset(picked)
 
 
 def _to_corpus_vocab(q, bm25):

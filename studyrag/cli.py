@@ -10,7 +10,9 @@ import sys
 
 EPILOG = """\
 examples:
-  studyrag ingest                      # chunk + embed every .txt/.md under data/
+  studyrag ingest                      # chunk + embed every guide under data/
+  studyrag sources add whitepaper.pdf  # add a PDF, web page, Word file or notes to the library
+  studyrag ask --sources whitepaper.pdf "What does it say about drift?"
   studyrag ask "Which service labels 300,000 images before training?"
   studyrag ask --json "Serverless vs Asynchronous Inference?"
   studyrag chat                        # multi-turn, streaming, in the terminal
@@ -38,7 +40,7 @@ class Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsH
 def add_common(p: argparse.ArgumentParser) -> None:
     """Flags every command shares. Defaults are None so unset flags never mask env vars."""
     g = p.add_argument_group("index")
-    g.add_argument("--source", dest="data_dir", default=None, help="folder of .txt/.md guides (default: data)")
+    g.add_argument("--source", dest="data_dir", default=None, help="folder of guides: .txt .md .pdf .html .docx (default: data)")
     g.add_argument("--index-dir", default=None, help="index folder (default: .studyrag/index)")
     g.add_argument("--embedder", default=None, help="embedder name: minilm (default) or e5")
     g.add_argument("--store", default=None, help="vector store: faiss (default) or pgvector (the store registry's names)")
@@ -56,6 +58,8 @@ def add_generation(p: argparse.ArgumentParser) -> None:
     g.add_argument("--top-k", type=int, default=None, help="passages retrieved (default: 4)")
     g.add_argument("--temperature", type=float, default=None, help="sampling temperature (default: 0)")
     g.add_argument("--closed-book", action="store_true", default=None, help="ignore scenario/FAQ/summary chunks")
+    g.add_argument("--sources", default=None, metavar="A,B",
+                   help="answer only from these sources of the library, comma-separated (see `studyrag sources list`)")
 
 
 def build_settings(args: argparse.Namespace):
@@ -65,8 +69,12 @@ def build_settings(args: argparse.Namespace):
 
     keys = ["data_dir", "index_dir", "embedder", "store", "pg_url", "material_profile", "backend", "model",
             "model_path", "top_k", "temperature", "closed_book"]
+    flags = {k: getattr(args, k, None) for k in keys}
+    picked = getattr(args, "sources", None)
+    if picked is not None:
+        flags["sources"] = [x.strip() for x in picked.split(",") if x.strip()] or None
     try:
-        return Settings().with_overrides(**{k: getattr(args, k, None) for k in keys})
+        return Settings().with_overrides(**flags)
     except ValidationError as e:
         first = e.errors()[0]
         raise SystemExit(f"studyrag: error: bad setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
@@ -76,6 +84,7 @@ def make_parser() -> argparse.ArgumentParser:
     from studyrag.eval import bench_cli
     from studyrag.eval import cli as eval_cli
     from studyrag.ingest import cli as ingest_cli
+    from studyrag.ingest import sources_cli
     from studyrag.rag import cli as rag_cli
     from studyrag.study import cli as study_cli
     from studyrag.ui import cli as ui_cli
@@ -92,7 +101,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"studyrag {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (ingest_cli, rag_cli, study_cli, eval_cli, bench_cli, ui_cli):
+    for module in (ingest_cli, sources_cli, rag_cli, study_cli, eval_cli, bench_cli, ui_cli):
         module.add_commands(sub)
     return parser
 

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
 
     # Retrieval
     top_k: int = Field(4, ge=1, le=20)
+    sources: list[str] | None = Field(
+        None, description="Answer only from these sources of the library (names as `sources list` shows them)."
+    )
     closed_book: bool = Field(False, description="Leave out scenario/faq/summary chunks.")
     decision_embedder: str = Field(
         "e5", description="Second embedder blended into the which-service decision ('none': off)."

@@ -47,7 +47,7 @@ def test_index_folder_holds_only_faiss_jsonl_and_json(index_settings):
     builds = link.parent / f".{link.name}-builds"
     files = [p for root in (folder, builds) for p in root.rglob("*") if p.is_file()]
     assert files, "the session index wrote nothing"
-    assert {p.name for p in folder.iterdir()} == {"vectors.faiss", "chunks.jsonl", "manifest.json"}
+    assert {p.name for p in folder.iterdir()} == {"vectors.faiss", "chunks.jsonl", "texts.jsonl", "manifest.json"}
     for p in files:
         assert p.suffix in INDEX_SUFFIXES, f"unexpected file type in the index: {p}"
         head = p.read_bytes()[:2]

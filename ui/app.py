@@ -22,6 +22,7 @@ from typing import Any
 
 import gradio as gr
 
+from studyrag.ingest.formats import place
 from studyrag.rag.llms import choices as backend_choices
 from studyrag.rag.material import describe
 from studyrag.ui import practice as pr
@@ -91,7 +92,8 @@ def settings_for(base, cfg: dict):
     if b not in backend_choices():
         raise ValueError(f"unknown backend {b!r}; choose one of: {', '.join(backend_choices())}")
     upd: dict[str, Any] = {"backend": b, "top_k": int(cfg.get("top_k", base.top_k)),
-                           "temperature": float(cfg.get("temperature", base.temperature))}
+                           "temperature": float(cfg.get("temperature", base.temperature)),
+                           "sources": cfg.get("sources") or base.sources}
     if b == "local":
         lm = (cfg.get("local_model") or "").strip()
         if lm.startswith("@"):
@@ -110,7 +112,7 @@ def settings_for(base, cfg: dict):
 def cfg_key(settings) -> tuple:
     s = settings
     return (s.backend, s.model, str(s.model_path or ""), s.bedrock_model_id, s.aws_region or "",
-            s.openai_base_url, s.top_k, round(s.temperature, 3))
+            s.openai_base_url, s.top_k, round(s.temperature, 3), tuple(s.sources or ()))
 
 
 def friendly(e: BaseException) -> str:
@@ -131,6 +133,12 @@ class UIService:
     def __init__(self, settings, *, feedback_path: Path | str | None = None) -> None:
         self.base = settings
         self.default_cfg = cfg_from_settings(settings)
+        self._load()
+        self.feedback = FeedbackStore(feedback_path or default_path(settings))
+        self._explained: dict[tuple, dict] = {}
+
+    def _load(self) -> None:
+        """Load the index (and the default model's Tutor); again after the library changed."""
         self._tutors: dict[tuple, Any] = {}
         self._lock = threading.Lock()
         self._template = None
@@ -150,7 +158,12 @@ class UIService:
         self.knowledge = self._template.knowledge
         # Generated from the index and checked by the extractive engine (cached in the work dir).
         self.practice = pr.PracticeService(self.fallback_tutor())
-        self.feedback = FeedbackStore(feedback_path or default_path(settings))
+
+    def reload(self) -> None:
+        """The library changed (a source added in the app): answer from the new index now.
+        Questions already running finish on the Tutors they hold."""
+        self._load()
+        self._explained = {}
 
     # Tutors ---------------------------------------------------------------------------------
     def tutor(self, cfg: dict | None = None):
@@ -170,6 +183,8 @@ class UIService:
         if self._template is None:
             self._template = Tutor(settings)
             return self._template
+        if settings.sources != self._template.settings.sources:
+            return Tutor(settings)  # other sources picked: a Knowledge restricted to them
         knowledge = self._template.knowledge
         if "knowledge" in inspect.signature(Tutor.__init__).parameters:
             return Tutor(settings, knowledge=knowledge)
@@ -304,7 +319,8 @@ def render_source(knowledge, cit: dict, anchor: str) -> str:
     return (
         f'<div class="sr-src" id="{anchor}" data-cite="{int(cit["id"])}">'
         f'<div class="sr-src-head">[{int(cit["id"])}] {e(p["section"])}</div>'
-        f'<div class="sr-src-file">{e(cit["source"])} · characters {int(cit["start"])}–{int(cit["end"])}</div>'
+        f'<div class="sr-src-file">{e(place(cit["source"], cit.get("page")))} · '
+        f'characters {int(cit["start"])}–{int(cit["end"])}</div>'
         f'<p class="sr-passage">{pre}<mark>{e(p["quote"])}</mark>{post}</p></div>'
     )
 
@@ -356,7 +372,6 @@ def build_app(service: UIService):
     from studyrag.rag.llms.models import MODELS
     from studyrag.rag.question import BadQuestion
 
-    k = service.knowledge
     model_choices = [(f"{m.name} — {m.title}" + ("" if m.installed() else " (not installed)"), m.name)
                      for m in MODELS.values()]
     if service.default_cfg["local_model"].startswith("@"):
@@ -369,10 +384,10 @@ def build_app(service: UIService):
         messages, turns = state["messages"], state["turns"]
         if not message:
             gr.Warning("Type a question first.")
-            yield gr.update(), messages, render_sources_panel(k, turns), gr.update(), state
+            yield gr.update(), messages, render_sources_panel(service.knowledge, turns), gr.update(), state
             return
         messages = messages + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
-        yield "", messages, render_sources_panel(k, turns, pending=message), notice(None), state
+        yield "", messages, render_sources_panel(service.knowledge, turns, pending=message), notice(None), state
         history = []
         for t in turns:
             history += [{"role": "user", "content": t["question"]},
@@ -399,13 +414,13 @@ def build_app(service: UIService):
         except BadQuestion as e:
             messages[-1] = {"role": "assistant", "content": f"⚠️ {e}"}
             gr.Warning(str(e))
-            yield "", messages, render_sources_panel(k, turns), notice(None), state
+            yield "", messages, render_sources_panel(service.knowledge, turns), notice(None), state
             return
         except Exception as e:  # even the extractive answer failed: a sentence, not a trace
             log.exception("extractive fallback failed")
             messages[-1] = {"role": "assistant", "content": "⚠️ Sorry, something went wrong answering that."}
             gr.Warning(f"Could not answer: {friendly(e)}")
-            yield "", messages, render_sources_panel(k, turns), notice(friendly(e), answered=False), state
+            yield "", messages, render_sources_panel(service.knowledge, turns), notice(friendly(e), answered=False), state
             return
         error = ans.get("error") or error
         if error:
@@ -416,11 +431,11 @@ def build_app(service: UIService):
         turns = turns + [{"uid": uuid.uuid4().hex, "question": message, "answer": ans,
                           "msg_index": len(messages) - 1}]
         state = {"messages": messages, "turns": turns}
-        yield "", messages, render_sources_panel(k, turns), notice(error), state
+        yield "", messages, render_sources_panel(service.knowledge, turns), notice(error), state
 
     def new_chat():
         state = {"messages": [], "turns": []}
-        return [], render_sources_panel(k, []), notice(None), state, ""
+        return [], render_sources_panel(service.knowledge, []), notice(None), state, ""
 
     def on_like(state: dict, data: gr.LikeData):
         idx = data.index if isinstance(data.index, int) else (data.index[0] if data.index else None)
@@ -448,7 +463,8 @@ def build_app(service: UIService):
                        top_k, temperature, cfg):
         new = {"backend": backend, "local_model": local_model or "", "bedrock_model_id": bedrock_model_id or "",
                "aws_region": aws_region or "", "openai_base_url": openai_base_url or "",
-               "openai_model": openai_model or "", "top_k": int(top_k), "temperature": float(temperature)}
+               "openai_model": openai_model or "", "top_k": int(top_k), "temperature": float(temperature),
+               "sources": cfg.get("sources")}
         try:
             tutor = service.tutor(new)
         except Exception as e:
@@ -472,7 +488,7 @@ def build_app(service: UIService):
         return f"{what}, top-k {cfg['top_k']}, temperature {cfg['temperature']}"
 
     # ---- layout ------------------------------------------------------------------------
-    material = describe(k)
+    material = describe(service.knowledge)
     with gr.Blocks(title=f"StudyRAG — {material.title}", analytics_enabled=False) as demo:
         gr.Markdown(f"## StudyRAG — a cited tutor for {material.title}\n"
                     "Every answer cites the material; click a **[n]** to see the passage it comes from.")
@@ -497,7 +513,10 @@ def build_app(service: UIService):
                         gr.Examples(examples=[[q] for q in material.examples], inputs=[msg], label="Example questions",
                                     elem_id="sr-examples")
                     with gr.Column(scale=2):
-                        sources = gr.HTML(render_sources_panel(k, []), elem_id="sr-sources")
+                        from studyrag.ui.sources import build_sources_ui
+
+                        build_sources_ui(service, cfg_state)  # the library: picker + upload
+                        sources = gr.HTML(render_sources_panel(service.knowledge, []), elem_id="sr-sources")
             with gr.Tab("Practice", id="practice", elem_id="tab-practice"):
                 pr.build_tab(service.practice, demo)
             with gr.Tab("Settings", id="settings", elem_id="tab-settings"):

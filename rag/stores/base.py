@@ -20,6 +20,7 @@ class IndexLoadError(RuntimeError):
 class OpenIndex(Protocol):
     manifest: Manifest
     chunks: list[Chunk]
+    texts: dict[str, str]  # source name -> its extracted text (chunks and citations point into it)
 
     def search(
         self, qvec: np.ndarray, k: int, exclude_kinds: frozenset[str] = frozenset()
@@ -35,7 +36,8 @@ class Store(Protocol):
         """The manifest of the current index, or None when there is none (never raises)."""
         ...
 
-    def write(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    def write(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
+              texts: dict[str, str] | None = None) -> None:
         """Replace the index atomically: readers see the old one or the new one, never half."""
         ...
 
@@ -44,6 +46,19 @@ class Store(Protocol):
         ...
 
     def describe(self) -> str: ...
+
+
+def stored_vectors(index, rows: list[int]) -> np.ndarray | None:
+    """The vectors the index holds for ``rows`` (FAISS reconstruct, pgvector's column), or
+    None when the store cannot give them back."""
+    rows = [int(r) for r in rows]
+    if hasattr(index, "vectors"):
+        return index.vectors(rows)
+    flat = getattr(index, "_index", None)
+    if flat is not None and hasattr(flat, "reconstruct_batch"):
+        return np.asarray(flat.reconstruct_batch(np.asarray(rows, dtype="int64")), dtype=np.float32).reshape(
+            len(rows), flat.d)
+    return None
 
 
 StoreFactory = Callable[..., Store]

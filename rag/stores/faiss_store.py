@@ -1,4 +1,5 @@
-"""FAISS flat inner-product index + JSONL docstore + manifest.json, in one folder.
+"""FAISS flat inner-product index + JSONL docstore + the sources' extracted text (JSONL) +
+manifest.json, in one folder.
 
 No pickle anywhere: FAISS's own binary format, JSON for everything else. The index folder
 is a symlink to a build folder; a new build is written beside it and the symlink is
@@ -25,6 +26,7 @@ from .base import REBUILD_HINT, IndexLoadError, register
 INDEX_FILE = "vectors.faiss"
 CHUNKS_FILE = "chunks.jsonl"
 MANIFEST_FILE = "manifest.json"
+TEXTS_FILE = "texts.jsonl"  # {"source", "text"} per line: what citations point into
 KEEP_BUILDS = 2
 
 
@@ -37,9 +39,10 @@ def _sha256(path: Path) -> str:
 
 
 class FaissOpenIndex:
-    def __init__(self, manifest: Manifest, chunks: list[Chunk], index) -> None:
+    def __init__(self, manifest: Manifest, chunks: list[Chunk], index, texts: dict[str, str] | None = None) -> None:
         self.manifest = manifest
         self.chunks = chunks
+        self.texts = texts or {}
         self._index = index
         self._kind_rows: dict[str, np.ndarray] = {}
         kinds = np.array([c.kind for c in chunks])
@@ -73,7 +76,8 @@ class FaissStore:
         return f"faiss at {self.path}"
 
     # -- writing -------------------------------------------------------------------------
-    def write(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    def write(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
+              texts: dict[str, str] | None = None) -> None:
         import faiss
 
         builds = self.path.parent / f".{self.path.name}-builds"
@@ -88,10 +92,16 @@ class FaissStore:
             with (tmp / CHUNKS_FILE).open("w", encoding="utf-8") as f:
                 for c in chunks:
                     f.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
+            names = [INDEX_FILE, CHUNKS_FILE]
+            if texts is not None:
+                with (tmp / TEXTS_FILE).open("w", encoding="utf-8") as f:
+                    for source, text in texts.items():
+                        f.write(json.dumps({"source": source, "text": text}, ensure_ascii=False) + "\n")
+                names.append(TEXTS_FILE)
             manifest.store = self.name
-            manifest.files = {n: _sha256(tmp / n) for n in (INDEX_FILE, CHUNKS_FILE)}
+            manifest.files = {n: _sha256(tmp / n) for n in names}
             (tmp / MANIFEST_FILE).write_text(manifest.to_json(), encoding="utf-8")
-            for n in (INDEX_FILE, CHUNKS_FILE, MANIFEST_FILE):
+            for n in (*names, MANIFEST_FILE):
                 _fsync(tmp / n)
             os.rename(tmp, build)
             self._swap_link(build)
@@ -146,11 +156,16 @@ class FaissStore:
             index = faiss.read_index(str(where / INDEX_FILE))
             with (where / CHUNKS_FILE).open(encoding="utf-8") as fh:
                 chunks = [Chunk.from_json(json.loads(line)) for line in fh if line.strip()]
+            texts = {}
+            if TEXTS_FILE in manifest.files:
+                with (where / TEXTS_FILE).open(encoding="utf-8") as fh:
+                    rows = [json.loads(line) for line in fh if line.strip()]
+                texts = {r["source"]: r["text"] for r in rows}
         except Exception as e:
             raise IndexLoadError(f"index at {where} cannot be read ({e}); {REBUILD_HINT}") from None
         if index.ntotal != len(chunks) or len(chunks) != manifest.chunk_count or index.d != manifest.dim:
             raise IndexLoadError(f"index at {where} is inconsistent (vectors vs chunks); {REBUILD_HINT}")
-        return FaissOpenIndex(manifest, chunks, index)
+        return FaissOpenIndex(manifest, chunks, index, texts)
 
 
 def _fsync(path: Path) -> None:

@@ -9,6 +9,7 @@ Layout, all inside one schema (default ``studyrag``)::
     current(singleton, gen)                                     the pointer readers follow
     chunks_g<gen>(row_no, chunk_id, source, section text[], kind,
                   start_char, end_char, text, embedding vector(dim))   one table per build
+    texts_g<gen>(source, body)         the sources' extracted text (what citations point into)
 
 Atomic replace: a build creates its ``chunks_g<gen>`` table, bulk-loads it with binary
 COPY, builds the HNSW index (when the build is big enough to use one, see below) and
@@ -127,7 +128,8 @@ class PgvectorOpenIndex:
     """
 
     def __init__(self, store: "PgvectorStore", conn, *, gen: int, table: str, manifest: Manifest,
-                 chunks: list[Chunk], vector_type: str, has_hnsw: bool, iterative: bool) -> None:
+                 chunks: list[Chunk], vector_type: str, has_hnsw: bool, iterative: bool,
+                 texts: dict[str, str] | None = None) -> None:
         self._store = store
         self._conn = conn
         self._lock = threading.Lock()
@@ -135,6 +137,7 @@ class PgvectorOpenIndex:
         self.table = table
         self.manifest = manifest
         self.chunks = chunks
+        self.texts = texts or {}
         self.vector_type = vector_type
         self.has_hnsw = has_hnsw
         self.ef_search = store.ef_search
@@ -313,7 +316,8 @@ class PgvectorStore:
         return int.from_bytes(digest[:8], "big", signed=True)
 
     # -- writing -------------------------------------------------------------------------
-    def write(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    def write(self, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
+              texts: dict[str, str] | None = None) -> None:
         import psycopg
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -330,7 +334,7 @@ class PgvectorStore:
         try:
             with conn:
                 self._ensure_schema(conn)
-                gen = self._write_generation(conn, manifest, chunks, vectors)
+                gen = self._write_generation(conn, manifest, chunks, vectors, texts)
                 self._collect(conn)
         except psycopg.Error as e:
             raise PgStoreWriteError(
@@ -363,7 +367,8 @@ class PgvectorStore:
                 "CREATE TABLE IF NOT EXISTS {} (singleton boolean PRIMARY KEY DEFAULT true "
                 "CHECK (singleton), gen bigint NOT NULL REFERENCES {} (gen))").format(current, gens))
 
-    def _write_generation(self, conn, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> int:
+    def _write_generation(self, conn, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
+                          texts: dict[str, str] | None = None) -> int:
         from pgvector.psycopg import register_vector
         from psycopg import sql
 
@@ -385,6 +390,8 @@ class PgvectorStore:
                 "end_char integer NOT NULL, text text NOT NULL, embedding {}({}) NOT NULL)"
             ).format(ident, sql.SQL(self.vector_type), sql.Literal(dim)))
             self._copy_rows(conn, ident, chunks, vectors)
+            if texts is not None:
+                self._write_texts(conn, table, texts)
             if len(chunks) > self.exact_scan_max:
                 # Built once after the bulk load: far faster than maintaining it per row.
                 conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", [BUILD_MAINTENANCE_MEM])
@@ -397,6 +404,15 @@ class PgvectorStore:
                 "INSERT INTO {} (singleton, gen) VALUES (true, %s) "
                 "ON CONFLICT (singleton) DO UPDATE SET gen = EXCLUDED.gen").format(current), [gen])
         return gen
+
+    def _write_texts(self, conn, table: str, texts: dict[str, str]) -> None:
+        from psycopg import sql
+
+        ident = sql.Identifier(self.schema, table.replace("chunks_", "texts_", 1))
+        conn.execute(sql.SQL("CREATE TABLE {} (source text PRIMARY KEY, body text NOT NULL)").format(ident))
+        with conn.cursor() as cur:
+            cur.executemany(sql.SQL("INSERT INTO {} (source, body) VALUES (%s, %s)").format(ident),
+                            list(texts.items()))
 
     def _copy_rows(self, conn, ident, chunks: list[Chunk], vectors: np.ndarray) -> None:
         from psycopg import sql
@@ -430,6 +446,8 @@ class PgvectorStore:
                     [KEEP_GENERATIONS]).fetchall()
                 for gen, table in old:
                     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(self.schema, table)))
+                    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(
+                        sql.Identifier(self.schema, table.replace("chunks_", "texts_", 1))))
                     conn.execute(sql.SQL("DELETE FROM {} WHERE gen = %s").format(gens), [gen])
         except psycopg.Error as e:  # e.g. a reader still scanning an old build: next time
             log.warning("could not drop old index builds in %s: %s", self.describe(), _one_line(e, self._secret))
@@ -509,6 +527,11 @@ class PgvectorStore:
             "SELECT chunk_id, source, section, kind, start_char, end_char, text FROM {} ORDER BY row_no"
         ).format(ident)).fetchall()
         chunks = [Chunk(i, s, tuple(sec), k, a, b, t) for i, s, sec, k, a, b, t in rows]
+        texts_table = table.replace("chunks_", "texts_", 1)
+        texts = {}
+        if conn.execute("SELECT to_regclass(%s)", [self._regclass(texts_table)]).fetchone()[0] is not None:
+            texts = dict(conn.execute(sql.SQL("SELECT source, body FROM {}").format(
+                sql.Identifier(self.schema, texts_table))).fetchall())
         has_hnsw = conn.execute(
             "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
             "JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = %s::regclass AND a.amname = 'hnsw')",
@@ -516,7 +539,7 @@ class PgvectorStore:
         ext = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
         return PgvectorOpenIndex(
             self, conn, gen=gen, table=table, manifest=manifest, chunks=chunks, vector_type=m.group(1),
-            has_hnsw=bool(has_hnsw), iterative=_version(ext[0] if ext else "0") >= (0, 8, 0))
+            has_hnsw=bool(has_hnsw), iterative=_version(ext[0] if ext else "0") >= (0, 8, 0), texts=texts)
 
     def size_bytes(self) -> int:
         """Bytes on disk of the current build (table + TOAST + indexes), 0 if none."""

@@ -18,13 +18,7 @@ from ._guides import TINY_GUIDE
 STUDYRAG = REPO / ".venv" / "bin" / "studyrag"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch, tmp_path):
-    """No STUDYRAG_* variables and no .env file from the developer's shell leak in."""
-    for k in list(os.environ):
-        if k.startswith("STUDYRAG_"):
-            monkeypatch.delenv(k)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated_cli")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -120,7 +114,7 @@ def test_two_bad_files_are_both_named_on_one_line(capsys, tmp_path):
 def test_no_guides_in_folder(capsys, tmp_path):
     data, index = tmp_path / "data", tmp_path / "idx"
     data.mkdir()
-    (data / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (data / "notes.odt").write_bytes(b"PK\x03\x04")  # a format studyrag does not read
     code, _, err = run(capsys, *ingest_args(data, index))
     line = one_error_line(err)
     assert code != 0 and str(data) in line and ".txt" in line

@@ -104,9 +104,12 @@ def assert_same_ranking(got, want, tol):
 def test_round_trip_matches_the_faiss_index(pg_index, faiss_index, pg_index_settings, pg_target):
     m, f = pg_index.manifest, faiss_index.manifest
     assert m.store == "pgvector" and f.store == "faiss"
-    for field in ("embedder", "embedder_model", "dim", "chunk_size", "sources", "chunk_count",
+    for field in ("embedder", "embedder_model", "dim", "chunk_size", "chunk_count",
                   "chunker_version", "format_version"):
         assert getattr(m, field) == getattr(f, field), field
+    when = lambda sources: [dataclasses.replace(s, added_at="") for s in sources]  # noqa: E731
+    assert when(m.sources) == when(f.sources)  # each build stamps its own added_at
+    assert pg_index.texts == faiss_index.texts and pg_index.texts  # the extracted text, stored
     assert pg_index.chunks == faiss_index.chunks  # ids, sections, kinds, offsets, text
     assert get_store(pg_index_settings).read_manifest() == m
     assert pg_index.vector_type == pg_target.vector_type
@@ -357,7 +360,7 @@ def test_unchanged_reingest_skips_embedding(pg_index_settings, pg_index, monkeyp
     def no_embedding(name):
         raise AssertionError("re-ingest of unchanged sources loaded the embedder")
 
-    monkeypatch.setattr("studyrag.ingest.pipeline.get_embedder", no_embedding)
+    monkeypatch.setattr("studyrag.ingest.embedders.get_embedder", no_embedding)
     report = ingest(pg_index_settings, progress=False)
     assert report.skipped and report.chunks == len(pg_index.chunks)
     with get_store(pg_index_settings).open() as again:
