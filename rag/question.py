@@ -181,9 +181,7 @@ class Question:
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
                 or re.search(r"\bdo (?:i|you|we) (?:still |really |even )?need\b", q, re.I):
             return "explain"
-        # A thing to use is asked for only in so many words ("which ...", "what should ...");
-        # anything else is answered from the passages that explain it.
-        return "which" if WHICH_RE.search(asking_part(q)) or WHICH_RE.search(asking_part(self.text)) else "explain"
+        return "which"
 
 
 class BadQuestion(ValueError):
