@@ -81,7 +81,7 @@ def build_settings(args: argparse.Namespace):
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from studyrag.eval import bench_cli
+    from studyrag.bench import cli as bench_cli
     from studyrag.eval import cli as eval_cli
     from studyrag.ingest import cli as ingest_cli
     from studyrag.ingest import sources_cli

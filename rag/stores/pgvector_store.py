@@ -24,7 +24,7 @@ Search: cosine distance ``<=>`` (vectors are L2-normalised; similarity = 1 - dis
 
 * up to ``exact_scan_max`` rows (default 10,000): exact scan, no index. Results match
   FAISS IndexFlatIP row for row (scores to float32 rounding), and the scan is still cheap
-  (~0.2 ms at 84 rows, ~10 ms at 8,400 on 2 busy cores; eval/scale.py), so no index is
+  (~0.2 ms at 84 rows, ~10 ms at 8,400 on 2 busy cores; bench/scale.py), so no index is
   built: exactness is worth more than a few ms at this size.
 * above it: an HNSW index (``vector_cosine_ops``, m=16, ef_construction=64) built after
   the bulk load, searched with ``hnsw.ef_search`` = 200 (pgvector's default is 40) and, on

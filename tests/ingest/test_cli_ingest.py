@@ -235,7 +235,7 @@ def test_bench_ingest_refuses_bad_input_before_spawning(capsys, tmp_path):
 
 
 def test_bench_result_table_and_json():
-    from studyrag.eval.bench import BenchResult, Metric
+    from studyrag.bench.runs import BenchResult, Metric
 
     r = BenchResult("ingest", {"files": 1}, [Metric("cold_s", "cold (s)", [3.0, 1.0, 2.0]),
                                               Metric("index_bytes", "size (bytes)", [10, 30, 20], "{:,.0f}")])

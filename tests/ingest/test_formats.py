@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from studyrag.eval import docgen
+from studyrag.bench import docgen
 from studyrag.eval import metrics as M
 from studyrag.ingest.chunker import chunk_text
 from studyrag.ingest.formats import read_document

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from studyrag.cli import main
-from studyrag.eval import docgen
+from studyrag.bench import docgen
 from studyrag.rag.stores.faiss_store import FaissStore
 from tests.conftest import make_settings
 
@@ -186,7 +186,7 @@ def test_a_pdf_whose_owner_password_only_restricts_printing_is_read(tmp_path):
 
 def test_bench_ingest_per_format_runs_the_real_ingest(tmp_path, capsys):
     """`studyrag bench ingest --formats`: one fresh process per run, one row group per format."""
-    from studyrag.eval.bench_formats import _long_pdf
+    from studyrag.bench.formats import _long_pdf
 
     assert _long_pdf(BEDROCK_GUIDE, tmp_path / "long.pdf", 12) == 12
     (tmp_path / "data").mkdir()

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from studyrag.eval import docgen
+from studyrag.bench import docgen
 from studyrag.ingest.library import sync
 from studyrag.rag.engine import SYSTEM_PROMPT, Tutor
 from tests.conftest import GUIDE, make_settings

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from studyrag.eval import docgen
+from studyrag.bench import docgen
 from studyrag.ingest.pipeline import ingest
 from studyrag.ingest.sources import SourceError
 from tests.conftest import GUIDE, make_settings

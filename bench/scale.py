@@ -1,4 +1,4 @@
-"""How retrieval grows with the corpus: `python -m studyrag.eval.scale`.
+"""How retrieval grows with the corpus: `python -m studyrag.bench.scale`.
 
 The guide is one file of ~84 chunks. To see what happens at 10x, 100x and 1000x it is
 replicated synthetically:
@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    p = argparse.ArgumentParser(prog="python -m studyrag.eval.scale", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m studyrag.bench.scale", description=__doc__.split("\n\n")[0])
     p.add_argument("--factors", type=int, nargs="+", default=[10, 100, 1000])
     p.add_argument("--queries", type=int, default=50)
     p.add_argument("--runs", type=int, default=5)

@@ -144,7 +144,7 @@ class _PeakRSS(threading.Thread):
             self._own = None
 
     def run(self) -> None:
-        from studyrag.eval.load import vm_hwm
+        from studyrag.bench.load import vm_hwm
 
         if self._own is None:
             return
@@ -274,8 +274,8 @@ def ingest(settings, *, runs: int = 3, timeout_s: float = 600.0, progress=None) 
 
 
 def ingest_formats(settings, **kw) -> BenchResult:
-    """`bench ingest --formats`: per format, and a 300-page PDF (eval/bench_formats.py)."""
-    from studyrag.eval.bench_formats import ingest_formats as run
+    """`bench ingest --formats`: per format, and a 300-page PDF (bench/formats.py)."""
+    from studyrag.bench.formats import ingest_formats as run
 
     return run(settings, **kw)
 
@@ -436,7 +436,7 @@ def fresh_ask(settings, model: str, question: str, *, runs: int, timeout_s: floa
               progress=None) -> list[dict]:
     """`studyrag ask --json --model M "question"` in a new process, ``runs`` times (the
     settings' ``local_worker`` passed on through the environment)."""
-    from studyrag.eval.load import settings_argv, studyrag_argv
+    from studyrag.bench.load import settings_argv, studyrag_argv
 
     argv = [*studyrag_argv(), "ask", "--json", "--backend", "local", "--model", model,
             *settings_argv(settings), question]
@@ -651,8 +651,8 @@ def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, 
 def load(settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none", url: str | None = None,
          timeout_s: float = 300.0, concurrency: int = 4, max_queue: int = 64, model: str | None = None,
          runs: int = 1, max_waiting: int | None = None, progress=None) -> TextResult:
-    """Bounded load test of the UI's /ask API (see eval/load.py), each level ``runs`` times."""
-    from studyrag.eval.load import LoadError, format_load, run_load
+    """Bounded load test of the UI's /ask API (see bench/load.py), each level ``runs`` times."""
+    from studyrag.bench.load import LoadError, format_load, run_load
 
     try:
         r = run_load(settings, clients=tuple(clients), requests=requests, backend=backend, url=url,
@@ -666,8 +666,8 @@ def load(settings, *, clients=(8, 32), requests: int | None = None, backend: str
 # -- scale ------------------------------------------------------------------------------------
 
 def scale(settings, *, runs: int = 5, factors=(10, 100, 1000), queries: int = 50, progress=None) -> TextResult:
-    """eval/scale.py: FAISS flat/HNSW/IVF at 1x..1000x the guide (synthetic replicas)."""
-    from studyrag.eval.scale import format_report, run_scale
+    """bench/scale.py: FAISS flat/HNSW/IVF at 1x..1000x the guide (synthetic replicas)."""
+    from studyrag.bench.scale import format_report, run_scale
 
     if runs < 1 or queries < 1 or any(f < 1 for f in factors):
         raise BenchError("--runs, --queries and --factors must be at least 1")

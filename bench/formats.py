@@ -1,6 +1,6 @@
 """`studyrag bench ingest --formats`: cold ingest of the same guide as each format it can come
 in (the .txt, rendered to a PDF, a saved web page, a Word file) and of a generated 300-page
-PDF. Each run is a new process running exactly what `studyrag ingest` runs (eval/bench.py's
+PDF. Each run is a new process running exactly what `studyrag ingest` runs (bench/runs.py's
 ingest child), so the figures include imports, the embedder's load, extraction, chunking,
 embedding and the atomic write. The target: the 300-page PDF in at most 60 s on 2 cores.
 """
@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from studyrag.eval.bench import _INGEST_CHILD, BenchError, BenchResult, Metric, run_child
+from studyrag.bench.runs import _INGEST_CHILD, BenchError, BenchResult, Metric, run_child
 
 FORMATS = ("txt", "pdf", "html", "docx", "pdf300")
 TARGET_PAGES = 300
@@ -32,7 +32,7 @@ def _guide(settings) -> Path:
 
 def render(fmt: str, text: str, out_dir: Path) -> tuple[Path, int]:
     """``text`` as ``fmt`` in a data folder of its own: (the file, its pages; 0 if none)."""
-    from studyrag.eval import docgen
+    from studyrag.bench import docgen
 
     out_dir.mkdir(parents=True)
     if fmt == "txt":
@@ -57,7 +57,7 @@ def _long_pdf(text: str, path: Path, pages: int) -> int:
     """Exactly ``pages`` pages: the guide repeated as parts, cut to length."""
     import pypdfium2 as pdfium
 
-    from studyrag.eval import docgen
+    from studyrag.bench import docgen
 
     full = path.with_name("full.pdf")
     repeat, got = 1, docgen.render_pdf(text, full)

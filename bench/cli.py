@@ -1,4 +1,4 @@
-"""`studyrag bench SUB-COMMAND`: measurements, one function each in eval/bench.py.
+"""`studyrag bench SUB-COMMAND`: measurements, one function each in bench/runs.py.
 
 Every sub-command is added by a small ``_add_<name>(bsub)`` function in the same style
 (``_bench_parser`` gives it the shared --runs/--json flags) and runs through ``_run``,
@@ -84,7 +84,7 @@ def _add_all(bsub) -> None:
         "  cold ingest (fresh processes), retrieval p50/p95, first shown token and full answer\n"
         "  p50/p95 with the default local model, a fresh process's first answer, the UI server's\n"
         "  latency/throughput and peak RSS under load (`studyrag ui` on a free loopback port),\n"
-        "  and retrieval at 10x/100x the guide (eval/scale.py). About 2 minutes on an idle\n"
+        "  and retrieval at 10x/100x the guide (bench/scale.py). About 2 minutes on an idle\n"
         "  2-core machine; other work slows it a lot (the load average is printed).",
         examples="  studyrag bench\n  studyrag bench all --runs 1 --questions 4\n  studyrag bench all --json\n",
         runs_help="fresh processes per cold measurement (ingest, first answer) and scale runs",
@@ -178,8 +178,8 @@ def _add_scale(bsub) -> None:
     p = _bench_parser(
         bsub,
         "scale",
-        help="retrieval at 10x..1000x the guide: FAISS flat, HNSW, IVF (eval/scale.py)",
-        description="How retrieval grows with the corpus (eval/scale.py): build time, size on disk,\n"
+        help="retrieval at 10x..1000x the guide: FAISS flat, HNSW, IVF (bench/scale.py)",
+        description="How retrieval grows with the corpus (bench/scale.py): build time, size on disk,\n"
         "search p50/p95 and recall@10 for FAISS flat / HNSW / IVF-Flat at each size. Replicas\n"
         "of the guide are synthetic (see docs/scaling.md).",
         examples="  studyrag bench scale\n  studyrag bench scale --factors 10,100 --queries 20 --runs 3\n",
@@ -216,7 +216,7 @@ def _add_ingest(bsub) -> None:
 
 def _run(args, name: str, *, label: str | None = None, **kw) -> int:
     from studyrag.cli import build_settings
-    from studyrag.eval import bench
+    from studyrag.bench import runs as bench
     from studyrag.ingest.sources import SourceError
 
     label = label or name
