@@ -215,3 +215,19 @@ def test_backend_failure_is_a_friendly_notice(browser, ui_server, artifacts_dir,
     assert "Bedrock" in notice.text
     time.sleep(0.3)
     d.save_screenshot(str(artifacts_dir / "ui-backend-error.png"))
+
+
+@pytest.mark.slow
+def test_a_chinese_question_gets_a_traditional_chinese_lead(browser, ui_server, artifacts_dir):
+    """A Traditional-Chinese question: the lead is in Traditional Chinese and cites the guide
+    (the README's screenshot: docs/ui-chinese.png, taken with a CJK font installed)."""
+    from studyrag.rag.chinese import to_traditional
+
+    d = browser
+    open_app(d, ui_server.url)
+    ask(d, "我們每晚要對整個客戶資料表批次評分，不需要常駐的端點。應該使用 SageMaker 的哪個功能？")
+    wait(d, answer_done, what="the Chinese answer and its sources")
+    text = last_bot_message(d).text
+    assert text.startswith("答案：") and "Batch Transform" in text, text
+    assert to_traditional(text) == text  # no Simplified character anywhere
+    d.save_screenshot(str(artifacts_dir / "ui-chinese-answer.png"))
