@@ -46,7 +46,9 @@ def score_options(knowledge, question, stem_vec: np.ndarray, hits, decision) -> 
             evid, best = float(sims[j]), cand[j]
         else:
             evid, best = 0.0, None
-        outside = bool(svcs) and not any(s.in_guide for s in svcs)
+        # Naming only things the material mentions but does not teach (no section, no
+        # statement pointing to it, no definition) marks a distractor.
+        outside = bool(svcs) and not any(s.name in knowledge.topics for s in svcs)
         stem = float(vec @ stem_vec)
         score = W_DECISION * dec + W_EVIDENCE * evid + W_STEM * stem - (OUTSIDE_PENALTY if outside else 0.0)
         out.append(OptionScore(letter, text, score, dec, evid, tuple(s.name for s in svcs), best))

@@ -15,7 +15,8 @@ CHOOSE_TWO_RE = re.compile(
     r"\b(?:choose|select|pick)\s+(?:two|2)\b|\((?:choose|select)\s+two\)|選(?:擇)?(?:兩|二|2)(?:個|項)?|兩個答案|二個答案", re.I
 )
 NEGATION_RE = re.compile(
-    r"\b(?:NOT|EXCEPT|LEAST)\b|\bnot\s+(?:a|an|the)?\s*(?:valid|suitable|appropriate|correct|true|recommended|needed|used)\b"
+    r"\b(?:NOT|EXCEPT)\b|\bLEAST\b(?!\s+(?:\w+\s+)?(?:effort|overhead|cost|costly|expensive|complex|complexity|"
+    r"amount|administration|administrative|maintenance|management|latency|time|code|coding|changes?|work|setup)\b)|\bnot\s+(?:a|an|the)?\s*(?:valid|suitable|appropriate|correct|true|recommended|needed|used)\b"
     r"|\bshould\s+(?:\w+\s+)?not\s+(?:use|choose|pick)\b|\bwhich\s+(?:\w+\s+){0,4}(?:is|are)\s+not\b|不是|不應|不屬於|不適合|錯誤的"
 )
 COMPARE_RE = re.compile(
