@@ -16,12 +16,17 @@ from pathlib import Path
 
 from studyrag.bench.runs import _INGEST_CHILD, BenchError, BenchResult, Metric, run_child
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 FORMATS = ("txt", "pdf", "html", "docx", "pdf300")
 TARGET_PAGES = 300
 TARGET_S = 60.0
 
 
-def _guide(settings) -> Path:
+def _guide(settings: Settings) -> Path:
     """The largest .txt/.md guide of the data folder: the text every format is made from."""
     texts = sorted((p for p in Path(settings.data_dir).rglob("*") if p.suffix.lower() in (".txt", ".md")),
                    key=lambda p: p.stat().st_size)
@@ -73,7 +78,7 @@ def _long_pdf(text: str, path: Path, pages: int) -> int:
     return n
 
 
-def ingest_formats(settings, *, runs: int = 3, formats=FORMATS, timeout_s: float = 900.0,
+def ingest_formats(settings: Settings, *, runs: int = 3, formats=FORMATS, timeout_s: float = 900.0,
                    progress=None) -> BenchResult:
     if runs < 1:
         raise BenchError("--runs must be at least 1")

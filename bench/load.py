@@ -29,6 +29,11 @@ from urllib.parse import urlsplit
 
 from studyrag.eval.metrics import percentile
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 SUITES = Path(__file__).resolve().parent / "suites"
 LOAD_SUITES = ("scenarios", "paraphrase", "faq", "mcq")  # English, in scope; zh would load the translator
 
@@ -142,7 +147,7 @@ def studyrag_argv() -> list[str]:
     return [sys.executable, "-m", "studyrag.cli"]
 
 
-def settings_argv(settings) -> list[str]:
+def settings_argv(settings: Settings) -> list[str]:
     """Flags that make a child `studyrag` use the same index as ``settings``."""
     argv = ["--source", str(settings.data_dir), "--index-dir", str(settings.resolved_index_dir),
             "--embedder", settings.embedder, "--store", settings.store]
@@ -158,7 +163,7 @@ def child_env() -> dict:
 class UIServer:
     """`studyrag ui` in a subprocess on a free loopback port; ``stop()`` ends it (by pid)."""
 
-    def __init__(self, settings, *, backend: str = "none", concurrency: int = 4, max_queue: int = 64,
+    def __init__(self, settings: Settings, *, backend: str = "none", concurrency: int = 4, max_queue: int = 64,
                  startup_timeout_s: float = 240.0, model: str | None = None, env: dict | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -421,7 +426,7 @@ def default_requests(clients: int) -> int:
     return max(64, 4 * clients)
 
 
-def run_load(settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none",
+def run_load(settings: Settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none",
              url: str | None = None, timeout_s: float = 300.0, concurrency: int = 4, max_queue: int = 64,
              model: str | None = None, runs: int = 1, max_waiting: int | None = None, progress=None) -> dict:
     """Start (or use) a loopback UI server and run each concurrency level ``runs`` times on

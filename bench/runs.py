@@ -19,6 +19,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 
 class BenchError(RuntimeError):
     """A benchmark could not run; the message says why (one line)."""
@@ -221,7 +226,7 @@ def run_child(code: str, args: list[str], *, cwd: Path, timeout_s: float) -> tup
         raise BenchError(f"benchmark child printed no result: {stdout[-200:]!r}") from None
 
 
-def ingest(settings, *, runs: int = 3, timeout_s: float = 600.0, progress=None) -> BenchResult:
+def ingest(settings: Settings, *, runs: int = 3, timeout_s: float = 600.0, progress=None) -> BenchResult:
     """Cold ingest of ``settings.data_dir`` into a temporary FAISS index, ``runs`` times, each
     in a new process (imports + model load + chunk + embed + write)."""
     from studyrag.ingest.pipeline import chunk_sources
@@ -273,7 +278,7 @@ def ingest(settings, *, runs: int = 3, timeout_s: float = 600.0, progress=None) 
     return BenchResult("ingest", config, metrics, notes)
 
 
-def ingest_formats(settings, **kw) -> BenchResult:
+def ingest_formats(settings: Settings, **kw) -> BenchResult:
     """`bench ingest --formats`: per format, and a 300-page PDF (bench/formats.py)."""
     from studyrag.bench.formats import ingest_formats as run
 
@@ -432,7 +437,7 @@ def retrieval_times(knowledge, questions: list[str], *, passes: int = 3, k: int 
     return per_q
 
 
-def fresh_ask(settings, model: str, question: str, *, runs: int, timeout_s: float = 300.0,
+def fresh_ask(settings: Settings, model: str, question: str, *, runs: int, timeout_s: float = 300.0,
               progress=None) -> list[dict]:
     """`studyrag ask --json --model M "question"` in a new process, ``runs`` times (the
     settings' ``local_worker`` passed on through the environment)."""
@@ -459,7 +464,7 @@ def fresh_ask(settings, model: str, question: str, *, runs: int, timeout_s: floa
     return out
 
 
-def _measure_model(settings, model: str, sample: list[dict], everything: list[dict], *, runs: int,
+def _measure_model(settings: Settings, model: str, sample: list[dict], everything: list[dict], *, runs: int,
                    time_limit_s: float, extra: dict, fresh: bool, say,
                    in_process: bool = False) -> tuple[dict, dict]:
     """One model's column: (values by row key, per-question detail)."""
@@ -577,7 +582,7 @@ ANSWER_ROWS = [
 ]
 
 
-def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, mcq: int = 10, zh: int = 6,
+def answer(settings: Settings, *, runs: int = 3, models: str = "all", questions: int = 8, mcq: int = 10, zh: int = 6,
            time_limit_s: float = 180.0, fresh: bool = True, threads: int | None = None,
            engines: str = "worker", progress=None) -> Grid:
     """Local models side by side: load, retrieval, first shown token, full answer, a fresh
@@ -648,7 +653,7 @@ def answer(settings, *, runs: int = 3, models: str = "all", questions: int = 8, 
 
 # -- load -------------------------------------------------------------------------------------
 
-def load(settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none", url: str | None = None,
+def load(settings: Settings, *, clients=(8, 32), requests: int | None = None, backend: str = "none", url: str | None = None,
          timeout_s: float = 300.0, concurrency: int = 4, max_queue: int = 64, model: str | None = None,
          runs: int = 1, max_waiting: int | None = None, progress=None) -> TextResult:
     """Bounded load test of the UI's /ask API (see bench/load.py), each level ``runs`` times."""
@@ -665,7 +670,7 @@ def load(settings, *, clients=(8, 32), requests: int | None = None, backend: str
 
 # -- scale ------------------------------------------------------------------------------------
 
-def scale(settings, *, runs: int = 5, factors=(10, 100, 1000), queries: int = 50, progress=None) -> TextResult:
+def scale(settings: Settings, *, runs: int = 5, factors=(10, 100, 1000), queries: int = 50, progress=None) -> TextResult:
     """bench/scale.py: FAISS flat/HNSW/IVF at 1x..1000x the guide (synthetic replicas)."""
     from studyrag.bench.scale import format_report, run_scale
 
@@ -680,7 +685,7 @@ def scale(settings, *, runs: int = 5, factors=(10, 100, 1000), queries: int = 50
 
 # -- all --------------------------------------------------------------------------------------
 
-def run_all(settings, *, runs: int = 3, questions: int = 8, clients=(8, 32), requests: int | None = None,
+def run_all(settings: Settings, *, runs: int = 3, questions: int = 8, clients=(8, 32), requests: int | None = None,
             load_backend: str = "none", load_timeout_s: float = 300.0, scale_factors=(10, 100),
             scale_queries: int = 30, time_limit_s: float = 180.0, threads: int | None = None,
             progress=None) -> TextResult:

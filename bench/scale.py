@@ -38,6 +38,11 @@ from pathlib import Path
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 K = 10
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 40
@@ -223,7 +228,7 @@ def _drop_schema(store) -> None:
 
 
 # -- the run -------------------------------------------------------------------------------------
-def run_scale(settings, factors=(10, 100, 1000), queries: int = 50, *, runs: int = 5, pg_url: str | None = None,
+def run_scale(settings: Settings, factors=(10, 100, 1000), queries: int = 50, *, runs: int = 5, pg_url: str | None = None,
               pg_max_rows: int = 10_000, pg_vector_type: str = "vector", pg_hnsw: bool = True,
               pg_note: str = "", progress=None) -> dict:
     """Measure FAISS flat / HNSW / IVF (and pgvector if ``pg_url``) at 1x and each factor."""

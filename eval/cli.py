@@ -6,6 +6,11 @@ import json
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 
 def add_commands(sub) -> None:
     from studyrag.cli import Formatter, add_common, add_generation
@@ -41,7 +46,7 @@ def add_commands(sub) -> None:
     p.set_defaults(func=run_eval)
 
 
-def resolve_models(spec: str, settings) -> list[str]:
+def resolve_models(spec: str, settings: Settings) -> list[str]:
     from studyrag.rag.llms.models import DEFAULT_MODEL, MODELS
 
     if settings.backend != "local":

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 
 from studyrag.eval import metrics as M
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 METRICS = ["accuracy", "fact_recall", "hit@1", "hit@3", "refusal_rate", "false_refusal_rate",
            "citation_validity", "fallback_rate", "p50_ms", "p95_ms", "first_token_p50_ms"]
 
@@ -100,7 +105,7 @@ def summarize(rows: list[Row]) -> dict:
 class Runner:
     """Builds each system once per mode and runs every suite item through it."""
 
-    def __init__(self, settings, suites: dict[str, list[dict]], *, systems: list[str], models: list[str],
+    def __init__(self, settings: Settings, suites: dict[str, list[dict]], *, systems: list[str], models: list[str],
                  modes: list[str], progress: bool = True, tutor_factory=None) -> None:
         self.settings = settings
         self.suites = suites
@@ -179,7 +184,7 @@ class Runner:
 _TUTORS: dict = {}
 
 
-def _tutor(settings, closed: bool):
+def _tutor(settings: Settings, closed: bool):
     from studyrag.rag.engine import Tutor
 
     key = (settings.model_dump_json(), closed)

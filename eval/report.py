@@ -6,6 +6,11 @@ import platform
 import time
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 SHOW = ["n", "accuracy", "fact_recall", "hit@1", "hit@3", "refusal_rate", "false_refusal_rate",
         "citation_validity", "fallback_rate", "p50_ms", "p95_ms"]
 
@@ -56,7 +61,7 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def markdown(results: dict, rows, settings) -> str:
+def markdown(results: dict, rows, settings: Settings) -> str:
     out = [f"# studyrag eval — {time.strftime('%Y-%m-%d %H:%M')}", "",
            f"Machine: {machine()}. Wall time: {results['wall_s']} s. Embedder: {settings.embedder}.", "",
            "## Summary", "", table(results), "", "## Accuracy relative to the naive baseline", "", ratios(results), "",

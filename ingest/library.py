@@ -24,6 +24,11 @@ from studyrag.ingest.chunker import Chunk, chunk_text
 from studyrag.ingest.manifest import CHUNKER_VERSION, FORMAT_VERSION, Manifest, SourceInfo
 from studyrag.ingest.sources import SourceError, find_sources, read_bytes, read_source
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 
 @dataclass
 class Entry:
@@ -58,7 +63,7 @@ class Current:
     was built the way ``settings`` would build it (and no rebuild is asked for); otherwise a
     source that is not being re-read from a file is chunked again from its stored text."""
 
-    def __init__(self, settings, store, *, reuse: bool) -> None:
+    def __init__(self, settings: Settings, store, *, reuse: bool) -> None:
         self.settings = settings
         self.manifest = store.read_manifest()
         self.index = None
@@ -70,7 +75,7 @@ class Current:
                 self.index = None
         self.reusable = reuse and self.index is not None and self._compatible(settings)
 
-    def _compatible(self, settings) -> bool:
+    def _compatible(self, settings: Settings) -> bool:
         m = self.manifest
         return (m.embedder, m.chunk_size, m.chunker_version, m.format_version) == (
             settings.embedder, settings.chunk_size, CHUNKER_VERSION, FORMAT_VERSION)
@@ -119,7 +124,7 @@ def extract(name: str, path: Path, raw: bytes, chunk_size: int) -> Entry:
     return Entry(info, doc.text, chunks, None)
 
 
-def collect(settings, files: dict[str, Path], current: Current) -> dict[str, Entry]:
+def collect(settings: Settings, files: dict[str, Path], current: Current) -> dict[str, Entry]:
     """Entries for ``files``: reused when unchanged, else read; every problem on one line."""
     entries, problems = {}, []
     for name, path in sorted(files.items()):
@@ -134,7 +139,7 @@ def collect(settings, files: dict[str, Path], current: Current) -> dict[str, Ent
     return entries
 
 
-def sync(settings, files: dict[str, Path], *, keep_others: bool, drop: set[str] = frozenset(),
+def sync(settings: Settings, files: dict[str, Path], *, keep_others: bool, drop: set[str] = frozenset(),
          rebuild: bool = False, progress: bool = True, embed=None) -> LibraryReport:
     """Make the library hold ``files`` (plus, with ``keep_others``, what it holds now, less
     ``drop``) and write it when anything changed. ``embed(chunks) -> vectors`` embeds."""
@@ -151,7 +156,7 @@ def sync(settings, files: dict[str, Path], *, keep_others: bool, drop: set[str] 
             current.index.close()
 
 
-def _sync(settings, store, current: Current, files, keep_others, drop, rebuild, embed, t0) -> LibraryReport:
+def _sync(settings: Settings, store, current: Current, files, keep_others, drop, rebuild, embed, t0) -> LibraryReport:
     unknown = sorted(set(drop) - set(current.by_name))
     if unknown:
         raise SourceError(f"no source named {', '.join(unknown)} in the library; "
@@ -185,19 +190,19 @@ def _sync(settings, store, current: Current, files, keep_others, drop, rebuild, 
     return _report(entries, t0, False, manifest, added, updated, removed, len(fresh))
 
 
-def _embedder(settings):
+def _embedder(settings: Settings):
     from studyrag.ingest.embedders import get_embedder
 
     return get_embedder(settings.embedder)
 
 
-def _default_embed(settings, progress: bool):
+def _default_embed(settings: Settings, progress: bool):
     from studyrag.ingest import pipeline
 
     return lambda chunks: pipeline.embed_all(settings, chunks, progress)
 
 
-def _write(settings, store, entries: dict[str, Entry], model_id: str) -> Manifest:
+def _write(settings: Settings, store, entries: dict[str, Entry], model_id: str) -> Manifest:
     ordered = [entries[n] for n in sorted(entries)]
     chunks = [c for e in ordered for c in e.chunks]
     vectors = np.concatenate([e.vectors for e in ordered]).astype(np.float32)

@@ -13,6 +13,11 @@ from studyrag.ingest.chunker import Chunk, chunk_text
 from studyrag.ingest.library import LibraryReport, sync
 from studyrag.ingest.sources import SourceError, find_sources, load_sources
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 IngestReport = LibraryReport
 
 
@@ -21,7 +26,7 @@ def embedding_text(chunk: Chunk) -> str:
     return f"{chunk.heading}\n{chunk.text}"
 
 
-def chunk_sources(settings) -> tuple[list, list[Chunk]]:
+def chunk_sources(settings: Settings) -> tuple[list, list[Chunk]]:
     """Every guide under the data folder, read and chunked (no index involved)."""
     docs = load_sources(settings.data_dir)
     chunks: list[Chunk] = []
@@ -41,11 +46,11 @@ def data_files(data_dir) -> dict:
     return {p.resolve().relative_to(root).as_posix(): p for p in find_sources(data_dir)}
 
 
-def ingest(settings, *, rebuild: bool = False, progress: bool = True) -> IngestReport:
+def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = True) -> IngestReport:
     return sync(settings, data_files(settings.data_dir), keep_others=True, rebuild=rebuild, progress=progress)
 
 
-def embed_all(settings, chunks: list[Chunk], progress: bool) -> np.ndarray:
+def embed_all(settings: Settings, chunks: list[Chunk], progress: bool) -> np.ndarray:
     from studyrag.ingest.embedders import get_embedder
 
     return embed_chunks(get_embedder(settings.embedder), chunks, progress=progress)

@@ -1,7 +1,8 @@
 """Numbered citations: every quote is the source text at [start:end], one number per span.
 
 >>> from types import SimpleNamespace as NS
->>> k = NS(chunks=[NS(source="g.txt", heading="Intro")], text_of=lambda s: "Hello world. Bye.")
+>>> k = NS(chunks=[NS(source="g.txt", heading="Intro")], text_of=lambda s: "Hello world. Bye.",
+...        page_of=lambda source, start: None)
 >>> c = Citations(k); c.add(0, 0, 12), c.add(0, 0, 12), c.list[0].quote
 (1, 1, 'Hello world.')
 """

@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 
 def add_commands(sub) -> None:
     from studyrag.cli import Formatter, add_common, add_generation
@@ -59,7 +64,7 @@ def add_commands(sub) -> None:
     d.set_defaults(func=run_doctor)
 
 
-def _tutor(settings):
+def _tutor(settings: Settings):
     """The Tutor for a CLI command; its LLM loads on a thread while the index loads."""
     from studyrag.rag.engine import Tutor
     from studyrag.rag.stores import IndexLoadError
@@ -76,7 +81,7 @@ def _tutor(settings):
         raise
 
 
-def ensure_index(settings) -> None:
+def ensure_index(settings: Settings) -> None:
     """Build the index on first use (with progress) so `ask` works on a fresh clone."""
     from studyrag.rag.stores import IndexLoadError, get_store
 
@@ -175,7 +180,7 @@ def _read_batch(path: str) -> list[dict]:
     return items
 
 
-def _run_batch(args, settings) -> int:
+def _run_batch(args, settings: Settings) -> int:
     from tqdm import tqdm
 
     from studyrag.rag.question import BadQuestion

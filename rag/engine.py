@@ -24,6 +24,11 @@ from studyrag.rag.question import BadQuestion, Question, asked_kind, asking_part
 from studyrag.rag.signals import scenario_text
 from studyrag.rag.verify import check_sentence, content_words, split_sentences
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 REFUSAL = {
     "en": "The study material does not cover this, so I can't answer it from the guide.",
     "zh": "學習資料沒有涵蓋這個問題，因此無法根據指南回答。",
@@ -81,7 +86,7 @@ class Event:
 class Tutor:
     """Loads the index and (lazily) the LLM once; answers many questions, thread-safe."""
 
-    def __init__(self, settings, *, closed_book: bool | None = None, chat_model=None, preload: bool = False) -> None:
+    def __init__(self, settings: Settings, *, closed_book: bool | None = None, chat_model=None, preload: bool = False) -> None:
         """``preload``: load the LLM on a thread while the index loads (a one-question
         process, `studyrag ask`, then waits for neither in turn)."""
         from studyrag.rag.llms import get_backend

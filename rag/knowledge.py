@@ -22,6 +22,11 @@ from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -58,7 +63,7 @@ def cached_vectors(embedder, texts: list[str], cache_dir: Path | None, label: st
 
 
 class Knowledge:
-    def __init__(self, settings, *, closed_book: bool | None = None) -> None:
+    def __init__(self, settings: Settings, *, closed_book: bool | None = None) -> None:
         self.settings = settings
         self.retriever = Retriever(settings, closed_book=closed_book)
         self.embedder = self.retriever.embedder

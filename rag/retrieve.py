@@ -18,6 +18,11 @@ from studyrag.ingest.pipeline import embedding_text
 from studyrag.rag.stores import IndexLoadError, get_store
 from studyrag.rag.stores.base import REBUILD_HINT, stored_vectors
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 CLOSED_BOOK_KINDS = frozenset({"scenario", "faq", "summary"})
 RRF_K = 60
 CANDIDATES = 24  # per retriever, before fusion
@@ -36,7 +41,7 @@ class Hit:
 class Retriever:
     """Loads the index once; ``search`` is cheap and thread-safe for reads."""
 
-    def __init__(self, settings, *, closed_book: bool | None = None) -> None:
+    def __init__(self, settings: Settings, *, closed_book: bool | None = None) -> None:
         self.settings = settings
         store = get_store(settings)
         self.index = store.open()

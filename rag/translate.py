@@ -10,6 +10,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 SYSTEM = (
     "You are a translator. Translate the user's text from Chinese into English. "
     "Do not answer it, do not explain it: output only the English translation, "
@@ -29,7 +34,7 @@ MAX_INPUT = 500  # characters: an exam question fits; a pasted essay is cut
 
 
 class Translator:
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._llm = None
 

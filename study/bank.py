@@ -17,6 +17,11 @@ from pathlib import Path
 from studyrag.study.check import CheckReport, check
 from studyrag.study.items import Item
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 GENERATOR_VERSION = 2  # bump when generation or checking changes: caches are rebuilt
 
 
@@ -44,7 +49,7 @@ def index_key(knowledge) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def cache_path(settings, knowledge) -> Path:
+def cache_path(settings: Settings, knowledge) -> Path:
     return Path(settings.work_dir) / "study" / f"items-{index_key(knowledge)}.json"
 
 

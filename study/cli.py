@@ -6,6 +6,11 @@ import json
 import random
 import sys
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 
 def add_commands(sub) -> None:
     from studyrag.cli import Formatter, add_common
@@ -184,7 +189,7 @@ def run_flashcards(args) -> int:
     return 0
 
 
-def _chinese(settings, deck) -> dict[str, str]:
+def _chinese(settings: Settings, deck) -> dict[str, str]:
     from tqdm import tqdm
 
     from studyrag.study.zh import ChineseView

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Protocol
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 MAX_BOX = 5
 MAX_USER = 80
 
@@ -129,7 +134,7 @@ class PostgresProgress(_SqlProgress):
         return conn
 
 
-def open_progress(settings) -> ProgressStore:
+def open_progress(settings: Settings) -> ProgressStore:
     """PostgreSQL when the index is there (--store pgvector), else SQLite in the work dir."""
     if settings.store == "pgvector" and settings.pg_url:
         return PostgresProgress(settings.pg_url, getattr(settings, "pg_schema", "studyrag"))

@@ -23,6 +23,11 @@ from studyrag.rag.chinese import to_traditional
 from studyrag.study.items import Item
 from studyrag.study.phrases import DIGITS_RE, to_zh
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 SYSTEM = ("You are a translator. Translate the user's English text into Traditional Chinese (Taiwan). "
           "Do not answer it and do not explain it: output only the translation. Keep product and "
           "service names and numbers exactly as written.")
@@ -33,7 +38,7 @@ EXAMPLE = ("A team scores the whole customer table of 2,000 rows once a night wi
 class ChineseView:
     """Translates English study text to Traditional Chinese, cached on disk."""
 
-    def __init__(self, settings, translate: Callable[[str], str] | None = None) -> None:
+    def __init__(self, settings: Settings, translate: Callable[[str], str] | None = None) -> None:
         self.settings = settings
         self._translate = translate
         self._llm = None

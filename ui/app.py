@@ -18,9 +18,12 @@ import re
 import threading
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
 
 from studyrag.ingest.formats import place
 from studyrag.rag.llms import choices as backend_choices
@@ -109,7 +112,7 @@ def settings_for(base, cfg: dict):
     return type(base)(**{**base.model_dump(), **upd})
 
 
-def cfg_key(settings) -> tuple:
+def cfg_key(settings: "Settings") -> tuple:
     s = settings
     return (s.backend, s.model, str(s.model_path or ""), s.bedrock_model_id, s.aws_region or "",
             s.openai_base_url, s.top_k, round(s.temperature, 3), tuple(s.sources or ()))
@@ -130,7 +133,7 @@ def friendly(e: BaseException) -> str:
 class UIService:
     """Everything the app's handlers share; safe to call from Gradio's worker threads."""
 
-    def __init__(self, settings, *, feedback_path: Path | str | None = None) -> None:
+    def __init__(self, settings: "Settings", *, feedback_path: Path | str | None = None) -> None:
         self.base = settings
         self.default_cfg = cfg_from_settings(settings)
         self._load()
@@ -176,7 +179,7 @@ class UIService:
                 self._tutors[key] = t
             return t
 
-    def _build_tutor(self, settings):
+    def _build_tutor(self, settings: "Settings"):
         from studyrag.rag.engine import Tutor
         from studyrag.rag.llms import get_backend
 

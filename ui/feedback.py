@@ -17,6 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 DEFAULT_NAME = "feedback.sqlite3"
 REDACTED = "[REDACTED]"
 
@@ -87,7 +92,7 @@ def _scrub_json(value):
     return value
 
 
-def default_path(settings) -> Path:
+def default_path(settings: Settings) -> Path:
     return Path(settings.work_dir) / DEFAULT_NAME
 
 

@@ -12,8 +12,13 @@ import os
 
 from .base import BackendInfo, register
 
+from typing import TYPE_CHECKING
 
-def make_bedrock(settings):
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
+
+def make_bedrock(settings: Settings):
     try:
         from botocore.config import Config
         from langchain_aws import ChatBedrockConverse

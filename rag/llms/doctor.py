@@ -11,6 +11,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 SMOKE_SYSTEM = "You are a careful assistant. Reply with one short sentence."
 # About 230 tokens of neutral text: long enough to go through the batched matrix multiply
 # (the path that crashed on AMX CPUs), short enough to take a second or two.
@@ -39,7 +44,7 @@ class DoctorReport:
         return self.error is None and self.reply_tokens > 0
 
 
-def check(settings, max_tokens: int = 24) -> DoctorReport:
+def check(settings: Settings, max_tokens: int = 24) -> DoctorReport:
     from .cpu import X86_OPTIONS, cpu_flags, missing_features
     from .local import make_local
 

@@ -23,6 +23,11 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from .base import BackendError, BackendInfo, register
 from .models import DEFAULT_MODEL, ModelFileError, model_file, resolve
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 _LOADED: dict[tuple[str, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
 
@@ -140,7 +145,7 @@ def _model_lock(path: str) -> threading.Lock:
         return _MODEL_LOCKS.setdefault(path, threading.Lock())
 
 
-def local_model_path(settings) -> tuple[Path, str]:
+def local_model_path(settings: Settings) -> tuple[Path, str]:
     if settings.model_path:
         p = Path(settings.model_path)
         if not p.is_file():
@@ -153,14 +158,14 @@ def local_model_path(settings) -> tuple[Path, str]:
         raise BackendError(str(e).strip("'\"")) from None
 
 
-def worker_options(settings) -> dict:
+def worker_options(settings: Settings) -> dict:
     """How the local model runs, from the settings (shared by the explainer and translator)."""
     repack = {"auto": "auto", "on": True, "off": False}[settings.local_repack]
     return dict(in_process=not settings.local_worker, timeout_s=settings.local_timeout_s,
                 max_waiting=settings.local_max_waiting, repack=repack, nice=settings.local_nice)
 
 
-def make_local(settings) -> LlamaCppChat:
+def make_local(settings: Settings) -> LlamaCppChat:
     path, name = local_model_path(settings)
     return LlamaCppChat(
         model_path=str(path), model_name=name, max_tokens=settings.max_tokens,
@@ -168,13 +173,13 @@ def make_local(settings) -> LlamaCppChat:
     )
 
 
-def describe_local(settings) -> str:
+def describe_local(settings: Settings) -> str:
     if settings.model_path:
         return Path(settings.model_path).stem
     return settings.model or DEFAULT_MODEL
 
 
-def _writes_chinese(settings) -> bool:
+def _writes_chinese(settings: Settings) -> bool:
     """Only registry models known to write Chinese (a bare GGUF path: unknown, so no)."""
     from studyrag.rag.llms.models import DEFAULT_MODEL, MODELS
 

@@ -10,8 +10,13 @@ import os
 
 from .base import BackendError, BackendInfo, register
 
+from typing import TYPE_CHECKING
 
-def make_openai(settings):
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
+
+def make_openai(settings: Settings):
     try:
         from langchain_openai import ChatOpenAI
     except ImportError as e:

@@ -10,6 +10,11 @@ import numpy as np
 from studyrag.ingest.chunker import Chunk
 from studyrag.ingest.manifest import Manifest
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 REBUILD_HINT = "run `studyrag ingest --rebuild`"
 
 
@@ -75,7 +80,7 @@ def store_names() -> list[str]:
     return sorted(set(_REGISTRY) | set(_BUILTINS))
 
 
-def get_store(settings) -> Store:
+def get_store(settings: Settings) -> Store:
     name = settings.store
     if name not in _REGISTRY and name in _BUILTINS:
         importlib.import_module(_BUILTINS[name], __package__)

@@ -23,6 +23,11 @@ from studyrag.ingest.manifest import Manifest
 
 from .base import REBUILD_HINT, IndexLoadError, register
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 INDEX_FILE = "vectors.faiss"
 CHUNKS_FILE = "chunks.jsonl"
 MANIFEST_FILE = "manifest.json"
@@ -69,7 +74,7 @@ class FaissOpenIndex:
 class FaissStore:
     name = "faiss"
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.path = Path(settings.resolved_index_dir)
 
     def describe(self) -> str:

@@ -55,6 +55,11 @@ from studyrag.ingest.manifest import Manifest
 
 from .base import IndexLoadError, register
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyrag.settings import Settings
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SCHEMA = "studyrag"
@@ -244,7 +249,7 @@ def _in_tx(conn, gucs, query, params):
 class PgvectorStore:
     name = "pgvector"
 
-    def __init__(self, settings, *, schema: str | None = None, vector_type: str | None = None,
+    def __init__(self, settings: Settings, *, schema: str | None = None, vector_type: str | None = None,
                  exact_scan_max: int = EXACT_SCAN_MAX, ef_search: int = HNSW_EF_SEARCH,
                  connect_timeout: int = CONNECT_TIMEOUT_S) -> None:
         self.url = getattr(settings, "pg_url", None)
