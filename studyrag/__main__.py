@@ -1,0 +1,7 @@
+"""`python -m studyrag ...` is the `studyrag` command."""
+
+import sys
+
+from studyrag.cli import main
+
+sys.exit(main())
