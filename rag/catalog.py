@@ -94,8 +94,13 @@ class Catalog:
                     builder.add(d.name, True, defined=True)
         labels = _labels(defined)
         for name, how, kinds in defined:
+            if how.startswith("alias:"):
+                continue
             if name not in labels and _worth_keeping(name, how, texts, lowered, profile):
                 builder.add(name, True, defined=True, kinds=kinds)
+        for name, how, _kinds in defined:  # "GIN" for "Generalized Inverted Index (GIN)"
+            if how.startswith("alias:"):
+                builder.alias(how[len("alias:"):], name)
         for name in profile.known_names:
             builder.add(name, builder.in_guide(name))
         return cls(list(builder.found.values()), prefixes)
@@ -156,6 +161,12 @@ class _Builder:
         svc.defined = svc.defined or defined
         svc.kinds = svc.kinds | kinds
         svc.aliases |= _aliases(name, core, self.prefixes, self.profile)
+
+    def alias(self, name: str, short: str) -> None:
+        """``short`` also names ``name``'s thing (an acronym), unless it names another one."""
+        svc = self.found.get(core_of(name, self.prefixes))
+        if svc is not None and core_of(short, self.prefixes) not in self.found and short.lower() not in FUNCTION_WORDS:
+            svc.aliases.add(short)
 
     def _prefixed(self, name: str) -> bool:
         return any(name.startswith(p + " ") for p in self.profile.name_prefixes)

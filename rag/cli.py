@@ -104,9 +104,10 @@ def ensure_index(settings: Settings) -> None:
             raise SystemExit(f"studyrag: error: cannot write the index: {e}")
 
 
-def print_sources(answer, out=sys.stdout) -> None:
+def print_sources(answer, out=None) -> None:
     from studyrag.ingest.formats import place
 
+    out = out or sys.stdout  # looked up now: a default bound at import would outlive a redirect
     if not answer.citations:
         return
     print("\nSources:", file=out)

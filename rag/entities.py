@@ -41,7 +41,7 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 @dataclass(frozen=True)
 class Definition:
     name: str
-    how: str  # "heading" | "lead" | "bold" | "table" | "acronym" | "vs"
+    how: str  # "heading" | "lead" | "bold" | "table" | "acronym" | "vs" | "alias:<long form>"
     offset: int = 0  # where in the text it was found
 
 
@@ -66,7 +66,11 @@ def plausible(name: str) -> bool:
 def heading_names(heading: str) -> list[Definition]:
     """The names a heading gives: each side of its dashes, 'vs' and lists, less 'for <product>'."""
     out: list[Definition] = []
-    for part in DASH_SPLIT_RE.split(NUMBERING_RE.sub("", heading)):
+    parts = DASH_SPLIT_RE.split(NUMBERING_RE.sub("", heading))
+    # After a dash comes a tagline ("JumpStart — Pre-trained Model Hub"), unless it lists
+    # things ("Inference Modes — On-Demand, Provisioned Throughput, Batch").
+    parts = parts[:1] + [p for p in parts[1:] if re.search(r",|\s(?:vs\.?|versus|and|or)\s", p)]
+    for part in parts:
         for side in VS_SPLIT_RE.split(part):
             for piece in {side, *LIST_SPLIT_RE.split(side)}:
                 for cand in {piece, OF_PRODUCT_RE.sub(r"\1", piece)}:
@@ -97,8 +101,9 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
         if not is_header and not re.fullmatch(r"[\s:\-|]*", m.group(1)):
             out.append(Definition(clean_name(m.group(1)), "table", m.start()))
     for m in ACRONYM_RE.finditer(text):
-        out.append(Definition(clean_name(m.group(1)), "acronym", m.start()))
-        out.append(Definition(m.group(2), "acronym", m.start()))
+        long = clean_name(m.group(1))
+        out.append(Definition(long, "acronym", m.start()))
+        out.append(Definition(m.group(2), f"alias:{long}", m.start()))  # the same thing, shorter
     seen: set[str] = set()
     return [d for d in out if plausible(d.name) and not (d.name in seen or seen.add(d.name))]
 

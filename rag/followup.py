@@ -48,7 +48,7 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     if not prev_q or len(question.split()) > MAX_WORDS and not re.search(r"[\u3400-\u9fff]", question):
         return Standalone(question)
     referent = _referent(prev_q, prev_a, catalog)
-    named_now = [s for s in catalog.find(question) if not s.generic]
+    named_now = _named(question, catalog)
     if SWITCH_RE.search(question):
         exclude = (referent,) if referent and EXCLUDE_RE.search(question) else ()
         return Standalone(f"{prev_q} {LEAD_RE.sub('', question)}", exclude, referent)
@@ -64,6 +64,16 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     if LEAD_RE.match(question) and len(question.split()) <= 8:
         return Standalone(f"{prev_q} {LEAD_RE.sub('', question)}", (), referent)
     return Standalone(question)
+
+
+def _named(question: str, catalog) -> list:
+    """Things the follow-up names, also by a bare distinctive word ("the asynchronous one")."""
+    found = [s for s in catalog.find(question) if not s.generic]
+    if found or not hasattr(catalog, "services"):
+        return found
+    from studyrag.rag.signals import resolve_loose
+
+    return resolve_loose(LEAD_RE.sub("", question), catalog)
 
 
 def _last_turns(history: list) -> tuple[str | None, str]:

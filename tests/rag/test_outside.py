@@ -44,7 +44,8 @@ def test_guide_questions_near_other_services_are_still_answered(tutor, question,
 
 
 def test_a_service_the_corpus_teaches_is_not_an_outside_prototype(tutor):
-    names = {p.service for p in outside.prototypes({"Amazon Comprehend", "Transcribe"})}
+    aws = tutor.knowledge.profile.outside  # the AWS profile's table (rag/profiles/aws.yaml)
+    names = {p.service for p in outside.prototypes(aws, {"Amazon Comprehend", "Transcribe"})}
     assert "Amazon Comprehend" not in names and "Amazon Transcribe" not in names
     assert "Amazon Polly" in names
     # The guide itself teaches every SageMaker capability it has a section for; none of
