@@ -70,16 +70,16 @@ BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)]|\|(?!\s*[-:|]+\s*$)
 
 
 def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
-                   part_vecs=None, listed: bool = False) -> list[int]:
+                   part_vecs=None, listed: bool = False, asked: str | None = None) -> list[int]:
     """The n sentences of these chunks most likely to hold the asked-for fact: close in
     meaning, sharing the question's own words, holding a figure when a number is asked.
     Each part of a two-part question ("how long ..., and which ...?", ``part_vecs``) gets
     its best sentence first; a list question (``listed``) whose best sentence is a bullet
-    gets that bullet's list."""
+    gets that bullet's list. ``asked``: the question's words to match (default: all of it)."""
     idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
     if not idx:
         return []
-    words = _content_words(q.search_text)
+    words = _content_words(asked or q.search_text)
     rank = {r: j for j, r in enumerate(rows)}
 
     def bonus(i: int) -> float:

@@ -92,10 +92,12 @@ def _last_turns(history: list) -> tuple[str | None, str]:
 
 
 def _referent(prev_q: str, prev_a: str, catalog) -> str | None:
-    """What the last turn was about: the answer's lead names it ("Answer: X [1]"), else the
-    first thing the last question named."""
+    """What the last turn was about: the thing a decided answer leads with ("Answer: X [1]"),
+    else the first thing the last question named, else the first the answer's lead names."""
     lead = prev_a.strip().splitlines()[0] if prev_a.strip() else ""
-    for text in (lead, prev_q):
+    # A decided answer ("Answer: X [1]") names it; a quoted explanation may name anything.
+    decided = lead if re.match(r"\s*(?:Answer|答案)\s*[:：]", lead) else ""
+    for text in (decided, prev_q, lead):
         found = [s for s in catalog.find(text) if not s.generic]
         if found:
             return found[0].name

@@ -59,14 +59,36 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     if k.matching_faq(qvec) is not None:  # the material asks this itself: quote its answer
         return explain(k, q, qvec, hits, cites)
     rows = [h.row for h in hits[:4]]
-    asking = asking_part(q.search_text)
+    asked = q.search_text
+    about = next((s for s in k.catalog.find(asked) if not s.generic), None)
+    if about is not None:
+        # "Who approves Model Registry versions?": the fact is among what the material says
+        # of that thing, and the question's meaning is in its other words.
+        asked = _without_name(asked, about)
+        qvec = k.embedder.embed_queries([asked])[0]
+        rows = rows + [r for r in _rows_about(k, about) if r not in rows][:6]
+    asking = asking_part(asked)
     sub_questions = [p for p in re.split(r",?\s+and\s+(?=(?:which|what|how|who|when|where)\b)", asking, flags=re.I)
                      if p.strip()]
     part_vecs = k.embedder.embed_queries(sub_questions) if len(sub_questions) > 1 else None
     count = asked_count(q.search_text)
     picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs,
-                            listed=count is not None or bool(LIST_RE.search(asking)))
+                            listed=count is not None or bool(LIST_RE.search(asking)), asked=asked)
     return Plan(quoted(k, cites, picked), picked[:2])
+
+
+def _without_name(text: str, thing) -> str:
+    """'Who approves Amazon SageMaker Model Registry versions?' -> 'Who approves versions?'"""
+    for alias in sorted(thing.aliases, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(alias)}(?:'s)?(?![\w-])", " ", text, flags=re.I)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _rows_about(k: Knowledge, thing) -> list[int]:
+    """Chunks of the thing's own section, then chunks whose sentences name it."""
+    own = [r for r, svc in k.section_service.items() if svc is thing]
+    named = [s.row for s in k.sentences if thing.name in s.services]
+    return list(dict.fromkeys(own + named))
 
 
 def compare(k: Knowledge, q, qvec, named, cites) -> Plan:

@@ -42,7 +42,7 @@ FACT_RE = re.compile(
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
     r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|"
     r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees)\b"
-    r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b"
+    r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|^\s*who\b|^\s*where (?:does|do|is|are|did)\b"
     r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length)s?\b"
     r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼",
     re.I,
@@ -59,7 +59,7 @@ CHOOSE_ENTITY_RE = re.compile(
 # of these asks for a fact ("what term lengths can we commit to?").
 ENTITY_CUE_RE = re.compile(
     r"\b(?:should|would|could|can|will|must|do|does|did)\s+(?:they|we|i|you|he|she|it|the\s+\w+|this\s+\w+|"
-    r"our\s+\w+|their\s+\w+|a\s+\w+|an\s+\w+)\s+(?:\w+\s+)?(?:use|choose|pick|adopt|select|deploy|turn to|rely on|"
+    r"our\s+\w+|their\s+\w+|a\s+\w+|an\s+\w+)\s+(?:[\w'’]+\s+){0,6}?(?:use|choose|pick|adopt|select|deploy|turn to|rely on|"
     r"reach for|go with|try|enable|apply|set up|run|add|need)\b"
     r"|\b(?:which|what(?:'?s)?)\s+(?:\w+[\s\-]+){0,4}(?:service|feature|capability|tool|option|solution|approach|"
     r"product|offering|mode|component|technique|method|strategy|setting|api|type|kind|level|store|index|join|form|"
@@ -67,7 +67,8 @@ ENTITY_CUE_RE = re.compile(
     r"deployment)s?\b(?!\s+(?-i:[A-Z]))"  # not "Feature Store": a name, not the noun
     r"|\bwhat(?:'?s| is)\s+(?:\w+\s+){1,5}(?:called|named)\b"
     r"|\bbest (?:fits?|suited|choice|option|way)\b|\bmost (?:cost[\s-]effective|appropriate|suitable)\b"
-    r"|\bmeets? (?:these|the|this|all)\b|\bwhat (?:should|would|could|can) (?:they|we|i|you)\b|\bwhere should\b"
+    r"|\bmeets? (?:these|the|this|all)\b|\bwhat (?:should|would|could|can) (?:they|we|i|you) (?:use|choose|pick|do|try|adopt)\b"
+    r"|\bwhere should\b"
     r"|\bhelps? (?:them|us|me)\b|\bright (?:way|choice)\b|\bfits?\b|\bsuits?\b"
     # "what SageMaker piece stops this ...": a thing that does something is asked for
     r"|\bwhat\s+(?:\w+\s+){1,3}\w+s\s+(?:this|these|the|it|them|us|our|my|a|an|lots|all|each|every)\b"
