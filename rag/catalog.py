@@ -235,7 +235,6 @@ def _aliases(name: str, core: str, prefixes: tuple[str, ...], profile) -> set[st
     out = {name}
     stripped = re.sub(r"\(.*?\)", "", name).strip()
     out.add(stripped)
-    words = stripped.split()
     vendor = [p for p in profile.name_prefixes if stripped.startswith(p + " ")]
     no_vendor = stripped[len(vendor[0]) + 1:] if vendor else stripped
     out.add(no_vendor)
@@ -254,6 +253,5 @@ def _aliases(name: str, core: str, prefixes: tuple[str, ...], profile) -> set[st
         len(no_family.split()) >= 2 or no_family[:1].isupper() and no_family.lower() not in profile.common_words
     ):
         out.add(no_family)
-    del words
     out = {re.sub(r"\s+", " ", a).strip() for a in out}
     return {a for a in out if a and a.lower() not in profile.common_words and a.lower() not in FUNCTION_WORDS}

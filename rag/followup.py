@@ -11,7 +11,9 @@ A follow-up leans on the last turn in one of three ways:
   replaces the one the last question named.
 
 >>> class Cat:
+...     services = []
 ...     def find(self, text): return [N("Model Registry")] if "Registry" in text else []
+...     def core(self, name): return name.lower()
 >>> class N:
 ...     def __init__(self, name): self.name, self.generic, self.aliases = name, False, {name}
 >>> t = standalone("Who approves it?", [{"role": "user", "content": "What is Model Registry?"},
@@ -69,7 +71,7 @@ def standalone(question: str, history: list, catalog) -> Standalone:
 def _named(question: str, catalog) -> list:
     """Things the follow-up names, also by a bare distinctive word ("the asynchronous one")."""
     found = [s for s in catalog.find(question) if not s.generic]
-    if found or not hasattr(catalog, "services"):
+    if found:
         return found
     from studyrag.rag.signals import resolve_loose
 
