@@ -187,7 +187,18 @@ def _sync(settings: Settings, store, current: Current, files, keep_others, drop,
     else:  # only removals: the vectors all come from the index as it is
         model_id = current.manifest.embedder_model
     manifest = _write(settings, store, entries, model_id)
+    _derive_for_answering(settings)
     return _report(entries, t0, False, manifest, added, updated, removed, len(fresh))
+
+
+def _derive_for_answering(settings: Settings) -> None:
+    """Everything answering derives from the new build (sentence and statement vectors for each
+    embedder the decision uses, FAQ vectors, refusal anchors), stored with the build
+    (rag/stores/derived.py): a process that answers then embeds only questions. (A closed-book
+    or source-restricted process derives its own share on first use, into the same place.)"""
+    from studyrag.rag.knowledge import Knowledge
+
+    Knowledge(settings.model_copy(update={"sources": None}))
 
 
 def _embedder(settings: Settings):

@@ -55,9 +55,10 @@ class Service:
 
 
 class Catalog:
-    def __init__(self, services: list[Service], prefixes: tuple[str, ...] = ()) -> None:
+    def __init__(self, services: list[Service], prefixes: tuple[str, ...] = (), text: str = "") -> None:
         self.services = services
         self.prefixes = prefixes
+        self._text = text.lower()  # the material, to tell a name's word from an ordinary word
         self.by_core = {s.core: s for s in services}
         pats = []
         for s in services:
@@ -92,6 +93,8 @@ class Catalog:
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
                 if builder.known(d.name) or sum(d.name.lower() in t for t in lowered) >= 2:
                     builder.add(d.name, True, defined=True)
+                    if _names_a_kind(d.name, texts):
+                        builder.found[core_of(d.name, prefixes)].generic = True
         labels = _labels(defined)
         for name, how, kinds in defined:
             if how.startswith("alias:"):
@@ -103,7 +106,23 @@ class Catalog:
                 builder.alias(how[len("alias:"):], name)
         for name in profile.known_names:
             builder.add(name, builder.in_guide(name))
-        return cls(list(builder.found.values()), prefixes)
+        return cls(list(builder.found.values()), prefixes, "\n".join(texts))
+
+    def stands_for(self, word: str, service: Service) -> bool:
+        """Does a bare word name this thing ('serverless' for Serverless Inference)? Only when the
+        material seldom uses the word outside the thing's names ('network' is not Network address).
+
+        >>> c = Catalog([Service("Serverless Inference", "serverless inference", True, {"Serverless Inference"})],
+        ...             text="Serverless Inference scales. Use it for spiky traffic, bursty traffic or no traffic.")
+        >>> c.stands_for("serverless", c.services[0]), c.stands_for("traffic", c.services[0])
+        (True, False)
+        """
+        if not self._text:
+            return True
+        word = word.lower()
+        uses = len(re.findall(rf"(?<![\w\-]){re.escape(word)}(?![\w\-])", self._text))
+        in_names = sum(self._text.count(a.lower()) for a in service.aliases if word in a.lower().split())
+        return uses - in_names <= 2
 
     def find(self, text: str) -> list[Service]:
         """Services named in ``text``, in order of first mention, longest match wins."""
@@ -212,6 +231,24 @@ def _labels(defined) -> set[str]:
     return {n for n, c in counts.items() if c >= 3} | numbered
 
 
+def _names_a_kind(name: str, texts: list[str]) -> bool:
+    """A heading's plain plural ("Protocols", "Joins") names a kind of thing, not one thing,
+    when the text also uses its singular as an ordinary word ("a routing protocol").
+
+    >>> _names_a_kind("Protocols", ["TCP is a protocol.", "Each protocol has a port.", "the protocol"])
+    True
+    >>> _names_a_kind("Sharding", ["sharding splits rows", "sharding again", "more sharding"])
+    False
+    """
+    if " " in name or not re.fullmatch(r"[A-Z][a-z]+s", name) or name.endswith("ss"):
+        return False
+    one = name[:-1].lower()
+    return sum(len(re.findall(rf"(?<![\w\-]){re.escape(one)}(?![\w\-])", t)) for t in texts) >= 3
+
+
+IDENTIFIER_RE = re.compile(r"(?=\S*(?:\d|[A-Z]\S*[A-Z]))[\w.\-/+]+|[a-z][a-z0-9_.\-]+")
+
+
 def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], profile) -> bool:
     """A defined name that is a name: used again in the text, or short; never a function word;
     a single plain word only when the text does not also use it as an ordinary word."""
@@ -220,8 +257,11 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         return False
     uses = sum(t.count(low) for t in lowered)
     words = name.split()
-    if uses < 2 and (len(words) > 3 or how in ("heading", "table")):
-        return False  # a table's first cell used nowhere else is an attribute ("Granularity")
+    if uses < 2 and (len(words) > 3 or how in ("heading", "table")) and not (
+            how == "table" and IDENTIFIER_RE.fullmatch(name)):
+        # A table's first cell used nowhere else is an attribute ("Granularity"), unless it
+        # is written like an identifier ("ipconfig", "802.11ax", "SNMPv3").
+        return False
     if how == "lead" and not re.match(r"[A-Z0-9]|.*[\-_()\d]", name):
         return False  # "estimated: ...", "runs it — ..." are words, not terms
     if len(words) == 1 and not re.search(r"[A-Z].*[A-Z]|[\d\-+]", name):

@@ -181,10 +181,12 @@ class Tutor:
             follow = standalone(q.text, history, k.catalog)
             q.text, exclude = follow.text, follow.exclude
         if q.lang != "en":
-            english = self.translate(q.text + ("\n" + "\n".join(f"{a}. {b}" for a, b in q.options.items()) if q.options else ""))
+            # The stem alone: options are scored as written, and a small model given both
+            # sometimes translates only the options.
+            english = self.translate(q.text)
             if english:
-                q.english, _ = _strip_options(english, q)
-                ans.english = q.english
+                q.english = english
+                ans.english = english
         t = time.perf_counter()
         query = q.search_text
         qvec = k.retriever.embed_query(query)
@@ -369,13 +371,6 @@ def _interrupted(e: BaseException, ans: Answer, explain) -> str:
 
 def _lang(q: Question) -> str:
     return "zh" if q.lang == "zh" else "en"
-
-
-def _strip_options(english: str, q: Question) -> tuple[str, dict]:
-    from studyrag.rag.question import split_options
-
-    stem, _opts = split_options(english)
-    return stem, _opts
 
 
 def _in_scope(hits, named, topics, calibration, which_decision=None) -> bool:

@@ -21,6 +21,7 @@ from studyrag.rag import entities, outside, profile, scope
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
+from studyrag.rag.stores.derived import Derived, FolderDerived, array_bytes, array_from
 
 from typing import TYPE_CHECKING
 
@@ -37,28 +38,19 @@ class Sentence:
     services: tuple[str, ...]
 
 
-def cached_vectors(embedder, texts: list[str], cache_dir: Path | None, label: str) -> np.ndarray:
-    """Passage embeddings of ``texts``, cached as a plain .npy (never pickle) by content hash."""
+def cached_vectors(embedder, texts: list[str], derived: Derived | None, label: str) -> np.ndarray:
+    """Passage embeddings of ``texts``, kept in the index build's derived data (a plain .npy,
+    never a pickle) under a key that holds the texts' digest."""
     if not texts:
         return np.zeros((0, embedder.dim), np.float32)
     digest = hashlib.sha256("\x1e".join(texts).encode()).hexdigest()[:16]
-    path = cache_dir / f"{label}-{embedder.name}-{digest}.npy" if cache_dir else None
-    if path is not None and path.is_file():
-        try:
-            vecs = np.load(path, allow_pickle=False)
-            if vecs.shape == (len(texts), embedder.dim):
-                return vecs
-        except (OSError, ValueError):
-            pass
+    key = f"{label}-{embedder.name}-{digest}.npy"
+    vecs = array_from(derived.get(key)) if derived is not None else None
+    if vecs is not None and vecs.shape == (len(texts), embedder.dim):
+        return vecs.astype(np.float32, copy=False)
     vecs = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp.npy")
-            np.save(tmp, vecs, allow_pickle=False)
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only work dir only costs time
+    if derived is not None:
+        derived.put(key, array_bytes(vecs))
     return vecs
 
 
@@ -79,7 +71,9 @@ class Knowledge:
         texts = [c.text for c in self.chunks if c.kind != "table"]
         defined = entities.collect([c for c in self.chunks if c.kind in ("body", "table", "summary")])
         self.catalog = Catalog.from_texts(texts, heads, defined, self.profile)
-        cache = Path(settings.work_dir) / "cache"
+        # Kept with the index build (ingest fills it); a store without a place for it (a
+        # plugin's) falls back to the work dir.
+        cache = getattr(self.retriever.index, "derived", None) or FolderDerived(Path(settings.work_dir) / "cache")
         self.calibration = scope.calibrate(self.retriever, cache)
         self.sentences = self._sentences()
         self.sentence_vecs = cached_vectors(self.embedder, [s.text for s in self.sentences], cache, "sentences")
@@ -156,6 +150,13 @@ class Knowledge:
             if found:
                 return found[0]
         return None
+
+    @cached_property
+    def sentence_words(self):
+        """The sentences' words and their rarity (rag/cooccur.py), built on first use."""
+        from studyrag.rag.cooccur import WordIndex
+
+        return WordIndex([s.text for s in self.sentences])
 
     @cached_property
     def figures_of_service(self) -> dict[str, set[str]]:

@@ -1,8 +1,9 @@
 """Picking among multiple-choice options from evidence, not from the model's opinion.
 
 Each option is scored by (a) how strongly the guide's signal statements point from the
-stem to the service(s) the option names, and (b) how well the option's own words are
-supported by the passages retrieved for the stem. Options that only name services the guide
+stem to the service(s) the option names, (b) how close the option, read as the stem's
+answer ("stem + option"), comes to a sentence of the material, and (c) whether one sentence
+holds the option's words together with the stem's rarer words (rag/cooccur.py). Options that only name services the guide
 never covers lose a little; "NOT"/"EXCEPT" stems pick the least supported option; "Choose
 two" picks the top two.
 """
@@ -16,6 +17,7 @@ import numpy as np
 W_DECISION = 1.0
 W_EVIDENCE = 0.7
 W_STEM = 0.15
+W_TOGETHER = 1.0
 OUTSIDE_PENALTY = 0.12
 
 
@@ -30,22 +32,25 @@ class OptionScore:
     best_sentence: int | None  # index into knowledge.sentences supporting it
 
 
-def score_options(knowledge, question, stem_vec: np.ndarray, hits, decision) -> list[OptionScore]:
+def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[OptionScore]:
     letters = sorted(question.options)
     texts = [question.options[k] for k in letters]
+    asked = question.search_text
     vecs = knowledge.embedder.embed_queries(texts)
-    rows = {h.row for h in hits}
-    cand = [i for i, s in enumerate(knowledge.sentences) if s.row in rows]
+    answers = knowledge.embedder.embed_queries([f"{asked} {t}" for t in texts])
     out = []
-    for letter, text, vec in zip(letters, texts, vecs):
+    for letter, text, vec, answer in zip(letters, texts, vecs, answers):
         svcs = [s for s in knowledge.catalog.find(text) if not s.generic]
         dec = max((decision.score_of(s.name) for s in svcs), default=0.0) if decision else 0.0
-        if cand:
-            sims = knowledge.sentence_vecs[cand] @ vec
-            j = int(np.argmax(sims))
-            evid, best = float(sims[j]), cand[j]
-        else:
-            evid, best = 0.0, None
+        evid, best = 0.0, None
+        if len(knowledge.sentences):
+            sims = knowledge.sentence_vecs @ answer
+            best = int(np.argmax(sims))
+            evid = float(sims[best])
+        together, where = knowledge.sentence_words.support(asked, text)
+        if where is not None:
+            best = where  # the sentence that says the option with what the stem asks
+        evid += W_TOGETHER * together
         # Naming only things the material mentions but does not teach (no section, no
         # statement pointing to it, no definition) marks a distractor.
         outside = bool(svcs) and not any(s.name in knowledge.topics for s in svcs)

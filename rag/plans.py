@@ -110,7 +110,7 @@ def compare(k: Knowledge, q, qvec, named, cites) -> Plan:
 
 def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Plan:
     """``llm_choice(q, hits, scores)``: a strong backend's letters, or None to keep the evidence's."""
-    scores = mcq.score_options(k, q, qvec, hits, decision)
+    scores = mcq.score_options(k, q, qvec, decision)
     subject = mcq.negated_support(k, q, scores) if q.negated else True
     choice = mcq.pick(scores, q.choose, q.negated, subject)
     if llm_choice is not None:

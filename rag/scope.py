@@ -63,27 +63,21 @@ def relevance(hits) -> float:
     return max(h.dense for h in hits) + LEXICAL_WEIGHT * max(h.lexical for h in hits)
 
 
-def calibrate(retriever, cache_dir: Path | None = None) -> Calibration:
-    """The two anchors for this corpus and embedder (cached by both)."""
+def calibrate(retriever, derived=None) -> Calibration:
+    """The two anchors for this corpus and embedder, kept in the index build's derived data."""
     on_questions = _heading_questions(retriever.chunks)
-    key = f"{retriever.embedder.name}-{_digest(on_questions)}"
-    path = cache_dir / f"calibration-{key}.json" if cache_dir else None
-    if path is not None and path.is_file():
+    key = f"calibration-{retriever.embedder.name}-{_digest(on_questions)}.json"
+    stored = derived.get(key) if derived is not None else None
+    if stored is not None:
         try:
-            return Calibration(**json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
+            return Calibration(**json.loads(stored))
+        except (ValueError, TypeError):
             pass
     off_questions = [x.strip() for x in OFF_TOPIC_FILE.read_text(encoding="utf-8").splitlines()
                      if x.strip() and not x.startswith("#")]
     cal = Calibration(off=_mean_relevance(retriever, off_questions), on=_mean_relevance(retriever, on_questions))
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(asdict(cal)), encoding="utf-8")
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only work dir only costs time
+    if derived is not None:
+        derived.put(key, json.dumps(asdict(cal)).encode())
     return cal
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -27,7 +26,7 @@ FORWARD_CUES = re.compile(
     r"the answer combines|pick|choose|=)\s", re.I
 )
 # CUE target when/for signal
-BACKWARD_RE = re.compile(r"^(?:\s*(?:then\s+)?)(?:pick|use|choose)\s+(.{3,120}?)\s+(?:when|for|if)\s+(.+)$", re.I)
+BACKWARD_RE = re.compile(r"^\s*(?:[•\-*▪]\s+|\d{1,2}[.)]\s+)?(?:then\s+)?(?:pick|use|choose)\s+(.{3,120}?)\s+(?:when|for|if)\s+(.+)$", re.I)
 TRAP_RE = re.compile(r"^(.{3,120}?\svs\.?\s.{3,120}?)\s+[—–-]{1,2}\s+(.{3,200}?\svs\.?\s[^.;]{3,200})")
 LOOSE_WORD_RE = re.compile(r"[A-Za-z][\w\-]+")
 
@@ -54,7 +53,7 @@ def resolve_loose(phrase: str, catalog: Catalog) -> list[Service]:
     for w in words:
         w = catalog.core(w)
         hits = [s for s in catalog.services if s.in_guide and not s.generic and s.core.split()[0] == w]
-        if len(hits) == 1:
+        if len(hits) == 1 and catalog.stands_for(w, hits[0]):
             return hits
     return []
 
@@ -78,9 +77,11 @@ PAIR_LINK_RE = re.compile(r"\b(?:via|plus|together with|combined with|in combina
 
 
 QUOTE_RE = re.compile(r"[\"“]([^\"“”]{4,160})[\"”]")
+# An exam's code ("AIF-C01", "SAA-C03", "AZ-900"): "On <code>, if the scenario says ..." leads in.
+EXAM_CODE = r"[a-z]{2,5}-[a-z]?\d{2,3}"
 LEAD_IN_RE = re.compile(
-    r"^(?:(?:on|for)\s+aif-c01,?\s*|rule of thumb[^:]*:\s*|aif-c01\s+(?:signal|frame)\s*:\s*)*"
-    r"(?:(?:if|when)\s+(?:an?\s+)?(?:aif-c01\s+|exam\s+)?(?:the\s+)?(?:scenario|question)s?\s+"
+    rf"^(?:(?:on|for)\s+{EXAM_CODE},?\s*|rule of thumb[^:]*:\s*|{EXAM_CODE}\s+(?:signal|frame)\s*:\s*)*"
+    rf"(?:(?:if|when)\s+(?:an?\s+)?(?:{EXAM_CODE}\s+|exam\s+)?(?:the\s+)?(?:scenario|question)s?\s+"
     r"(?:says|mentions|asks|describes|is about)\s+|questions?\s+about\s+|(?:the\s+)?scenario\s+mentions\s+)?",
     re.I,
 )
@@ -185,7 +186,8 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
         left, right = ARROW_RE.split(sent, maxsplit=1)
         add(re.sub(r"^.*?signal\s*:\s*", "", left, flags=re.I), _targets(right, catalog), "explicit")
     else:
-        for clause in re.split(r";\s+|(?<=[.\"”])\s+(?=[A-Z])", sent):
+        # "X converges in seconds — use X when the delay matters": the advice is a clause of its own.
+        for clause in re.split(r";\s+|(?<=[.\"”])\s+(?=[A-Z])|\s+[—–]\s+(?=(?i:use|pick|choose)\s)", sent):
             b = BACKWARD_RE.match(clause)
             if b:
                 add(b.group(2), _targets(b.group(1), catalog, anywhere=True), "explicit")
@@ -195,7 +197,7 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
                 if not cue:
                     continue
                 left, right = piece[: cue.start()], piece[cue.end():]
-                if cue.group(0).strip() == "=" and resolve_loose(left, catalog) and not _targets(right, catalog):
+                if cue.group(0).strip() == "=" and resolve_loose(left, catalog):  # "X = what X is"
                     add(right, tuple(x.name for x in resolve_loose(left, catalog)), "explicit")
                 elif _targets(right, catalog):
                     add(left, _targets(right, catalog), "explicit")
@@ -249,7 +251,7 @@ class SignalIndex:
         self._idf: dict[str, float] = {}
 
     @classmethod
-    def build(cls, chunks, sources, catalog, embedder, cache_dir: Path | None, label: str, section_service=None) -> "SignalIndex":
+    def build(cls, chunks, sources, catalog, embedder, derived, label: str, section_service=None) -> "SignalIndex":
         from studyrag.rag.knowledge import cached_vectors
 
         stmts = extract(chunks, sources, catalog, section_service)
@@ -265,7 +267,7 @@ class SignalIndex:
                                                           x.chunk_id, x.start, x.end, x.kind, x.chunk_kind)
                  for x in stmts]
         stmts = [x for x in stmts if x.targets]
-        return cls(stmts, cached_vectors(embedder, [x.signal for x in stmts], cache_dir, label))
+        return cls(stmts, cached_vectors(embedder, [x.signal for x in stmts], derived, label))
 
     def score(self, qvec: np.ndarray, allowed_kinds: frozenset[str] | None = None,
               query: str | None = None, second_qvec: np.ndarray | None = None) -> list[tuple[float, Statement]]:

@@ -47,8 +47,11 @@ def test_index_folder_holds_only_faiss_jsonl_and_json(index_settings):
     builds = link.parent / f".{link.name}-builds"
     files = [p for root in (folder, builds) for p in root.rglob("*") if p.is_file()]
     assert files, "the session index wrote nothing"
-    assert {p.name for p in folder.iterdir()} == {"vectors.faiss", "chunks.jsonl", "texts.jsonl", "manifest.json"}
+    assert {p.name for p in folder.iterdir()} == {"vectors.faiss", "chunks.jsonl", "texts.jsonl", "manifest.json",
+                                                  "derived"}
     for p in files:
+        if p.parent.name == "derived":  # answering's derived data: plain .npy and .json (next test)
+            continue
         assert p.suffix in INDEX_SUFFIXES, f"unexpected file type in the index: {p}"
         head = p.read_bytes()[:2]
         assert head not in PICKLE_HEADERS, f"{p} starts with a pickle protocol header"
@@ -61,12 +64,12 @@ def test_index_folder_holds_only_faiss_jsonl_and_json(index_settings):
                 assert isinstance(json.loads(line), dict)
 
 
-def test_embedding_cache_is_plain_npy(index_settings, none_tutor):
-    """The sentence/FAQ/signal vectors cached by Knowledge load with allow_pickle=False."""
-    assert none_tutor.knowledge.sentences  # loading the Tutor wrote the cache if no test had yet
-    cache = Path(index_settings.work_dir) / "cache"
-    files = sorted(cache.iterdir())
-    assert files, "no embedding cache was written"
+def test_derived_vectors_are_plain_npy(index_settings, none_tutor):
+    """The sentence/FAQ/signal vectors ingest derives into the build load with allow_pickle=False."""
+    assert none_tutor.knowledge.sentences
+    derived = Path(index_settings.resolved_index_dir).resolve() / "derived"
+    files = sorted(derived.iterdir())
+    assert files, "ingest derived nothing for answering"
     for p in files:
         if p.suffix == ".json":  # the refusal calibration (rag/scope.py): two numbers as JSON
             assert set(json.loads(p.read_text(encoding="utf-8"))) == {"off", "on"}

@@ -99,7 +99,7 @@ def render_result(g: dict) -> str:
 
 def render_explanation(knowledge, g: dict, translate=None) -> str:
     """Why the key is right (its cited sentence, in its passage) and why the pick is not."""
-    from studyrag.ui.app import render_source
+    from studyrag.ui.passages import render_source
 
     parts = ['<div><b>Why (from the material)</b>',
              render_source(knowledge, _cite(g["cited"], 1), "psrc-1")]

@@ -22,6 +22,7 @@ from studyrag.ingest.chunker import Chunk
 from studyrag.ingest.manifest import Manifest
 
 from .base import REBUILD_HINT, IndexLoadError, register
+from .derived import FolderDerived
 
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 INDEX_FILE = "vectors.faiss"
 CHUNKS_FILE = "chunks.jsonl"
 MANIFEST_FILE = "manifest.json"
+DERIVED_DIR = "derived"  # sentence/statement vectors and anchors answering derives (ingest fills it)
 TEXTS_FILE = "texts.jsonl"  # {"source", "text"} per line: what citations point into
 KEEP_BUILDS = 2
 
@@ -44,10 +46,12 @@ def _sha256(path: Path) -> str:
 
 
 class FaissOpenIndex:
-    def __init__(self, manifest: Manifest, chunks: list[Chunk], index, texts: dict[str, str] | None = None) -> None:
+    def __init__(self, manifest: Manifest, chunks: list[Chunk], index, texts: dict[str, str] | None = None,
+                 derived: FolderDerived | None = None) -> None:
         self.manifest = manifest
         self.chunks = chunks
         self.texts = texts or {}
+        self.derived = derived  # what answering derives from this build (rag/stores/derived.py)
         self._index = index
         self._kind_rows: dict[str, np.ndarray] = {}
         kinds = np.array([c.kind for c in chunks])
@@ -170,7 +174,8 @@ class FaissStore:
             raise IndexLoadError(f"index at {where} cannot be read ({e}); {REBUILD_HINT}") from None
         if index.ntotal != len(chunks) or len(chunks) != manifest.chunk_count or index.d != manifest.dim:
             raise IndexLoadError(f"index at {where} is inconsistent (vectors vs chunks); {REBUILD_HINT}")
-        return FaissOpenIndex(manifest, chunks, index, texts)
+        # The build's own folder (not the link): after a rebuild this reader keeps its own.
+        return FaissOpenIndex(manifest, chunks, index, texts, FolderDerived(where.resolve() / DERIVED_DIR))
 
 
 def _fsync(path: Path) -> None:

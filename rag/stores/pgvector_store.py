@@ -147,6 +147,7 @@ class PgvectorOpenIndex:
         self.has_hnsw = has_hnsw
         self.ef_search = store.ef_search
         self._iterative = iterative
+        self.derived = PgDerived(self)  # what answering derives from this build
 
     def search(self, qvec, k, exclude_kinds=frozenset()):
         from psycopg import sql
@@ -236,6 +237,48 @@ class PgvectorOpenIndex:
                         raise IndexLoadError(f"{what}: {_one_line(e, store._secret)}") from None
                     self._conn = None  # connection lost (restart, failover): reconnect once
         raise AssertionError("unreachable")
+
+
+class PgDerived:
+    """A build's derived data (rag/stores/derived.py) in its own table, derived_g<gen>(key, body)."""
+
+    def __init__(self, index: PgvectorOpenIndex) -> None:
+        self._index = index
+        self._table = index.table.replace("chunks_", "derived_", 1)
+
+    def get(self, key: str) -> bytes | None:
+        import psycopg
+        from psycopg import sql
+
+        store = self._index._store
+
+        def read(conn):
+            if conn.execute("SELECT to_regclass(%s)", [store._regclass(self._table)]).fetchone()[0] is None:
+                return None
+            row = conn.execute(sql.SQL("SELECT body FROM {} WHERE key = %s").format(
+                sql.Identifier(store.schema, self._table)), [key]).fetchone()
+            return bytes(row[0]) if row else None
+        try:
+            return self._index._run(read)
+        except (psycopg.Error, IndexLoadError):
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        import psycopg
+        from psycopg import sql
+
+        ident = sql.Identifier(self._index._store.schema, self._table)
+
+        def write(conn):
+            with conn.transaction():
+                conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, body bytea NOT NULL)")
+                             .format(ident))
+                conn.execute(sql.SQL("INSERT INTO {} (key, body) VALUES (%s, %s) ON CONFLICT (key) "
+                                     "DO UPDATE SET body = EXCLUDED.body").format(ident), [key, data])
+        try:
+            self._index._run(write)
+        except (psycopg.Error, IndexLoadError) as e:  # a read-only role: answering only costs time
+            log.debug("could not store derived data %s: %s", key, _one_line(e))
 
 
 def _in_tx(conn, gucs, query, params):
@@ -451,8 +494,9 @@ class PgvectorStore:
                     [KEEP_GENERATIONS]).fetchall()
                 for gen, table in old:
                     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(self.schema, table)))
-                    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(
-                        sql.Identifier(self.schema, table.replace("chunks_", "texts_", 1))))
+                    for kind in ("texts_", "derived_"):
+                        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(
+                            sql.Identifier(self.schema, table.replace("chunks_", kind, 1))))
                     conn.execute(sql.SQL("DELETE FROM {} WHERE gen = %s").format(gens), [gen])
         except psycopg.Error as e:  # e.g. a reader still scanning an old build: next time
             log.warning("could not drop old index builds in %s: %s", self.describe(), _one_line(e, self._secret))

@@ -407,7 +407,16 @@ def test_hard_crash_inside_write_leaves_previous_index_serving(tmp_path, minilm)
 # -- skip when unchanged ------------------------------------------------------------------
 
 
-def test_unchanged_reingest_skips_embedding(tmp_path):
+@pytest.fixture
+def chunks_only(monkeypatch):
+    """Count only the chunks' embedding: what ingest then derives for answering is tested in
+    tests/rag/test_self_contained_index.py."""
+    from studyrag.ingest import library
+
+    monkeypatch.setattr(library, "_derive_for_answering", lambda settings: None)
+
+
+def test_unchanged_reingest_skips_embedding(tmp_path, chunks_only):
     name, made = counting_embedder()
     settings = small_settings(tmp_path, embedder=name)
 
@@ -429,7 +438,7 @@ def test_unchanged_reingest_skips_embedding(tmp_path):
     assert not forced.skipped and e.calls > calls
 
 
-def test_changed_source_rebuilds(tmp_path):
+def test_changed_source_rebuilds(tmp_path, chunks_only):
     name, made = counting_embedder()
     settings = small_settings(tmp_path, embedder=name)
     first = ingest(settings, progress=False)

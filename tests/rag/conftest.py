@@ -51,6 +51,19 @@ class PgSettings(Settings):
 _SCHEMAS: set[str] = set()
 
 
+def extractive_tutor_on(tmp, filename: str, text: str):
+    """A Tutor (no model: extractive answers) over a material of one file, ingested for real."""
+    from studyrag.ingest.pipeline import ingest
+    from studyrag.rag.engine import Tutor
+    from tests.conftest import make_settings
+
+    (tmp / "data").mkdir()
+    (tmp / "data" / filename).write_text(text, encoding="utf-8")
+    settings = make_settings(tmp, backend="none")
+    ingest(settings, progress=False)
+    return Tutor(settings)
+
+
 def fresh_schema(prefix: str = "t") -> str:
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     _SCHEMAS.add(name)
