@@ -115,6 +115,7 @@ def _metrics(fmt: str, pages: int, results: list[dict]) -> list[Metric]:
         Metric(f"{fmt}_cold_s", f"{fmt}: cold ingest (s)", col("cold_s")),
         Metric(f"{fmt}_extract_s", f"{fmt}:   extract + chunk (s)", col("chunk_s"), "{:,.3f}"),
         Metric(f"{fmt}_embed_s", f"{fmt}:   embed (s)", col("embed_s")),
+        Metric(f"{fmt}_derive_s", f"{fmt}:   derive for answering (s)", col("derive_s")),
         Metric(f"{fmt}_chunks_per_s", f"{fmt}: chunks per second (cold)",
                [r["chunks"] / r["cold_s"] for r in results], "{:,.1f}"),
         Metric(f"{fmt}_cpu_s", f"{fmt}: CPU time, all threads (s)", col("cpu_s")),

@@ -5,6 +5,7 @@ or as one JSON object. ``bench_cli.py`` only parses flags and prints.
 Cold numbers come from fresh processes: a new Python interpreter per run, so imports, model
 loading and first-call costs are paid every time, the way a user pays them.
 """
+# Over 400 lines: the ingest and answer benchmarks share their process, timing and table helpers.
 
 from __future__ import annotations
 
@@ -85,13 +86,13 @@ from pathlib import Path
 cfg = json.loads(sys.argv[1])
 from studyrag.settings import Settings
 from studyrag.ingest import pipeline
-from studyrag.ingest.embedders import get_embedder
-from studyrag.rag.stores import faiss_store
+from studyrag.index.embedders import get_embedder
+from studyrag.index.stores import faiss_store
 t_import = time.perf_counter()
 get_embedder(cfg["embedder"])  # cached: ingest() reuses this instance
 t_model = time.perf_counter()
 
-phases = {"chunk_s": 0.0, "embed_s": 0.0, "write_s": 0.0}
+phases = {"chunk_s": 0.0, "embed_s": 0.0, "write_s": 0.0, "derive_s": 0.0}
 def timed(key, fn):
     def run(*a, **kw):
         s = time.perf_counter()
@@ -104,6 +105,9 @@ from studyrag.ingest import library
 library.extract = timed("chunk_s", library.extract)  # read + extract + chunk, per changed file
 pipeline.embed_chunks = timed("embed_s", pipeline.embed_chunks)
 faiss_store.FaissStore.write = timed("write_s", faiss_store.FaissStore.write)
+from studyrag.cli import derive_for_answering
+from studyrag.index.hooks import on_new_build
+on_new_build(timed("derive_s", derive_for_answering))  # as `studyrag ingest` does
 
 settings = Settings(data_dir=Path(cfg["data_dir"]), work_dir=Path(cfg["work_dir"]), index_dir=None,
                     embedder=cfg["embedder"], chunk_size=cfg["chunk_size"], store="faiss")
@@ -258,6 +262,7 @@ def ingest(settings: Settings, *, runs: int = 3, timeout_s: float = 600.0, progr
         Metric("chunk_s", "  read + chunk (s)", col("chunk_s"), "{:,.3f}"),
         Metric("embed_s", "  embed (s)", col("embed_s")),
         Metric("write_s", "  write index (s)", col("write_s"), "{:,.3f}"),
+        Metric("derive_s", "  derive for answering (s)", col("derive_s")),
         Metric("chunks_per_s", "chunks per second (cold)", [r["chunks"] / r["cold_s"] for r in results], "{:,.1f}"),
         Metric("embed_chunks_per_s", "chunks per second (embed only)", [r["chunks"] / r["embed_s"] for r in results], "{:,.1f}"),
         Metric("index_bytes", "index size on disk (bytes)", col("index_bytes"), "{:,.0f}"),
@@ -464,6 +469,9 @@ def fresh_ask(settings: Settings, model: str, question: str, *, runs: int, timeo
     return out
 
 
+# Over 60 lines: one model's timed runs (fresh process, warm, MCQ, Chinese) in the order they are reported.
+
+
 def _measure_model(settings: Settings, model: str, sample: list[dict], everything: list[dict], *, runs: int,
                    time_limit_s: float, extra: dict, fresh: bool, say,
                    in_process: bool = False) -> tuple[dict, dict]:
@@ -582,6 +590,9 @@ ANSWER_ROWS = [
 ]
 
 
+# Over 60 lines: the answer benchmark's options, runs and table in the order `bench answer --help` describes.
+
+
 def answer(settings: Settings, *, runs: int = 3, models: str = "all", questions: int = 8, mcq: int = 10, zh: int = 6,
            time_limit_s: float = 180.0, fresh: bool = True, threads: int | None = None,
            engines: str = "worker", progress=None) -> Grid:
@@ -684,6 +695,8 @@ def scale(settings: Settings, *, runs: int = 5, factors=(10, 100, 1000), queries
 
 
 # -- all --------------------------------------------------------------------------------------
+
+# Over 60 lines: every benchmark in sequence for `bench all`, one call each.
 
 def run_all(settings: Settings, *, runs: int = 3, questions: int = 8, clients=(8, 32), requests: int | None = None,
             load_backend: str = "none", load_timeout_s: float = 300.0, scale_factors=(10, 100),

@@ -198,8 +198,8 @@ def measure_pgvector(pg_url: str, chunks, x: np.ndarray, queries: np.ndarray, ru
                      *, factor: int, vector_type: str, hnsw: bool) -> dict:
     from types import SimpleNamespace
 
-    from studyrag.ingest.manifest import Manifest
-    from studyrag.rag.stores.pgvector_store import PgvectorStore
+    from studyrag.index.manifest import Manifest
+    from studyrag.index.stores.pgvector_store import PgvectorStore
 
     schema = f"scale_{factor}x_{os.getpid()}"
     store = PgvectorStore(SimpleNamespace(pg_url=pg_url), schema=schema, vector_type=vector_type,
@@ -233,7 +233,7 @@ def run_scale(settings: Settings, factors=(10, 100, 1000), queries: int = 50, *,
               pg_note: str = "", progress=None) -> dict:
     """Measure FAISS flat / HNSW / IVF (and pgvector if ``pg_url``) at 1x and each factor."""
     from studyrag.ingest.chunker import Chunk
-    from studyrag.ingest.embedders import get_embedder
+    from studyrag.index.embedders import get_embedder
     from studyrag.ingest.pipeline import chunk_sources, embed_chunks
 
     say = progress or (lambda msg: None)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-Kind = str  # "body" | "scenario" | "faq" | "summary" | "table"
+from studyrag.index.chunk import Chunk, Kind  # noqa: F401  (the type chunking returns)
+
 
 BULLET_RE = re.compile(r"^\s*(?:[•\-*▪◦]|\d{1,2}[.)])\s+")
 FAQ_Q_RE = re.compile(r"^\s*(\d{1,2})\.\s+(.+\?)\s*$")
@@ -41,30 +42,6 @@ SUMMARY_HEADING_RE = re.compile(
 )
 SEPARATOR_RE = re.compile(r"\s[—–-]{1,2}\s|——|:\s")
 SENTENCE_END = (".", ",", ";", ":", "。", "，", "；", "：")
-
-
-@dataclass(frozen=True)
-class Chunk:
-    id: str
-    source: str  # path relative to the data dir, '/'-separated
-    section: tuple[str, ...]  # heading path
-    kind: Kind
-    start: int
-    end: int
-    text: str
-
-    @property
-    def heading(self) -> str:
-        return " > ".join(self.section)
-
-    def to_json(self) -> dict:
-        d = asdict(self)
-        d["section"] = list(self.section)
-        return d
-
-    @classmethod
-    def from_json(cls, d: dict) -> "Chunk":
-        return cls(**{**d, "section": tuple(d["section"])})
 
 
 @dataclass
@@ -224,6 +201,9 @@ def _kind_of(sec: _Section, block_text: str) -> Kind:
 def _is_table(b: Block, src: str) -> bool:
     lines = [src[s:e] for s, e in b.lines]
     return len(lines) >= 3 and not any(BULLET_RE.match(l) for l in lines)
+
+
+# Over 60 lines: one pass over the blocks, whose state (heading path, open chunk, kind) a split would have to thread through.
 
 
 def chunk_text(src: str, source: str, chunk_size: int = 900) -> list[Chunk]:

@@ -31,7 +31,7 @@ def run_ingest(args) -> int:
     from studyrag.cli import build_settings
     from studyrag.ingest.pipeline import ingest
     from studyrag.ingest.sources import SourceError
-    from studyrag.rag.stores import get_store
+    from studyrag.index.stores import get_store
 
     settings = build_settings(args)
     try:

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from studyrag.ingest.chunker import Chunk, chunk_text
-from studyrag.ingest.manifest import CHUNKER_VERSION, FORMAT_VERSION, Manifest, SourceInfo
+from studyrag.index.manifest import CHUNKER_VERSION, FORMAT_VERSION, Manifest, SourceInfo
+from studyrag.index import hooks
 from studyrag.ingest.sources import SourceError, find_sources, read_bytes, read_source
 
 from typing import TYPE_CHECKING
@@ -84,7 +85,7 @@ class Current:
         """Source ``name`` as stored: with its vectors when reusable (and, for a file being
         re-read, when its bytes still hash to ``sha256``); else, for a source kept without
         its file, chunked again from the stored text (to embed)."""
-        from studyrag.rag.stores.base import stored_vectors
+        from studyrag.index.stores.base import stored_vectors
 
         info = self.by_name.get(name)
         if self.index is None or info is None or name not in self.index.texts:
@@ -143,7 +144,7 @@ def sync(settings: Settings, files: dict[str, Path], *, keep_others: bool, drop:
          rebuild: bool = False, progress: bool = True, embed=None) -> LibraryReport:
     """Make the library hold ``files`` (plus, with ``keep_others``, what it holds now, less
     ``drop``) and write it when anything changed. ``embed(chunks) -> vectors`` embeds."""
-    from studyrag.rag.stores import get_store
+    from studyrag.index.stores import get_store
 
     t0 = time.perf_counter()
     store = get_store(settings)
@@ -187,22 +188,12 @@ def _sync(settings: Settings, store, current: Current, files, keep_others, drop,
     else:  # only removals: the vectors all come from the index as it is
         model_id = current.manifest.embedder_model
     manifest = _write(settings, store, entries, model_id)
-    _derive_for_answering(settings)
+    hooks.new_build_written(settings)  # what answering derives from it (rag registers the step)
     return _report(entries, t0, False, manifest, added, updated, removed, len(fresh))
 
 
-def _derive_for_answering(settings: Settings) -> None:
-    """Everything answering derives from the new build (sentence and statement vectors for each
-    embedder the decision uses, FAQ vectors, refusal anchors), stored with the build
-    (rag/stores/derived.py): a process that answers then embeds only questions. (A closed-book
-    or source-restricted process derives its own share on first use, into the same place.)"""
-    from studyrag.rag.knowledge import Knowledge
-
-    Knowledge(settings.model_copy(update={"sources": None}))
-
-
 def _embedder(settings: Settings):
-    from studyrag.ingest.embedders import get_embedder
+    from studyrag.index.embedders import get_embedder
 
     return get_embedder(settings.embedder)
 

@@ -51,22 +51,17 @@ def ingest(settings: Settings, *, rebuild: bool = False, progress: bool = True) 
 
 
 def embed_all(settings: Settings, chunks: list[Chunk], progress: bool) -> np.ndarray:
-    from studyrag.ingest.embedders import get_embedder
+    from studyrag.index.embedders import get_embedder
 
     return embed_chunks(get_embedder(settings.embedder), chunks, progress=progress)
 
 
 def embed_chunks(embedder, chunks: list[Chunk], *, progress: bool = True, batch: int = 64) -> np.ndarray:
-    """Vectors of ``chunks`` in their order. Sent shortest first, 64 at a time, so each batch
-    pads to a similar length (a 300-page PDF: 18.2 vs 13.2 chunks/s at 16 unsorted, docs/formats.md)."""
+    """Vectors of ``chunks`` in their order, shortest first in batches (embed_in_length_order)."""
     from tqdm import tqdm
 
+    from studyrag.index.embedders.base import embed_in_length_order
+
     texts = [embedding_text(c) for c in chunks]
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     with tqdm(total=len(texts), desc="Embedding", unit="chunk", disable=not progress, leave=False) as bar:
-        for i in range(0, len(texts), batch):
-            rows = order[i : i + batch]
-            out[rows] = embedder.embed_passages([texts[r] for r in rows])
-            bar.update(len(rows))
-    return out
+        return embed_in_length_order(embedder, texts, batch=batch, on_batch=bar.update)

@@ -93,7 +93,7 @@ def run_list(args) -> int:
     import json
 
     from studyrag.cli import build_settings
-    from studyrag.rag.stores import get_store
+    from studyrag.index.stores import get_store
 
     settings = build_settings(args)
     try:

@@ -67,7 +67,7 @@ def add_commands(sub) -> None:
 def _tutor(settings: Settings):
     """The Tutor for a CLI command; its LLM loads on a thread while the index loads."""
     from studyrag.rag.engine import Tutor
-    from studyrag.rag.stores import IndexLoadError
+    from studyrag.index.stores import IndexLoadError
 
     try:
         return Tutor(settings, preload=True)
@@ -83,7 +83,7 @@ def _tutor(settings: Settings):
 
 def ensure_index(settings: Settings) -> None:
     """Build the index on first use (with progress) so `ask` works on a fresh clone."""
-    from studyrag.rag.stores import IndexLoadError, get_store
+    from studyrag.index.stores import IndexLoadError, get_store
 
     store = get_store(settings)
     if store.read_manifest() is None:

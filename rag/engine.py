@@ -170,6 +170,7 @@ class Tutor:
         yield Event("done", answer=ans)
 
     # -- the pipeline ----------------------------------------------------------------------
+    # Over 60 lines: the pipeline's stages in order, each a call; the order is the point of reading it in one place.
     def _run(self, q: Question, ans: Answer, shown: "_Shown", history) -> Iterator[Event]:
         k = self.knowledge
         if q.injection:
@@ -250,6 +251,7 @@ class Tutor:
 
 
     # -- the LLM's explanation, checked sentence by sentence ----------------------------------
+    # Over 60 lines: streaming: each sentence is checked and shown as it arrives, in one generator.
     def _explain(self, q, ans, shown, support: list[int], answer_services, cites) -> Iterator[Event]:
         k = self.knowledge
         if not support:

@@ -20,8 +20,9 @@ from studyrag.ingest.formats import page_at
 from studyrag.rag import entities, outside, profile, scope
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
+from studyrag.index.embedders.base import embed_in_length_order
 from studyrag.rag.signals import SignalIndex
-from studyrag.rag.stores.derived import Derived, FolderDerived, array_bytes, array_from
+from studyrag.index.stores.derived import Derived, FolderDerived, array_bytes, array_from
 
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,7 @@ def cached_vectors(embedder, texts: list[str], derived: Derived | None, label: s
     vecs = array_from(derived.get(key)) if derived is not None else None
     if vecs is not None and vecs.shape == (len(texts), embedder.dim):
         return vecs.astype(np.float32, copy=False)
-    vecs = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+    vecs = embed_in_length_order(embedder, texts)
     if derived is not None:
         derived.put(key, array_bytes(vecs))
     return vecs
@@ -107,8 +108,8 @@ class Knowledge:
         return c.kind in self.allowed_kinds and self._picked(c)
 
     def _stored_texts(self) -> dict[str, str]:
-        from studyrag.rag.stores import IndexLoadError
-        from studyrag.rag.stores.base import REBUILD_HINT
+        from studyrag.index.stores import IndexLoadError
+        from studyrag.index.stores.base import REBUILD_HINT
 
         texts = self.retriever.index.texts
         missing = sorted({c.source for c in self.chunks} - set(texts))
@@ -117,8 +118,8 @@ class Knowledge:
         return texts
 
     def _check_sources(self) -> None:
-        from studyrag.rag.stores import IndexLoadError
-        from studyrag.rag.stores.base import REBUILD_HINT
+        from studyrag.index.stores import IndexLoadError
+        from studyrag.index.stores.base import REBUILD_HINT
 
         for c in self.chunks[:: max(1, len(self.chunks) // 20)]:
             if self.sources[c.source][c.start : c.end] != c.text:
@@ -182,7 +183,7 @@ class Knowledge:
         same as the index's embedder, or not installed (the decision then uses one model)."""
         if not name or name == "none" or name == self.embedder.name:
             return None
-        from studyrag.ingest.embedders import get_embedder
+        from studyrag.index.embedders import get_embedder
 
         try:
             return get_embedder(name)
@@ -210,3 +211,11 @@ class Knowledge:
     def page_of(self, source: str, offset: int) -> int | None:
         """1-based page of ``source`` at ``offset`` (PDF), None for formats without pages."""
         return page_at(self.pages.get(source, ()), offset)
+
+
+def derive_for_answering(settings: Settings) -> None:
+    """Everything answering derives from a new build (sentence and statement vectors for each
+    embedder the decision uses, FAQ vectors, refusal anchors), stored with the build
+    (index/stores/derived.py): a process that answers then embeds only questions. (A closed-book
+    or source-restricted process derives its own share on first use, into the same place.)"""
+    Knowledge(settings.model_copy(update={"sources": None}))

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from studyrag.ingest.chunker import Chunk
-from studyrag.ingest.embedders import get_embedder
+from studyrag.index.embedders import get_embedder
 from studyrag.ingest.pipeline import embedding_text
-from studyrag.rag.stores import IndexLoadError, get_store
-from studyrag.rag.stores.base import REBUILD_HINT, stored_vectors
+from studyrag.index.stores import IndexLoadError, get_store
+from studyrag.index.stores.base import REBUILD_HINT, stored_vectors
 
 from typing import TYPE_CHECKING
 

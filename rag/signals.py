@@ -160,6 +160,9 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
     return out
 
 
+# Over 60 lines: the cue patterns of one sentence, tried in priority order; each branch is a few lines.
+
+
 def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=None) -> list[Statement]:
     found: list[Statement] = []
 

@@ -43,7 +43,9 @@ def add_common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--source", dest="data_dir", default=None, help="folder of guides: .txt .md .pdf .html .docx (default: data)")
     g.add_argument("--index-dir", default=None, help="index folder (default: .studyrag/index)")
     g.add_argument("--embedder", default=None, help="embedder name: minilm (default) or e5")
-    g.add_argument("--store", default=None, help="vector store: faiss (default) or pgvector (the store registry's names)")
+    from studyrag.index.stores.base import store_names
+
+    g.add_argument("--store", default=None, help=f"vector store: {' or '.join(store_names())} (default: faiss)")
     g.add_argument("--pg-url", default=None, help="PostgreSQL URL for --store pgvector")
     g.add_argument("--profile", dest="material_profile", default=None,
                    help="what studyrag knows beyond the material: auto (default: the shipped profile the "
@@ -52,7 +54,10 @@ def add_common(p: argparse.ArgumentParser) -> None:
 
 def add_generation(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
-    g.add_argument("--backend", default=None, help="LLM backend: local (default), bedrock, openai, a registered plugin, or none (extractive answers, no LLM)")
+    from studyrag.rag.llms import choices
+
+    g.add_argument("--backend", default=None, help=f"LLM backend: {', '.join(choices())} (default: local; none: "
+                                                     "extractive answers, no LLM)")
     g.add_argument("--model", default=None, help="model name: a local registry name, a Bedrock model id, or an OpenAI-compatible model")
     g.add_argument("--model-path", default=None, help="any GGUF file for the local backend")
     g.add_argument("--top-k", type=int, default=None, help="passages retrieved (default: 4)")
@@ -106,7 +111,19 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def derive_for_answering(settings) -> None:
+    """Ingest's last step in every command: what answering derives from a new build (rag)."""
+    from studyrag.rag.knowledge import derive_for_answering as derive
+
+    derive(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from studyrag.index.hooks import on_new_build
+    from studyrag.plugins import load_plugins
+
+    on_new_build(derive_for_answering)  # ingest never imports rag; the app wires the two here
+    load_plugins()  # their backends, stores and embedders join the registries before --help
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -19,7 +19,7 @@ def _registered(kind: str, value: str) -> str:
     if kind == "backend":
         from studyrag.rag.llms.base import choices
     else:
-        from studyrag.rag.stores.base import store_names as choices
+        from studyrag.index.stores.base import store_names as choices
     names = choices()
     if value not in names:
         raise ValueError(f"unknown {kind} {value!r}; choose one of: {', '.join(names)}")

@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from studyrag.cli import derive_for_answering
+from studyrag.index.hooks import on_new_build
+
+on_new_build(derive_for_answering)  # as every studyrag command does: ingest derives for answering
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -8,7 +8,7 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ["studyrag.rag", "studyrag.ingest", "studyrag.study", "studyrag.eval"]
+PACKAGES = ["studyrag.index", "studyrag.rag", "studyrag.ingest", "studyrag.study", "studyrag.eval"]
 
 
 def _modules() -> list[str]:

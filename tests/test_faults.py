@@ -25,8 +25,8 @@ import pytest
 
 from studyrag.ingest.sources import SourceError
 from studyrag.rag.engine import Tutor
-from studyrag.rag.stores import IndexLoadError
-from studyrag.rag.stores.faiss_store import FaissStore
+from studyrag.index.stores import IndexLoadError
+from studyrag.index.stores.faiss_store import FaissStore
 from tests.support.tutors import fake_aws_env, variant
 from tests.conftest import GUIDE, REPO, make_settings
 

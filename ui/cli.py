@@ -96,7 +96,7 @@ def run_ui(args) -> int:
         print("studyrag ui: error: the web app needs Gradio; install: pip install 'studyrag[ui]'", file=sys.stderr)
         return 2
     from studyrag.rag.cli import ensure_index
-    from studyrag.rag.stores import IndexLoadError
+    from studyrag.index.stores import IndexLoadError
     from studyrag.ui.app import UIService, build_app, launch
 
     ensure_index(settings)

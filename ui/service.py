@@ -97,7 +97,7 @@ class UIService:
         try:
             self.tutor(self.default_cfg)
         except Exception as e:  # e.g. the bedrock extra is missing: the index still loads
-            from studyrag.rag.stores import IndexLoadError
+            from studyrag.index.stores import IndexLoadError
 
             if isinstance(e, IndexLoadError):
                 raise

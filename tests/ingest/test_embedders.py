@@ -14,9 +14,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from studyrag.ingest.embedders import available, get_embedder
-from studyrag.ingest.embedders.minilm import MiniLMEmbedder, model_dir
-from studyrag.ingest.embedders.minilm_numpy import NumpyBert, erf, gelu
+from studyrag.index.embedders import available, get_embedder
+from studyrag.index.embedders.minilm import MiniLMEmbedder, model_dir
+from studyrag.index.embedders.minilm_numpy import NumpyBert, erf, gelu
 from studyrag.ingest.pipeline import chunk_sources, embedding_text
 from tests.conftest import GUIDE, REPO, make_settings
 
@@ -141,7 +141,7 @@ def test_similarity_is_meaningful(numpy_embedder):
 
 
 def test_get_embedder_gives_the_onnx_engine_when_onnxruntime_is_installed():
-    from studyrag.ingest.embedders.minilm_onnx import OnnxBert
+    from studyrag.index.embedders.minilm_onnx import OnnxBert
 
     pytest.importorskip("onnxruntime")
     emb = get_embedder("minilm")
@@ -189,7 +189,7 @@ def test_default_engine_does_not_import_torch():
     code = textwrap.dedent(
         """
         import sys
-        from studyrag.ingest.embedders import get_embedder
+        from studyrag.index.embedders import get_embedder
         emb = get_embedder("minilm")
         v = emb.embed_queries(["Which service labels images before training?"])
         p = emb.embed_passages(["SageMaker Ground Truth labels data.", "Model Monitor detects drift."] * 20)
@@ -218,7 +218,7 @@ def test_parallel_batches_match_one_worker_and_restore_blas_threads(guide_texts)
 def test_a_lone_query_uses_every_blas_thread_and_bulk_or_concurrent_work_uses_one(monkeypatch):
     """'auto' threads: one user's query gets the idle cores; batches and a busy server do not
     hand each product to a thread pool that other work is already using."""
-    from studyrag.ingest.embedders import minilm_numpy
+    from studyrag.index.embedders import minilm_numpy
 
     seen = []
     real = minilm_numpy._blas_threads
@@ -243,7 +243,7 @@ def test_onnx_graph_is_built_once_cached_atomically_and_rebuilt_when_the_weights
     import shutil
 
     pytest.importorskip("onnxruntime")
-    from studyrag.ingest.embedders import minilm_onnx
+    from studyrag.index.embedders import minilm_onnx
 
     monkeypatch.setenv("STUDYRAG_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "model"
@@ -263,7 +263,7 @@ def test_onnx_graph_is_built_once_cached_atomically_and_rebuilt_when_the_weights
 def test_onnx_engine_works_with_a_read_only_cache(tmp_path, monkeypatch):
     """No writable cache: the graph is built in memory and the vectors are the same."""
     pytest.importorskip("onnxruntime")
-    from studyrag.ingest.embedders import minilm_onnx
+    from studyrag.index.embedders import minilm_onnx
 
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cache folder would go")

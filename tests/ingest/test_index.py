@@ -19,11 +19,11 @@ import numpy as np
 import pytest
 
 from studyrag.ingest.chunker import chunk_text
-from studyrag.ingest.embedders import get_embedder, register
-from studyrag.ingest.manifest import Manifest
+from studyrag.index.embedders import get_embedder, register
+from studyrag.index.manifest import Manifest
 from studyrag.ingest.pipeline import chunk_sources, embed_chunks, ingest
-from studyrag.rag.stores import IndexLoadError, get_store
-from studyrag.rag.stores.faiss_store import CHUNKS_FILE, INDEX_FILE, MANIFEST_FILE, FaissOpenIndex, FaissStore
+from studyrag.index.stores import IndexLoadError, get_store
+from studyrag.index.stores.faiss_store import CHUNKS_FILE, INDEX_FILE, MANIFEST_FILE, FaissOpenIndex, FaissStore
 from tests.conftest import REPO, make_settings
 
 from ._guides import TINY_GUIDE
@@ -230,7 +230,7 @@ def test_truncated_vectors(tmp_path, index_settings):
 
 def test_truncated_vectors_with_matching_checksum(tmp_path, index_settings):
     """Even when the manifest's checksum was rewritten to match, FAISS's own read fails cleanly."""
-    from studyrag.rag.stores.faiss_store import _sha256
+    from studyrag.index.stores.faiss_store import _sha256
 
     settings = copy_index(index_settings, tmp_path)
     d = settings.resolved_index_dir
@@ -253,7 +253,7 @@ def test_corrupted_chunks(tmp_path, index_settings):
 
 @pytest.mark.parametrize("damage", ["bad-json", "missing-line", "bad-field"])
 def test_corrupted_chunks_with_matching_checksum(tmp_path, index_settings, damage):
-    from studyrag.rag.stores.faiss_store import _sha256
+    from studyrag.index.stores.faiss_store import _sha256
 
     settings = copy_index(index_settings, tmp_path)
     d = settings.resolved_index_dir
@@ -352,7 +352,7 @@ CRASH_CHILD = textwrap.dedent(
     import faiss
     import numpy as np
 
-    from studyrag.ingest.embedders import register
+    from studyrag.index.embedders import register
     from studyrag.ingest.pipeline import ingest
     from tests.conftest import make_settings
 
@@ -411,9 +411,9 @@ def test_hard_crash_inside_write_leaves_previous_index_serving(tmp_path, minilm)
 def chunks_only(monkeypatch):
     """Count only the chunks' embedding: what ingest then derives for answering is tested in
     tests/rag/test_self_contained_index.py."""
-    from studyrag.ingest import library
+    from studyrag.index import hooks
 
-    monkeypatch.setattr(library, "_derive_for_answering", lambda settings: None)
+    monkeypatch.setattr(hooks, "_ON_NEW_BUILD", [])
 
 
 def test_unchanged_reingest_skips_embedding(tmp_path, chunks_only):

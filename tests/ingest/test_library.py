@@ -14,7 +14,7 @@ import pytest
 
 from studyrag.cli import main
 from studyrag.bench import docgen
-from studyrag.rag.stores.faiss_store import FaissStore
+from studyrag.index.stores.faiss_store import FaissStore
 from tests.conftest import make_settings
 
 from ._guides import BEDROCK_GUIDE, TINY_GUIDE
@@ -86,7 +86,7 @@ def test_adding_embeds_only_the_new_file_and_keeps_the_others_vectors(library, t
 
 
 def _counted(made: dict, chunks) -> np.ndarray:
-    from studyrag.ingest.embedders import get_embedder
+    from studyrag.index.embedders import get_embedder
     from studyrag.ingest.pipeline import embed_chunks
 
     made["texts"] = made.get("texts", 0) + len(chunks)

@@ -21,13 +21,13 @@ import numpy as np
 import psycopg
 import pytest
 
-from studyrag.ingest.embedders import get_embedder
-from studyrag.ingest.manifest import Manifest
+from studyrag.index.embedders import get_embedder
+from studyrag.index.manifest import Manifest
 from studyrag.ingest.pipeline import ingest
 from studyrag.rag.retrieve import CLOSED_BOOK_KINDS, Retriever
-from studyrag.rag.stores import IndexLoadError, get_store
-from studyrag.rag.stores.faiss_store import FaissStore
-from studyrag.rag.stores.pgvector_store import (
+from studyrag.index.stores import IndexLoadError, get_store
+from studyrag.index.stores.faiss_store import FaissStore
+from studyrag.index.stores.pgvector_store import (
     PG_REBUILD_HINT,
     PgStoreWriteError,
     PgvectorStore,
@@ -274,8 +274,8 @@ def test_killed_writer_keeps_the_old_index(pg_target, tmp_path, guide_build, qve
         import json, sys, time
         import numpy as np
         from studyrag.ingest.chunker import Chunk
-        from studyrag.ingest.manifest import Manifest
-        from studyrag.rag.stores.pgvector_store import PgvectorStore
+        from studyrag.index.manifest import Manifest
+        from studyrag.index.stores.pgvector_store import PgvectorStore
         from studyrag.settings import Settings
         real_copy = PgvectorStore._copy_rows
         def copy_half_then_hang(self, conn, ident, chs, vecs):
@@ -360,7 +360,7 @@ def test_unchanged_reingest_skips_embedding(pg_index_settings, pg_index, monkeyp
     def no_embedding(name):
         raise AssertionError("re-ingest of unchanged sources loaded the embedder")
 
-    monkeypatch.setattr("studyrag.ingest.embedders.get_embedder", no_embedding)
+    monkeypatch.setattr("studyrag.index.embedders.get_embedder", no_embedding)
     report = ingest(pg_index_settings, progress=False)
     assert report.skipped and report.chunks == len(pg_index.chunks)
     with get_store(pg_index_settings).open() as again:

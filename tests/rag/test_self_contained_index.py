@@ -1,6 +1,6 @@
 """The index holds everything answering needs: ingest derives the sentence, statement and FAQ
 vectors and the refusal anchors into the build, so answering embeds only the question and
-reads no source file (rag/stores/derived.py)."""
+reads no source file (index/stores/derived.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ QUESTION = "A business analyst with no Python wants churn predictions from a CSV
 @pytest.fixture
 def counted_embedders(monkeypatch):
     """Every text embedded, by kind, whichever embedder does it (MiniLM and the decision's e5)."""
-    from studyrag.ingest.embedders import get_embedder
+    from studyrag.index.embedders import get_embedder
 
     seen = {"passages": [], "queries": []}
     for name in ("minilm", "e5"):

@@ -38,6 +38,7 @@ printed or logged, PGPASSWORD / ~/.pgpass work too), and, read with getattr so t
 optional, ``settings.pg_schema`` (default ``studyrag``) and ``settings.pg_vector_type``
 (``vector`` or ``halfvec``); the constructor takes the same as keywords.
 """
+# Over 400 lines: one store's whole contract (connections, atomic generations, two search regimes, derived data) that its tests read as one unit.
 
 from __future__ import annotations
 
@@ -50,8 +51,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
-from studyrag.ingest.chunker import Chunk
-from studyrag.ingest.manifest import Manifest
+from studyrag.index.chunk import Chunk
+from studyrag.index.manifest import Manifest
 
 from .base import IndexLoadError, register
 
@@ -240,7 +241,7 @@ class PgvectorOpenIndex:
 
 
 class PgDerived:
-    """A build's derived data (rag/stores/derived.py) in its own table, derived_g<gen>(key, body)."""
+    """A build's derived data (index/stores/derived.py) in its own table, derived_g<gen>(key, body)."""
 
     def __init__(self, index: PgvectorOpenIndex) -> None:
         self._index = index

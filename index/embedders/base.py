@@ -51,3 +51,18 @@ def get_embedder(name: str) -> Embedder:
         raise KeyError(f"unknown embedder {name!r}; choose one of: {', '.join(available())}")
     _CACHE[name] = _REGISTRY[name]()
     return _CACHE[name]
+
+
+def embed_in_length_order(embedder: Embedder, texts: list[str], *, batch: int = 64,
+                          on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+    """Passage vectors of ``texts`` in their order, sent shortest first ``batch`` at a time so
+    each batch pads to a similar length (a 300-page PDF's chunks: 18.2 vs 13.2 a second at 16
+    unsorted, docs/formats.md). ``on_batch(n)`` is told how many were just embedded."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for i in range(0, len(texts), batch):
+        rows = order[i : i + batch]
+        out[rows] = embedder.embed_passages([texts[r] for r in rows])
+        if on_batch is not None:
+            on_batch(len(rows))
+    return out

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
-import numpy as np
-
-from studyrag.ingest.chunker import Chunk
-from studyrag.ingest.manifest import Manifest
-
-from typing import TYPE_CHECKING
+from studyrag.index.chunk import Chunk
+from studyrag.index.manifest import Manifest
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from studyrag.settings import Settings
 
 REBUILD_HINT = "run `studyrag ingest --rebuild`"
@@ -56,6 +54,8 @@ class Store(Protocol):
 def stored_vectors(index, rows: list[int]) -> np.ndarray | None:
     """The vectors the index holds for ``rows`` (FAISS reconstruct, pgvector's column), or
     None when the store cannot give them back."""
+    import numpy as np
+
     rows = [int(r) for r in rows]
     if hasattr(index, "vectors"):
         return index.vectors(rows)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from studyrag.ingest.chunker import Chunk
-from studyrag.ingest.manifest import Manifest
+from studyrag.index.chunk import Chunk
+from studyrag.index.manifest import Manifest
 
 from .base import REBUILD_HINT, IndexLoadError, register
 from .derived import FolderDerived
@@ -51,7 +51,7 @@ class FaissOpenIndex:
         self.manifest = manifest
         self.chunks = chunks
         self.texts = texts or {}
-        self.derived = derived  # what answering derives from this build (rag/stores/derived.py)
+        self.derived = derived  # what answering derives from this build (index/stores/derived.py)
         self._index = index
         self._kind_rows: dict[str, np.ndarray] = {}
         kinds = np.array([c.kind for c in chunks])
