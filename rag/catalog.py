@@ -120,7 +120,7 @@ class Catalog:
         if not self._text:
             return True
         word = word.lower()
-        uses = len(re.findall(rf"(?<![\w\-]){re.escape(word)}(?![\w\-])", self._text))
+        uses = word_uses(word, [self._text])
         in_names = sum(self._text.count(a.lower()) for a in service.aliases if word in a.lower().split())
         return uses - in_names <= 2
 
@@ -231,6 +231,16 @@ def _labels(defined) -> set[str]:
     return {n for n, c in counts.items() if c >= 3} | numbered
 
 
+def word_uses(word: str, texts: list[str]) -> int:
+    """How often ``word`` stands as a whole word in ``texts`` (case as given).
+
+    >>> word_uses("range", ["Range partitioning, by range", "a range-based key"])
+    1
+    """
+    pattern = re.compile(rf"(?<![\w\-]){re.escape(word)}(?![\w\-])")
+    return sum(len(pattern.findall(t)) for t in texts)
+
+
 def _names_a_kind(name: str, texts: list[str]) -> bool:
     """A heading's plain plural ("Protocols", "Joins") names a kind of thing, not one thing,
     when the text also uses its singular as an ordinary word ("a routing protocol").
@@ -243,7 +253,7 @@ def _names_a_kind(name: str, texts: list[str]) -> bool:
     if " " in name or not re.fullmatch(r"[A-Z][a-z]+s", name) or name.endswith("ss"):
         return False
     one = name[:-1].lower()
-    return sum(len(re.findall(rf"(?<![\w\-]){re.escape(one)}(?![\w\-])", t)) for t in texts) >= 3
+    return word_uses(one, texts) >= 3
 
 
 IDENTIFIER_RE = re.compile(r"(?=\S*(?:\d|[A-Z]\S*[A-Z]))[\w.\-/+]+|[a-z][a-z0-9_.\-]+")
@@ -266,7 +276,7 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         return False  # "estimated: ...", "runs it — ..." are words, not terms
     if len(words) == 1 and not re.search(r"[A-Z].*[A-Z]|[\d\-+]", name):
         # "Serializable" stays; "Hash", "range", "Document" are ordinary words too often.
-        plain = sum(len(re.findall(rf"(?<![\w\-]){re.escape(low)}(?![\w\-])", t)) for t in texts)
+        plain = word_uses(low, texts)
         return plain <= 2
     return True
 

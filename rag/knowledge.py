@@ -15,14 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
+from studyrag.index.embedders.base import embed_in_length_order
+from studyrag.index.stores.derived import Derived, FolderDerived, array_bytes, array_from
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.ingest.formats import page_at
 from studyrag.rag import entities, outside, profile, scope
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
-from studyrag.index.embedders.base import embed_in_length_order
 from studyrag.rag.signals import SignalIndex
-from studyrag.index.stores.derived import Derived, FolderDerived, array_bytes, array_from
 
 from typing import TYPE_CHECKING
 
