@@ -296,3 +296,24 @@ def test_onnx_pool_threads_stop_spinning_when_a_query_is_done():
     before = time.process_time()
     time.sleep(0.2)
     assert time.process_time() - before < 0.05
+
+
+def test_a_repeated_text_is_embedded_once_and_every_copy_gets_its_vector(numpy_embedder):
+    """A header on every page of a PDF, a repeated slide: work is per distinct text."""
+    from studyrag.index.embedders.base import embed_in_length_order
+
+    sent: list[str] = []
+
+    class Counting:
+        dim = numpy_embedder.dim
+
+        def embed_passages(self, texts):
+            sent.extend(texts)
+            return numpy_embedder.embed_passages(texts)
+
+    texts = ["Confidential - page header", "Batch Transform scores a whole dataset offline."] * 40 + ["one more"]
+    done: list[int] = []
+    vecs = embed_in_length_order(Counting(), texts, batch=2, on_batch=done.append)
+    assert sorted(sent) == sorted(set(texts)) and sum(done) == len(texts)
+    alone = numpy_embedder.embed_passages(texts[:2] + texts[-1:])
+    assert np.abs(vecs[[0, 1, -1]] - alone).max() < 1e-5 and np.abs(vecs[0] - vecs[78]).max() == 0
