@@ -79,3 +79,17 @@ def test_progress_in_postgresql_is_shared_by_workers(pg_target, tmp_path):
         th.join()
     row = open_progress(settings).rows("ana")[0]  # a restart: a new store object
     assert (row.topic, row.right, row.wrong, row.box) == ("Indexes", 30, 1, 5)
+
+
+def test_a_session_does_not_ask_the_same_thing_twice_in_a_row_of_questions(bank, tmp_path):
+    """A reviewer found mirror items (the same key from two statements of the same advice)
+    close together; within the recent window, a session moves on to something else."""
+    from studyrag.study.session import RECENT
+
+    topic = max(bank.topics(), key=lambda t: len({(i.kind, i.key_text) for i in bank.in_topic(t)}))
+    distinct = len({(i.kind, i.key_text) for i in bank.in_topic(topic)})
+    assert distinct >= 3, "the guide's bank should have a topic with three different keys"
+    session = Session(bank, SqliteProgress(tmp_path / "p.sqlite3"), "ana", random.Random(3), topic=topic)
+    asked = [session.next() for _ in range(min(distinct, RECENT))]
+    assert len({(i.kind, i.key_text) for i in asked}) == len(asked)
+    assert len({i.cited.text for i in asked}) == len(asked)
