@@ -39,15 +39,15 @@ def pick_next(bank: Bank, rows: list[TopicProgress], rng: random.Random, *, topi
         raise KeyError(f"no practice items in topic {topic!r}")
     chosen = rng.choices(topics, weights=[weight(by_topic.get(t), now) for t in topics], k=1)[0]
     pool = bank.in_topic(chosen)
-    fresh = [it for it in pool if not _repeats(it, recent, bank)] or \
+    seen = [bank.by_id[i] for i in recent if i in bank.by_id]
+    fresh = [it for it in pool if not _repeats(it, seen)] or \
         [it for it in pool if it.id not in set(recent)] or pool
     return rng.choice(fresh)
 
 
-def _repeats(item: Item, recent: list[str], bank: Bank) -> bool:
-    """``item`` asks again what a recent item asked: the same id, the same cited sentence, or
-    the same key for the same kind of question (a "which" item and its mirror from another
-    statement of the same advice)."""
-    seen = [bank.by_id[i] for i in recent if i in bank.by_id]
+def _repeats(item: Item, seen: list[Item]) -> bool:
+    """``item`` asks again what a recently ``seen`` item asked: the same id, the same cited
+    sentence, or the same key for the same kind of question (a "which" item and its mirror
+    from another statement of the same advice)."""
     return any(item.id == it.id or item.cited.text == it.cited.text
                or (item.kind, item.key_text) == (it.kind, it.key_text) for it in seen)

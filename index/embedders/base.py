@@ -67,10 +67,12 @@ def embed_in_length_order(embedder: Embedder, texts: list[str], *, batch: int = 
     >>> embed_in_length_order(Len(), ["ccc", "a", "ccc"]).ravel().tolist()
     [3.0, 1.0, 3.0]
     """
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
     first: dict[str, int] = {}
     slot = [first.setdefault(t, len(first)) for t in texts]  # each text's row among the unique ones
     unique = list(first)
-    copies = np.bincount(slot, minlength=len(unique)) if texts else np.zeros(0, int)
+    copies = np.bincount(slot, minlength=len(unique))
     order = sorted(range(len(unique)), key=lambda i: len(unique[i]))
     vecs = np.zeros((len(unique), embedder.dim), dtype=np.float32)
     for i in range(0, len(unique), batch):
@@ -78,4 +80,4 @@ def embed_in_length_order(embedder: Embedder, texts: list[str], *, batch: int = 
         vecs[rows] = embedder.embed_passages([unique[r] for r in rows])
         if on_batch is not None:
             on_batch(int(copies[rows].sum()))
-    return vecs[slot] if texts else np.zeros((0, embedder.dim), dtype=np.float32)
+    return vecs[slot]
