@@ -292,12 +292,11 @@ def ingest_formats(settings: Settings, **kw) -> BenchResult:
 
 # -- shared helpers for the answer / load / scale / all benchmarks --------------------------
 
-SUITES_DIR = Path(__file__).resolve().parent / "suites"
-
-
 def _suite(name: str) -> list[dict]:
-    lines = (SUITES_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    """One eval suite's items (the benchmark times questions the gate also scores)."""
+    from studyrag.eval.suites import load_suites
+
+    return load_suites(names=[name])[name]
 
 
 def _spread(items: list, n: int) -> list:

@@ -31,6 +31,7 @@ EXAMPLES = [
 
 
 MAX_INPUT = 500  # characters: an exam question fits; a pasted essay is cut
+TRANSLATE_CTX = 1024  # tokens: the prompt (~150) + MAX_INPUT characters + the longest reply (400)
 
 
 class Translator:
@@ -46,7 +47,7 @@ class Translator:
             s = s.model_copy(update={"model_path": None})
             path, name = local_model_path(s)
             self._llm = LlamaCppChat(model_path=str(path), model_name=name, max_tokens=160, temperature=0.0,
-                                     **worker_options(self.settings))
+                                     n_ctx=TRANSLATE_CTX, role="translate", **worker_options(self.settings))
         return self._llm
 
     def to_english(self, text: str) -> str:

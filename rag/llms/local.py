@@ -43,9 +43,9 @@ def _close_models() -> None:
     _LOADED.clear()
 
 
-def load_llama(path: Path, n_ctx: int = 2048):
-    """One llama.cpp instance per (file, context) per process."""
-    key = (str(path), n_ctx)
+def load_llama(path: Path, n_ctx: int = 2048, role: str = "explain"):
+    """One llama.cpp instance per (file, context, role) per process."""
+    key = (str(path), n_ctx, role)
     with _LOAD_LOCK:
         if key not in _LOADED:
             from llama_cpp import Llama
@@ -80,6 +80,7 @@ class LlamaCppChat(BaseChatModel):
     max_waiting: int = 0
     repack: bool | str = "auto"  # "auto": off where AMX code would run it (cpu.py)
     nice: int = 10
+    role: str = "explain"  # the translator runs as its own worker ("translate"), see supervisor.py
 
     @property
     def _llm_type(self) -> str:
@@ -87,14 +88,14 @@ class LlamaCppChat(BaseChatModel):
 
     @property
     def llama(self):
-        return load_llama(Path(self.model_path), self.n_ctx)
+        return load_llama(Path(self.model_path), self.n_ctx, self.role)
 
     @property
     def worker(self):
         from .supervisor import WorkerSpec, worker_for
 
         threads = int(os.environ.get("STUDYRAG_THREADS", 0) or 0)
-        spec = WorkerSpec(self.model_path, self.n_ctx, threads, self.repack, self.nice)
+        spec = WorkerSpec(self.model_path, self.n_ctx, threads, self.repack, self.nice, self.role)
         return worker_for(spec, timeout_s=self.timeout_s, max_waiting=self.max_waiting)
 
     def warm_up(self) -> None:

@@ -1,7 +1,8 @@
 """The parent side of the local model: start, watch, time out and restart its child process.
 
-One ``ModelWorker`` per (GGUF, context size) per process, shared by the explainer and the
-translator. A crash, a kill or a generation that stops producing tokens for
+One ``ModelWorker`` per (GGUF, context size, role) per process: the explainer and the
+translator each get their own, so each keeps its fixed prompt prefix in its KV cache (one
+shared context re-read both prefixes on every Chinese question). A crash, a kill or a generation that stops producing tokens for
 ``timeout_s`` (the first token: 4x that) ends only the request in flight: it raises ``WorkerStopped`` with one
 sentence ("the local model stopped (signal 11, SIGSEGV); ..."), and the next request starts
 a fresh child. When ``max_waiting`` requests already wait for the model, a new one raises
@@ -50,6 +51,7 @@ class WorkerSpec:
     threads: int = 0  # 0: one per CPU
     repack: bool | str = "auto"  # ggml's weight repacking; "auto": off where AMX code would run it (cpu.py)
     nice: int = 0  # the child's scheduling niceness: > 0 yields the CPU to answers being retrieved
+    role: str = "explain"  # a worker per role: its KV cache keeps that role's prompt prefix
 
 
 def describe_exit(returncode: int | None) -> str:
@@ -252,7 +254,7 @@ _WORKERS_LOCK = threading.Lock()
 
 
 def worker_for(spec: WorkerSpec, **options) -> ModelWorker:
-    """The one worker of this process for this spec (the translator shares the explainer's)."""
+    """The one worker of this process for this spec (the translator's role gives it its own)."""
     key = (spec, tuple(sorted(options.items())))
     with _WORKERS_LOCK:
         if key not in _WORKERS:

@@ -206,6 +206,17 @@ def test_a_reply_cut_short_by_the_caller_leaves_the_worker_ready_for_the_next(lo
     assert "yes" in reply.lower() and "," not in reply
 
 
+def test_the_translator_runs_in_its_own_worker_so_neither_prompt_prefix_is_evicted(local_tutor):
+    """A Chinese question uses the translator and then the explainer; sharing one llama.cpp
+    context made each re-read the other's fixed prompt (about 1 s per Chinese question)."""
+    ans = local_tutor.ask("一位完全沒有程式經驗的分析師想用 CSV 檔預測客戶流失，應該用哪個功能？")
+    assert ans.english and ans.citations
+    explainer = local_tutor.chat_model().worker
+    translator = local_tutor._translator._model().worker
+    assert translator.spec.role == "translate" and explainer.spec.role == "explain"
+    assert translator.pid and explainer.pid and translator.pid != explainer.pid
+
+
 @pytest.mark.parametrize("repack", [False, True])
 def test_the_model_answers_with_weight_repacking_off_and_on(index_settings, repack):
     """Off is what a build with AMX code gets on an AMX CPU (ggml's AMX repack crashes:
