@@ -91,7 +91,9 @@ class Catalog:
             for d in heading_names(h):
                 # A heading names a concept when the text keeps using it ("Batch Transform"),
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
-                if builder.known(d.name) or sum(d.name.lower() in t for t in lowered) >= 2:
+                # An identifier-shaped heading ("NetworkPolicy", "802.1X") is a name at once.
+                uses = sum(d.name.lower() in t for t in lowered)
+                if builder.known(d.name) or uses >= 2 or (uses and IDENTIFIER_RE.fullmatch(d.name)):
                     builder.add(d.name, True, defined=True)
                     if _names_a_kind(d.name, texts):
                         builder.found[core_of(d.name, prefixes)].generic = True
@@ -225,7 +227,7 @@ def _labels(defined) -> set[str]:
     """Lead terms that label many places ('AIF-C01 signal:', 'Scenario 3:') are not things taught."""
     counts: dict[str, int] = {}
     for name, how, _kinds in defined:
-        if how == "lead":
+        if how in ("lead", "label"):
             counts[name] = counts.get(name, 0) + 1
     numbered = {n for n, _h, _k in defined if re.fullmatch(r"[A-Za-z]+ \d+", n)}
     return {n for n, c in counts.items() if c >= 3} | numbered
@@ -253,7 +255,7 @@ def _names_a_kind(name: str, texts: list[str]) -> bool:
     if " " in name or not re.fullmatch(r"[A-Z][a-z]+s", name) or name.endswith("ss"):
         return False
     one = name[:-1].lower()
-    return word_uses(one, texts) >= 3
+    return word_uses(one, texts) + word_uses(name.lower(), texts) >= 3
 
 
 IDENTIFIER_RE = re.compile(r"(?=\S*(?:\d|[A-Z]\S*[A-Z]))[\w.\-/+]+|[a-z][a-z0-9_.\-]+")
@@ -267,18 +269,33 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         return False
     uses = sum(t.count(low) for t in lowered)
     words = name.split()
-    if uses < 2 and (len(words) > 3 or how in ("heading", "table")) and not (
-            how == "table" and IDENTIFIER_RE.fullmatch(name)):
-        # A table's first cell used nowhere else is an attribute ("Granularity"), unless it
-        # is written like an identifier ("ipconfig", "802.11ax", "SNMPv3").
+    if uses < 2 and (len(words) > 3 or how in ("heading", "table", "label")) and not (
+            how in ("table", "label") and IDENTIFIER_RE.fullmatch(name)):
+        # A table's first cell or a "Label:" used nowhere else is an attribute ("Granularity",
+        # "Check mechanisms"), unless it is written like an identifier ("ipconfig", "802.11ax").
         return False
-    if how == "lead" and not re.match(r"[A-Z0-9]|.*[\-_()\d]", name):
+    if how in ("lead", "label") and not re.match(r"[A-Z0-9]|.*[\-_()\d]", name):
         return False  # "estimated: ...", "runs it — ..." are words, not terms
     if len(words) == 1 and not re.search(r"[A-Z].*[A-Z]|[\d\-+]", name):
         # "Serializable" stays; "Hash", "range", "Document" are ordinary words too often.
         plain = word_uses(low, texts)
-        return plain <= 2
+        # A bullet's one-word label ("Defaults:", "Units:", "Gotcha:") is a field of a list,
+        # not a thing taught, unless the text also calls it by that name ("a Role grants ...").
+        return plain <= 2 and (how != "label" or named_elsewhere(name, texts))
     return True
+
+
+def named_elsewhere(name: str, texts: list[str]) -> bool:
+    """The text uses ``name`` as a name away from the start of a line or sentence: capitalised
+    after a lower-case word, or in code quotes.
+
+    >>> named_elsewhere("Role", ["- Role: a set of permissions", "bind a Role to a user"])
+    True
+    >>> named_elsewhere("Defaults", ["- Defaults: `periodSeconds: 10`", "the request defaults to it"])
+    False
+    """
+    pattern = re.compile(rf"(?:(?<=[a-z,;(] )|`){re.escape(name)}(?![\w\-])")
+    return any(pattern.search(t) for t in texts)
 
 
 def _aliases(name: str, core: str, prefixes: tuple[str, ...], profile) -> set[str]:

@@ -158,11 +158,21 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
         return len(wanted & kinds) / len(wanted)
 
     best_name, best_score = decision.ranking[0]
-    # Only a winner that is the asked kind itself ("Replication" for "which replication
-    # mode") is replaced: by the best thing of that kind, however far behind it scores. What
-    # kind a thing is comes from its headings and list lead-ins, too incomplete to overrule
-    # the evidence otherwise.
+    # A winner that is the asked kind itself ("Replication" for "which replication mode") is
+    # replaced by the best thing of that kind, however far behind it scores. So is a winner
+    # whose kind the material states and which is not the asked one, by a rival that is
+    # wholly of the asked kind, by its name or where it is defined ("which probe?": "Pod", a
+    # workload object, gives way to "readinessProbe"; "which index type?" gets "GIN", listed
+    # under "Index types"; "which IEEE standard?" keeps "802.1X"). A winner of unknown kind stands:
+    # headings and list lead-ins are too incomplete to overrule the evidence.
     if not _is_the_kind(best_name, wanted):
+        best = knowledge.catalog.get(best_name)
+        if fit(best_name) > 0 or best is None or not best.kinds:
+            return decision
+        for name, score in decision.ranking[1:KIND_DEPTH]:
+            if fit(name) >= 1.0 and not _is_the_kind(name, wanted):  # wholly of the asked kind
+                return Decision((name,), score, score - best_score, decision.best_statement.get(name),
+                                decision.ranking, decision.best_statement)
         return decision
     for name, score in decision.ranking[1:KIND_DEPTH]:
         if fit(name) >= KIND_FIT:
@@ -172,7 +182,10 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
 
 
 def _own_stems(name: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in re.findall(r"[\w\-]+", name.lower()))
+    """'readinessProbe' -> {'readinessprobe', 'readiness', 'probe'}; 'Hash join' -> {'hash', 'join'}."""
+    words = re.findall(r"[\w\-]+", name)
+    parts = [p for w in words for p in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", w)]
+    return frozenset(stem(w.lower()) for w in words + (parts if len(parts) > len(words) else []))
 
 
 def _is_the_kind(name: str, wanted: frozenset[str]) -> bool:

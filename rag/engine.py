@@ -16,6 +16,7 @@ from typing import Iterator
 
 from studyrag.rag import plans
 from studyrag.rag.decide import clauses, decide, not_named, of_kind, without
+from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
 from studyrag.rag.citations import Citation, Citations, with_mark
 from studyrag.rag.knowledge import Knowledge
@@ -204,8 +205,11 @@ class Tutor:
         named = [s for s in k.catalog.find(query) if not s.generic]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
-        if not _in_scope(hits, named + named_in_options, k.topics, k.calibration,
-                         decision if kind == "which" else None) or (
+        if kind in ("fact", "explain") and names_a_list(k, query) and \
+                relevance(hits) >= k.calibration.which_relevance_floor:
+            pass  # "What access modes …?" names a list the material heads: in scope
+        elif not _in_scope(hits, named + named_in_options, k.topics, k.calibration,
+                           decision if kind == "which" else None) or (
                 kind in ("which", "explain", "fact") and not any(s.name in k.topics for s in named)
                 and k.outside_margin(svec)[0] > k.calibration.outside_margin):
             ans.refused, ans.kind = True, "refused"

@@ -26,7 +26,7 @@ TERM = r"[A-Z`\"“(]?[\w`][\w`'’./+\-]*(?:[ \t]+[\w`(][\w`'’./+\-()]*){0,5}
 # "- **Term**: ...", "**Term.** ...", "| **Term** | ...": a bold term that opens a line or cell.
 BOLD_RE = re.compile(r"\*\*([^*\n]{2,60}?)\*\*|__([^_\n]{2,60}?)__")
 # "• Term — definition", "- Term: definition", "Term — definition" (a line's lead term).
-LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*)?({TERM}?)(?:\*\*)?[ \t]*(?:—|–|--|:)[ \t]+\S", re.M)
+LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*)?({TERM}?)(?:\*\*)?[ \t]*(—|–|--|:)[ \t]+\S", re.M)
 TABLE_ROW_RE = re.compile(r"^[ \t]*\|[ \t]*([^|\n]{1,60}?)[ \t]*\|", re.M)
 ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w\-]+[ \t]+){1,5}[A-Z][\w\-]+)[ \t]*\(([A-Z][A-Za-z0-9\-]{1,9})\)")
 VS_SPLIT_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
@@ -41,7 +41,7 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 @dataclass(frozen=True)
 class Definition:
     name: str
-    how: str  # "heading" | "lead" | "bold" | "table" | "acronym" | "vs" | "alias:<long form>"
+    how: str  # "heading" | "lead" (term — ...) | "label" (Term: ...) | "bold" | "table" | "acronym" | "vs" | "alias:<long form>"
     offset: int = 0  # where in the text it was found
 
 
@@ -94,7 +94,8 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
             out.append(Definition(clean_name(side), "bold", m.start()))
     for m in LEAD_RE.finditer(text):
         for side in VS_SPLIT_RE.split(m.group(1)):
-            out.append(Definition(clean_name(side), "vs" if " vs" in m.group(1) else "lead", m.start()))
+            how = "vs" if " vs" in m.group(1) else "label" if m.group(2) == ":" else "lead"
+            out.append(Definition(clean_name(side), how, m.start()))
     for m in TABLE_ROW_RE.finditer(text):
         after = text[m.end():].split("\n", 2)
         is_header = len(after) > 1 and re.fullmatch(r"[\s:\-|]+", after[1] or "x")

@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from studyrag.rag.knowledge import Knowledge
-from studyrag.rag.question import Question
+from studyrag.rag.question import Question, asking_part
 
 
 def distinct_best(k: Knowledge, idx: list[int], sims, n: int) -> list[int]:
@@ -56,7 +56,7 @@ def _content_words(text: str) -> set[str]:
 
 def asked_count(text: str) -> int | None:
     """'Which four kinds ...' -> 4 (how many items a list answer needs), else None."""
-    m = re.search(r"\b(two|three|four|five|six|seven|eight|\d)\s+(?:\w+\s+){0,2}?(?:kinds|types|ways|steps|"
+    m = re.search(r"\b(two|three|four|five|six|seven|eight|\d)\s+(?:[\w\-]+\s+){0,2}?(?:kinds|types|ways|steps|"
                   r"statuses|states|options|categories|levels|things|features|\w+s)\b", text, re.I)
     if not m:
         return None
@@ -65,7 +65,8 @@ def asked_count(text: str) -> int | None:
 
 
 # "what formats ...", "which statuses ...": a plural asked for (not "what does", "what is").
-LIST_RE = re.compile(r"\b(?:what|which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,2}(?!(?:does|has|was|this)\b)\w{3,}s\b", re.I)
+LIST_RE = re.compile(r"\b(?:what|which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,2}(?!(?:does|has|was|this)\b)\w{3,}s\b|"
+                     r"\bwhat\s+are\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?[\w\-]{3,}s\b|^\s*(?:name|list)\s+(?:the|all)\b", re.I)
 BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)]|\|(?!\s*[-:|]+\s*$))\s*")  # list items and table rows
 
 
@@ -76,6 +77,10 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
     Each part of a two-part question ("how long ..., and which ...?", ``part_vecs``) gets
     its best sentence first; a list question (``listed``) whose best sentence is a bullet
     gets that bullet's list. ``asked``: the question's words to match (default: all of it)."""
+    if listed:
+        named_list = headed_list(k, asked or q.search_text, qvec, rows)
+        if named_list:
+            return named_list
     idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
     if not idx:
         return []
@@ -109,6 +114,59 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
             first.append(idx[j])
     rest = distinct_best(k, idx, sims, n)
     return (first + [i for i in rest if i not in first])[:max(n, len(first))]
+
+
+def headed_list(k: Knowledge, asked: str, qvec, rows: list[int] = ()) -> list[int] | None:
+    """The items of the list whose header names what the question asks for ("What access
+    modes …?" and a table headed "Access mode"), wherever retrieval ranked it: the most
+    specific header first, then the items closest to the question. A list under a one-word
+    header outside the retrieved ``rows`` must match the question about as well as they do
+    ("Which three anomalies does normalization prevent?" is not the list headed "Anomalies"
+    of isolation levels)."""
+    from studyrag.rag.lists import covers, header_words
+
+    phrase = asked_plural(asking_part(asked))
+    found = [(header, items) for header, items in k.headed_lists if phrase and covers(header, phrase)]
+    if not found:
+        return None
+    fit = {header: float(np.max(k.sentence_vecs[items] @ qvec)) for header, items in found}
+    header, items = max(found, key=lambda f: (len(f[0].split()), fit[f[0]]))
+    near = [i for i, s in enumerate(k.sentences) if s.row in rows]
+    if near and len(header_words(header)) < 2 and not any(k.sentences[i].row in rows for i in items):
+        if fit[header] < float(np.max(k.sentence_vecs[near] @ qvec)) - LIST_MARGIN:
+            return None
+    return items
+
+
+LIST_MARGIN = 0.05  # cosine: a list elsewhere may trail the retrieved passages by this much
+# The plural a list question asks for, with up to three words before it: "three quality-of-
+# service classes", "possible effects", "access modes".
+ASKED_PLURAL_RE = re.compile(
+    r"\b(?:what|which|name|list)\b(?:\s+(?:are|were|is))?(?:\s+(?:the|all|some))?"
+    r"((?:\s+[\w\-]+){0,3}?\s+[\w\-]+[a-rt-z]s)\b", re.I)  # "modes", not "access"
+
+
+def asked_plural(text: str) -> str | None:
+    """'What are the possible effects you can put on a taint?' -> 'possible effects'.
+
+    >>> asked_plural("Name the three quality-of-service classes Kubernetes assigns.")
+    'three quality-of-service classes'
+    >>> asked_plural("What are the three physical algorithms an engine can pick from?")
+    'three physical algorithms'
+    >>> asked_plural("What access modes can a volume have?")
+    'access modes'
+    """
+    m = ASKED_PLURAL_RE.search(text)
+    return m.group(1).strip() if m else None
+
+
+def names_a_list(k: Knowledge, question: str) -> bool:
+    """A list question naming, word for word, a list header of two or more words ("What
+    access modes …?"): it is about the material, however small the material is."""
+    from studyrag.rag.lists import covers, header_words
+
+    phrase = asked_plural(asking_part(question))
+    return bool(phrase) and any(len(header_words(h)) >= 2 and covers(h, phrase) for h, _items in k.headed_lists)
 
 
 def bullet_run(k: Knowledge, i: int) -> list[int]:

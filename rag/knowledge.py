@@ -153,6 +153,24 @@ class Knowledge:
         return None
 
     @cached_property
+    def headed_lists(self) -> list[tuple[str, list[int]]]:
+        """(header, sentence indices of its items) for every list the material heads with a
+        name (rag/lists.py): a table's first header cell, a "Label:" line, a heading."""
+        from studyrag.rag.lists import headed_lists
+
+        first_on_line: dict[tuple[str, int], int] = {}
+        for i, s in enumerate(self.sentences):
+            src = self.chunks[s.row].source
+            first_on_line.setdefault((src, self.text_of(src).rfind("\n", 0, s.start) + 1), i)
+        out = []
+        for src in dict.fromkeys(self.chunks[s.row].source for s in self.sentences):
+            for h in headed_lists(self.text_of(src)):
+                items = [first_on_line[(src, at)] for at in h.items if (src, at) in first_on_line]
+                if len(items) >= 2:
+                    out.append((h.header, items))
+        return out
+
+    @cached_property
     def sentence_words(self):
         """The sentences' words and their rarity (rag/cooccur.py), built on first use."""
         from studyrag.rag.cooccur import WordIndex

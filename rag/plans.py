@@ -14,7 +14,7 @@ import numpy as np
 
 from studyrag.rag import mcq
 from studyrag.rag.citations import quoted
-from studyrag.rag.evidence import LIST_RE, asked_count, fact_sentences, side_sentences, top_sentences
+from studyrag.rag.evidence import LIST_RE, asked_count, fact_sentences, headed_list, side_sentences, top_sentences
 from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import asking_part
 
@@ -49,8 +49,10 @@ def explain(k: Knowledge, q, qvec, hits, cites) -> Plan:
     if faq is not None:  # the guide asks this question itself: quote its answer
         picked = [i for i, s in enumerate(k.sentences) if s.row == faq][:6]
     else:
+        # "What are the possible effects of a taint?": a list the material heads with the
+        # asked plural is the answer, wherever retrieval ranked it.
         rows = [h.row for h in hits[:3]]
-        picked = top_sentences(k, qvec, rows, n=5)
+        picked = headed_list(k, q.search_text, qvec, rows) or top_sentences(k, qvec, rows, n=5)
     return Plan(quoted(k, cites, picked), picked[:2])
 
 

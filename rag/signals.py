@@ -151,7 +151,7 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
         own = section_service(c) if section_service else None
         for s, e in sentence_spans(src, c.start, c.end):
             sent = src[s:e]
-            found = _from_sentence(sent, s, e, c, catalog, own)
+            found = _from_sentence(sent, s, e, c, catalog, own, bullet_owner(src, s, catalog))
             out.extend(found)
             if own is not None and not found and c.kind == "body" and len(sent) >= 25:
                 others = [x for x in catalog.find(sent) if not x.generic and x.core != own.core]
@@ -163,7 +163,9 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
 # Over 60 lines: the cue patterns of one sentence, tried in priority order; each branch is a few lines.
 
 
-def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=None) -> list[Statement]:
+def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=None, owner=None) -> list[Statement]:
+    """``own``: the service of the sentence's section; ``owner``: the thing whose definition
+    bullet the sentence continues (see bullet_owner)."""
     found: list[Statement] = []
 
     def add(signal: str, targets: tuple[str, ...], kind: str) -> None:
@@ -219,6 +221,11 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
         # about the thing it defines, whatever else it names in passing.
         add(sent, (defined.name,), "mention")
         return found
+    if not found and owner is not None and c.kind in ("body", "summary"):
+        # "  - On failure the Pod is removed from Service endpoints" under "- **readinessProbe** —":
+        # the detail is about the probe it hangs from, not about the Pod and Service it names.
+        add(sent, (owner.name,), "section")
+        return found
     if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
         # In a service's own section a sentence is about that service, whatever else it
         # names in passing ("Automatic Model Tuning runs multiple training jobs").
@@ -226,6 +233,43 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
             named = [own]
         add(sent, tuple(x.name for x in named), "mention")
     return found
+
+
+BULLET_LINE_RE = re.compile(r"^([ \t]*)(?:[•\-*▪◦·]|\d{1,2}[.)])[ \t]+", re.M)
+
+
+def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
+    """The thing a sentence inside a list describes: the term its own bullet defines, when the
+    sentence is not that definition's first ("- **VPA** — adjusts requests. Installed as an
+    add-on."), or the term of the bullet a sub-bullet hangs from ("  - Needs metrics-server"
+    under "- **HPA** — ..."). None outside lists.
+
+    >>> from studyrag.rag.catalog import Catalog
+    >>> cat = Catalog.from_texts(["HPA scales. HPA again."], [], [("HPA", "bold", frozenset())])
+    >>> text = "- **HPA** — changes replicas.\\n  - Needs metrics-server."
+    >>> bullet_owner(text, text.index("Needs"), cat).name
+    'HPA'
+    >>> bullet_owner(text, 0, cat) is None
+    True
+    """
+    line_start = src.rfind("\n", 0, start) + 1
+    m = BULLET_LINE_RE.match(src, line_start)
+    if m is None:
+        return None
+    if start > m.end():  # a later sentence of a definition line
+        found = _defined_here(src[line_start:src.find("\n", line_start) % (len(src) + 1)], catalog)
+        if found is not None:
+            return found
+    indent = len(m.group(1).expandtabs(4))
+    pos = line_start
+    while indent > 0 and pos > 0:  # up to the parent bullet: the first line indented less
+        prev_start = src.rfind("\n", 0, pos - 1) + 1
+        line = src[prev_start:pos - 1]
+        pm = BULLET_LINE_RE.match(line)
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            return _defined_here(line, catalog) if pm else None
+        pos = prev_start
+    return None
 
 
 DEFINITION_LEAD_RE = re.compile(r"^[\s•\-*·▪|]*(?:\d{1,2}[.)]\s*)?[*_`]*")
