@@ -257,7 +257,8 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
     if m is None:
         return None
     if start > m.end():  # a later sentence of a definition line
-        found = _defined_here(src[line_start:src.find("\n", line_start) % (len(src) + 1)], catalog)
+        line_end = src.find("\n", line_start)
+        found = _defined_here(src[line_start:line_end if line_end >= 0 else len(src)], catalog)
         if found is not None:
             return found
     indent = len(m.group(1).expandtabs(4))
