@@ -149,15 +149,36 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             out.extend(_from_sentence(c.text, c.start, c.end, c, catalog))
             continue
         own = section_service(c) if section_service else None
+        definitions: dict[str, str] = {}  # a defined thing -> its definition's signal
         for s, e in sentence_spans(src, c.start, c.end):
             sent = src[s:e]
-            found = _from_sentence(sent, s, e, c, catalog, own, bullet_owner(src, s, catalog))
+            owner = bullet_owner(src, s, catalog)
+            found = _from_sentence(sent, s, e, c, catalog, own, owner)
             out.extend(found)
+            out.extend(_recommended_for(found, owner, definitions))
+            definitions.update((st.targets[0], st.signal) for st in found
+                               if st.kind == "mention" and len(st.targets) == 1)
             if own is not None and not found and c.kind == "body" and len(sent) >= 25:
                 others = [x for x in catalog.find(sent) if not x.generic and x.core != own.core]
                 if not others:
                     out.append(Statement(clean_signal(sent), (own.name,), c.id, s, e, "section", c.kind))
     return out
+
+
+def _recommended_for(found: list[Statement], owner: Service | None, definitions: dict[str, str]) -> list[Statement]:
+    """What a definition bullet recommends is the answer to the situation it defines:
+    "- Model parallelism — the model is too large for one GPU. Use HyperPod for massive
+    training." makes "the model is too large for one GPU" a signal for HyperPod too.
+
+    >>> st = Statement("massive training", ("HyperPod",), "c", 50, 80, "explicit", "body")
+    >>> owner = Service("Model parallelism", "model parallelism", True)
+    >>> [x.signal for x in _recommended_for([st], owner, {"Model parallelism": "too large for one GPU"})]
+    ['too large for one GPU']
+    """
+    if owner is None or owner.name not in definitions:
+        return []
+    return [Statement(definitions[owner.name], st.targets, st.chunk_id, st.start, st.end, "explicit", st.chunk_kind)
+            for st in found if st.kind == "explicit" and owner.name not in st.targets]
 
 
 # Over 60 lines: the cue patterns of one sentence, tried in priority order; each branch is a few lines.
