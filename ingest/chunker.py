@@ -8,7 +8,8 @@ paragraphs, a numbered FAQ ("1. What ...?" then its answer) and site noise ("Sou
 Every chunk's ``text`` is exactly ``source[start:end]``: noise is kept out by ending a chunk
 before it, never by editing text, so citations can always point back into the file.
 
-Deliberately not handled: Markdown syntax beyond '#' headings, nested lists, real tables.
+Markdown '#' headings are headings wherever they stand (also right above a list), and their
+levels give the hierarchy. Deliberately not handled: other Markdown syntax, nested lists.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ BULLET_RE = re.compile(r"^\s*(?:[•\-*▪◦]|\d{1,2}[.)])\s+")
 FAQ_Q_RE = re.compile(r"^\s*(\d{1,2})\.\s+(.+\?)\s*$")
 SCENARIO_RE = re.compile(r"^\s*Scenario\s+(\d+)\s*[:：]")
 MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+RULE_LINE_RE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")  # a Markdown "---" rule: a separator, not text
 # Noise inside a block: trailing link markers. Whole-line noise: site banners and labels.
 TRAILING_NOISE_RE = re.compile(r"\s*(?:Source\s*↗|↗)\s*$")
 NOISE_LINES_FILE = Path(__file__).with_name("noise_lines.txt")
@@ -69,9 +71,11 @@ def split_blocks(src: str) -> list[Block]:
         line = raw.rstrip("\r\n")
         start, end = pos, pos + len(line)
         pos += len(raw)
-        if not line.strip() or is_noise_line(line):
+        if not line.strip() or is_noise_line(line) or RULE_LINE_RE.match(line):
             cur = None
             continue
+        if MD_HEADING_RE.match(line):  # "### SIEM" right above its list is still a heading of its own
+            cur = None
         # Trim leading whitespace (bullets are indented) and trailing noise off the span.
         lead = len(line) - len(line.lstrip())
         m = TRAILING_NOISE_RE.search(line)
@@ -85,7 +89,7 @@ def split_blocks(src: str) -> list[Block]:
             blocks.append(cur)
         cur.end = end
         cur.lines.append((start, end))
-        if m:  # a noise marker ends the block: the next line starts a new one
+        if m or MD_HEADING_RE.match(line):  # a noise marker or a heading ends the block
             cur = None
     return blocks
 
@@ -137,6 +141,41 @@ def _is_single_line(b: Block) -> bool:
     return len(b.lines) == 1
 
 
+def _md_level(b: Block, src: str) -> int:
+    """The level of a Markdown heading block ("### SIEM" -> 3), 0 for anything else."""
+    m = MD_HEADING_RE.match(b.text(src)) if _is_single_line(b) else None
+    return len(m.group(1)) if m else 0
+
+
+def sectionize_markdown(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
+    """Sections of a text whose headings are marked ('#'..'######'): only marked lines are
+    headings, the level says which heading a section belongs to, and a lone top-level heading
+    opening the text is its title.
+
+    >>> src = "# Notes\\n> mine\\n## Tools\\n### SIEM\\n- collects logs\\n### EDR\\n- watches laptops\\n"
+    >>> title, secs = sectionize_markdown(src, split_blocks(src))
+    >>> title, [(s.path, len(s.blocks)) for s in secs]
+    ('Notes', [(('Notes',), 1), (('Tools',), 0), (('Tools', 'SIEM'), 1), (('Tools', 'EDR'), 1)])
+    """
+    levels = [_md_level(b, src) for b in blocks]
+    marked = [lv for lv in levels if lv]
+    title, body = "", list(zip(blocks, levels))
+    if levels and levels[0] and levels[0] == min(marked) and marked.count(levels[0]) == 1:
+        title, body = heading_text(blocks[0].text(src)), body[1:]
+    sections: list[_Section] = [_Section(title or "Introduction", None)]
+    open_heads: list[tuple[int, str]] = []  # (level, text) of the headings above this point
+    for i, (b, level) in enumerate(body):
+        if not level or i + 1 == len(body):
+            sections[-1].blocks.append(b)
+            continue
+        text = heading_text(b.text(src))
+        open_heads = [(lv, t) for lv, t in open_heads if lv < level]
+        parent = open_heads[-1][1] if open_heads else None
+        open_heads.append((level, text))
+        sections.append(_Section(text, parent))
+    return title, [s for s in sections if s.blocks or s.parent is None]
+
+
 def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
     """Group blocks under headings; infer a two-level hierarchy.
 
@@ -145,6 +184,8 @@ def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
     "Amazon SageMaker Training Jobs — Managed Model Training" > "Distributed Training".
     Headings that start like most headings (e.g. "Amazon SageMaker ...") are always top-level.
     """
+    if any(_md_level(b, src) for b in blocks):
+        return sectionize_markdown(src, blocks)
     # The title block: single-line blocks before the first real paragraph.
     title = ""
     first_para = next((i for i, b in enumerate(blocks) if len(b.text(src)) >= 200), 0)

@@ -39,6 +39,7 @@ FIGURE_BONUS = 0.12
 # name, headings or list lead-in.
 KIND_DEPTH = 10
 KIND_FIT = 0.5
+KIND_RATIO = 0.66  # a rival under two thirds of the winner's score is too weak to overrule it
 NAMED_FACTOR = 0.75
 FIGURE_RE = re.compile(
     r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(%|percent\b|per cent\b|[KMGT]B\b|hours?\b|minutes?\b|seconds?\b|ms\b|x\b|times\b)",
@@ -163,13 +164,17 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
     # whose kind the material states and which is not the asked one, by a rival that is
     # wholly of the asked kind, by its name or where it is defined ("which probe?": "Pod", a
     # workload object, gives way to "readinessProbe"; "which index type?" gets "GIN", listed
-    # under "Index types"; "which IEEE standard?" keeps "802.1X"). A winner of unknown kind stands:
+    # under "Index types"; "which IEEE standard?" keeps "802.1X"), unless the rival is far behind
+    # ("Job" for a one-off migration stays, though "limits" sits under "Resource requests and
+    # limits" and the question asks "which resource?"). A winner of unknown kind stands:
     # headings and list lead-ins are too incomplete to overrule the evidence.
     if not _is_the_kind(best_name, wanted):
         best = knowledge.catalog.get(best_name)
         if fit(best_name) > 0 or best is None or not best.kinds:
             return decision
         for name, score in decision.ranking[1:KIND_DEPTH]:
+            if score < KIND_RATIO * best_score:
+                break
             if fit(name) >= 1.0 and not _is_the_kind(name, wanted):  # wholly of the asked kind
                 return Decision((name,), score, score - best_score, decision.best_statement.get(name),
                                 decision.ranking, decision.best_statement)

@@ -261,6 +261,21 @@ def test_markdown_headings():
     assert all(not c.text.startswith("#") for c in got)
 
 
+def test_markdown_headings_right_above_their_lists_nest_by_level():
+    md = ("# My Notes\n> written for the exam\n\n---\n\n## 6. Controls\n### SIEM\n- Collects logs from many sources.\n"
+          "- Correlates events and raises alerts.\n### EDR\n- Agent on each laptop.\n#### Response\n"
+          "- Isolates the machine.\n\n## 7. Ports\n| Protocol | Port |\n|---|---|\n| SSH | 22 |\n")
+    got = chunk_text(md, "n.md")
+    assert [(c.section, c.text.splitlines()[0]) for c in got] == [
+        (("My Notes",), "> written for the exam"),
+        (("6. Controls", "SIEM"), "- Collects logs from many sources."),
+        (("6. Controls", "EDR"), "- Agent on each laptop."),
+        (("EDR", "Response"), "- Isolates the machine."),
+        (("7. Ports",), "| Protocol | Port |"),
+    ]
+    assert [c.kind for c in got][-1] == "table"
+
+
 # -- arbitrary input ----------------------------------------------------------------------
 
 GUIDE_BITS = st.sampled_from(
