@@ -267,8 +267,10 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
     low = name.lower()
     if low in FUNCTION_WORDS or low in profile.common_words or len(low) < 2:
         return False
-    uses = sum(t.count(low) for t in lowered)
-    words = name.split()
+    # "RPO (Recovery Point Objective)" is used wherever "RPO" is.
+    base = re.sub(r"\s*\(.*?\)", "", low).strip() or low
+    uses = sum(t.count(base) for t in lowered)
+    words = base.split()
     if uses < 2 and (len(words) > 3 or how in ("heading", "table", "label")) and not (
             how in ("table", "label") and IDENTIFIER_RE.fullmatch(name)):
         # A table's first cell or a "Label:" used nowhere else is an attribute ("Granularity",

@@ -21,7 +21,8 @@ from studyrag.rag.followup import standalone
 from studyrag.rag.citations import Citation, Citations, with_mark
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
-from studyrag.rag.question import BadQuestion, Question, asked_kind, asking_part, parse
+from studyrag.rag.question import COMPARE_RE, BadQuestion, Question, asked_kind, asking_part, parse
+from studyrag.rag.sides import compare_sides
 from studyrag.rag.signals import scenario_text
 from studyrag.rag.verify import check_sentence, content_words, split_sentences
 
@@ -179,9 +180,11 @@ class Tutor:
             yield shown.emit(INJECTION_REFUSAL[_lang(q)])
             return
         exclude: tuple[str, ...] = ()
+        carried = None  # a topic the conversation adds: it helps retrieval, it does not make a question in scope
         if history:
             follow = standalone(q.text, history, k.catalog)
             q.text, exclude = follow.text, follow.exclude
+            carried = follow.referent if follow.carried else None
         if q.lang != "en":
             # The stem alone: options are scored as written, and a small model given both
             # sometimes translates only the options.
@@ -202,9 +205,16 @@ class Tutor:
         svec, clause_vecs = vecs[0], (vecs[1:] if parts else None)
         decision = decide(k, svec, hits, query=situation, clause_vecs=clause_vecs,
                           second_qvec=k.second_query(situation))
-        named = [s for s in k.catalog.find(query) if not s.generic]
+        named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
+        if kind in ("which", "fact", "explain"):
+            sides = compare_sides(k.catalog, [s.text for s in k.sentences], query)
+            # "RPO vs RTO?", "Incremental or differential backups — which restores faster?": a
+            # question framed as two sides is answered with both, also when the material has
+            # no name for a side (its words find it); a fact question only when it asks how they differ.
+            if sides and (kind != "fact" or COMPARE_RE.search(query) or re.search(r"\bdiffer", query, re.I)):
+                kind, named = "compare", sides
         if kind in ("fact", "explain") and names_a_list(k, query) and \
                 relevance(hits) >= k.calibration.which_relevance_floor:
             pass  # "What access modes …?" names a list the material heads: in scope

@@ -128,9 +128,31 @@ def collect(chunks) -> list[tuple[str, str, frozenset[str]]]:
     """(name, how, kind stems) for every name the chunks define; ``chunks`` have .text and .section."""
     out = []
     for c in chunks:
-        for d in definitions(c.text, c.section):
+        found = definitions(c.text, c.section)
+        for d in found:
             out.append((d.name, d.how, kind_words(d.name, c.section, lead_in(c.text, d.offset))))
+        subject = list_subject(c.text, c.section, found)
+        if subject:
+            out.append((subject, "subject", kind_words(subject, c.section[:-1], "")))
     return out
+
+
+def list_subject(text: str, section: tuple[str, ...], found: list[Definition]) -> str | None:
+    """The sub-heading a list describes: "### Varroa mite" over "- A reddish parasite that ..."
+    bullets that define nothing of their own is the thing they describe. A sub-heading over
+    defined terms ("### Biometric error rates" over "- **FAR** — ...") only groups them.
+
+    >>> list_subject("- A reddish parasite.\\n- Treat in winter.", ("Pests", "Varroa mite"), [])
+    'Varroa mite'
+    >>> list_subject("- **FAR** — impostor gets in.", ("Auth", "Error rates"), [Definition("FAR", "bold")])
+    """
+    if len(section) < 2 or any(d.how in ("lead", "label", "bold", "table", "vs") and d.offset <= 4 for d in found):
+        return None
+    lines = [x for x in text.splitlines() if x.strip()]
+    if not lines or sum(bool(re.match(rf"\s*{BULLET}\s", x)) for x in lines) < max(1, len(lines) // 2):
+        return None
+    name = clean_name(re.sub(r"\s*\(.*?\)", "", section[-1]))
+    return name if plausible(name) and len(name.split()) <= 4 and name[:1].isupper() else None
 
 
 def kind_words(name: str, section: tuple[str, ...], intro: str) -> frozenset[str]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.question import Question, asking_part
+from studyrag.rag.sides import TextSide
 
 
 def distinct_best(k: Knowledge, idx: list[int], sims, n: int) -> list[int]:
@@ -210,8 +211,18 @@ def side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = No
 
     Definitions ('Amazon SageMaker Canvas is the ...') and the guide's own answer to this
     question (a matching FAQ entry) come first."""
-    own = {i for i, s in enumerate(k.sentences) if k.section_service.get(s.row) is side}
-    pool = sorted(own | {i for i, s in enumerate(k.sentences) if side.name in s.services})
+    if isinstance(side, TextSide):  # a side the material has no name for: found by its words
+        own = {i for i, s in enumerate(k.sentences) if side.pattern.search(k.chunks[s.row].section[-1])}
+        pool = sorted(own | {i for i, s in enumerate(k.sentences) if side.pattern.search(s.text)})
+
+        def leads(s) -> bool:
+            return side.leads(s.text)
+    else:
+        own = {i for i, s in enumerate(k.sentences) if k.section_service.get(s.row) is side}
+        pool = sorted(own | {i for i, s in enumerate(k.sentences) if side.name in s.services})
+
+        def leads(s) -> bool:
+            return s.services[:1] == (side.name,) and k.catalog.spans(s.text)[:1] and k.catalog.spans(s.text)[0][0] < 4
     if not pool:
         return []
     if qvec is None:
@@ -220,7 +231,7 @@ def side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = No
     def bonus(i: int) -> float:
         s = k.sentences[i]
         b = 0.1 if i in own else 0.0
-        b += 0.15 if s.services[:1] == (side.name,) and k.catalog.spans(s.text)[:1] and k.catalog.spans(s.text)[0][0] < 4 else 0.0
+        b += 0.15 if leads(s) else 0.0
         b += 0.25 if prefer_row is not None and s.row == prefer_row else 0.0
         return b
 

@@ -1,6 +1,6 @@
 """Follow-up questions made standalone from the conversation, before the question is read.
 
-A follow-up leans on the last turn in one of three ways:
+A follow-up leans on the last turn in one of four ways:
 - it points back with a pronoun ("who approves *it*?", "那*它*…"): the thing the last
   answer was about replaces the pronoun, and the follow-up keeps its own kind (a fact
   asked about that thing);
@@ -8,7 +8,10 @@ A follow-up leans on the last turn in one of three ways:
   that still be right?"): the last question's situation is kept, the follow-up's words are
   added, and for "instead"/"other" the last answer is excluded from the choice;
 - it names a new thing in the same frame ("and for Serverless Inference?"): that thing
-  replaces the one the last question named.
+  replaces the one the last question named;
+- it names nothing and points nowhere ("what's the best way to get the data back without
+  paying?" after ransomware): the last turn's thing is added as its topic.
+An elliptical one ("and the encrypted version of it?") asks the last question again.
 
 >>> class Cat:
 ...     services = []
@@ -19,7 +22,7 @@ A follow-up leans on the last turn in one of three ways:
 >>> t = standalone("Who approves it?", [{"role": "user", "content": "What is Model Registry?"},
 ...                {"role": "assistant", "content": "Answer: Model Registry [1]"}], Cat())
 >>> t.text, t.exclude
-('Who approves Model Registry?', ())
+('Who approves Model Registry?', ('Model Registry',))
 """
 
 from __future__ import annotations
@@ -27,12 +30,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PRONOUN_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|their|these|those)\b(?!\s+(?:is|are)\s+(?:a|an|the)\b)", re.I)
+# "it" in "what's it called" stands for the answer, not for the last turn's thing.
+PRONOUN_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|their|these|those)\b"
+                        r"(?!\s+(?:is|are)\s+(?:a|an|the)\b)(?<!\bit\b(?=\s+(?:called|named|known)\b))", re.I)
 ZH_PRONOUN_RE = re.compile(r"^(?:那|那麼|那它|這個|那個|它)|它|其")
 SWITCH_RE = re.compile(
     r"\b(?:instead|the other(?: one)?|another one|else|alternative|which one|what if|still (?:the )?(?:right|best|same)|"
     r"would that still|same one)\b|另一個|另外一個|換成|還是同一|呢[?？]?\s*$", re.I)
 EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成", re.I)
+QUESTION_WORD_RE = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|does|do|is|are|can|should|would)\b"
+                              r"|什麼|哪|誰|何|怎|嗎|多少|為何", re.I)
 LEAD_RE = re.compile(r"^\s*(?:and|or|also|then|but|so|what about|how about)\b[\s,]*", re.I)
 MAX_WORDS = 30  # a longer message is a new question, not a follow-up
 
@@ -42,6 +49,7 @@ class Standalone:
     text: str  # the question to read, retrieve and answer
     exclude: tuple[str, ...] = ()  # names the follow-up asks to move away from
     referent: str | None = None  # what "it" was taken to be
+    carried: bool = False  # the referent was added as the topic, the follow-up does not name it
 
 
 def standalone(question: str, history: list, catalog) -> Standalone:
@@ -54,8 +62,14 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     if SWITCH_RE.search(question):
         exclude = (referent,) if referent and EXCLUDE_RE.search(question) else ()
         return Standalone(f"{prev_q} {LEAD_RE.sub('', question)}", exclude, referent)
-    if referent and not named_now and (PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question)):
-        return Standalone(_replace_pronoun(question, referent), (), referent)
+    pronoun = PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question)
+    if referent and not named_now and pronoun:
+        rest = LEAD_RE.sub("", question)
+        if LEAD_RE.match(question) and not QUESTION_WORD_RE.search(rest):
+            # "And the encrypted version of it?" asks the last question again about something new.
+            return Standalone(f"{prev_q} {_replace_pronoun(rest, referent)}", (), referent)
+        # "What's the file I send to it?": what a follow-up asks for is not the thing it points back to.
+        return Standalone(_replace_pronoun(question, referent), (referent,), referent)
     named_before = [s for s in catalog.find(prev_q) if not s.generic]
     if named_now and named_before and LEAD_RE.match(question):
         out = prev_q
@@ -65,6 +79,10 @@ def standalone(question: str, history: list, catalog) -> Standalone:
             return Standalone(out, (), named_now[0].name)
     if LEAD_RE.match(question) and len(question.split()) <= 8:
         return Standalone(f"{prev_q} {LEAD_RE.sub('', question)}", (), referent)
+    if referent and not named_now:
+        # "What's the best way to get the data back without paying?" after a question on
+        # ransomware is still about ransomware: the topic goes along, the question's own words lead.
+        return Standalone(f"{question} ({referent})", (), referent, carried=True)
     return Standalone(question)
 
 

@@ -34,7 +34,7 @@ WHICH_RE = re.compile(
 # the statuses ..."): answered with the sentences that hold it, quoted, never with a name.
 COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
 FACT_RE = re.compile(
-    r"\bhow (?:long|many|much|often|big|large|fast|far|soon|frequently)\b"
+    r"\bhow (?:long|many|much|often|big|large|fast|far|soon|frequently)\b|^\W*(?:and\s+)?when\b"
     r"|\bwhat(?:'?s| is)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
     r"duration|timeout|proportion|fraction|discount|saving|savings|cost)\b"
     rf"|\b(?:which|what|name|list)(?: are)?(?: the)? {COUNT_WORDS}\b"
@@ -69,6 +69,9 @@ ENTITY_CUE_RE = re.compile(
     r"|\bbest (?:fits?|suited|choice|option|way)\b|\bmost (?:cost[\s-]effective|appropriate|suitable)\b"
     r"|\bmeets? (?:these|the|this|all)\b|\bwhat (?:should|would|could|can) (?:they|we|i|you) (?:use|choose|pick|do|try|adopt)\b"
     r"|\bwhere should\b"
+    # "what pest am I dealing with?", "what attack is this?": the thing in front of them is asked for
+    r"|\bwhat\s+(?:\w+\s+){0,2}\w+\s+(?:is|are)\s+(?:this|that|these|those)\b"
+    r"|\b(?:am i|are we|is it|is she|is he|are they)\s+(?:dealing with|looking at|facing|seeing|up against)\b"
     r"|\bhelps? (?:them|us|me)\b|\bright (?:way|choice)\b|\bfits?\b|\bsuits?\b"
     # "what SageMaker piece stops this ...": a thing that does something is asked for
     r"|\bwhat\s+(?:\w+\s+){1,3}\w+s\s+(?:this|these|the|it|them|us|our|my|a|an|lots|all|each|every)\b"

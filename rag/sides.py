@@ -1,0 +1,91 @@
+"""The two sides a comparison question asks about, read from its words when the material
+has no name for them ("Incremental or differential backups — which restores faster?").
+
+>>> sides_asked("Incremental or differential backups — which one restores faster, and why?")
+['Incremental', 'differential backups']
+>>> sides_asked("RPO vs RTO — what's the actual difference between them?")
+['RPO', 'RTO']
+>>> sides_asked("What is the difference between a hot site and a cold site?")
+['hot site', 'cold site']
+>>> sides_asked("Symmetric or asymmetric encryption for encrypting a big batch of data?")
+['Symmetric', 'asymmetric encryption']
+>>> sides_asked("Which port does SSH use?")
+[]
+>>> sides_asked("For a bulk job, how big is the discount versus on-demand?")  # a fact, not a comparison
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SIDE = r"(?:(?:a|an|the)\s+)?([\w][\w\-/.+]*(?:\s+[\w][\w\-/.+]*){0,3}?)"
+_PATTERNS = [
+    re.compile(rf"\bdifferences?\s+between\s+{_SIDE}\s+and\s+{_SIDE}\s*(?:[?.,;:—–]|\s+(?:in|when|for)\b|$)", re.I),
+    re.compile(rf"^\s*{_SIDE}\s+(?:vs\.?|versus)\s+{_SIDE}\s*(?:[?.,;:—–]|\s+(?:in|when|for)\b|$)", re.I),
+    re.compile(rf"^\s*(?:should\s+(?:i|we)\s+(?:use|pick|choose)\s+)?{_SIDE}\s+or\s+{_SIDE}\s*(?:[?,;:—–]|\s+(?:for|when|if|to)\b)", re.I),
+]
+_STOP = {"a", "an", "the", "which", "what", "is", "are", "should", "i", "we", "use", "one"}
+
+
+def sides_asked(text: str) -> list[str]:
+    """The two compared phrases, as written, or [] when the question compares nothing."""
+    for pattern in _PATTERNS:
+        m = pattern.search(text)
+        if m:
+            sides = [m.group(1).strip(), m.group(2).strip()]
+            if all(s and s.lower() not in _STOP for s in sides) and sides[0].lower() != sides[1].lower():
+                return sides
+    return []
+
+
+@dataclass(frozen=True)
+class TextSide:
+    """A compared side the material names no thing for, found by the words that tell it
+    from the other side ("differential" in "differential backups")."""
+
+    name: str
+    words: tuple[str, ...]
+
+    @property
+    def pattern(self) -> re.Pattern:
+        return re.compile(r"(?<![\w\-])" + r"\W+".join(map(re.escape, self.words)) + r"\w{0,3}(?![\w\-])", re.I)
+
+    def leads(self, text: str) -> bool:
+        """The text is about this side: a line, cell or definition that opens with its words."""
+        return bool(self.pattern.match(re.sub(r"^[\s|*•\-#>⚠]+", "", text)))
+
+
+def compare_sides(catalog, texts: list[str], question: str) -> list:
+    """The two sides of a comparison question: things of the catalog where it names them,
+    else TextSides whose words the material uses; [] when the question compares nothing the
+    material teaches."""
+    from studyrag.rag.signals import resolve_loose
+
+    asked = sides_asked(question)
+    out: list = []
+    for side, other in zip(asked, asked[::-1]):
+        found = [s for s in catalog.find(side) if not s.generic] or resolve_loose(side, catalog)
+        if found:
+            out.append(found[0])
+            continue
+        text_side = TextSide(side, key_words(side, other))
+        if not text_side.words or not any(text_side.pattern.search(t) for t in texts):
+            return []
+        out.append(text_side)
+    return out if len(out) == 2 and out[0] != out[1] else []
+
+
+def key_words(side: str, other: str) -> tuple[str, ...]:
+    """The words that tell one side from the other: 'hot site' vs 'cold site' -> ('hot',);
+    'Incremental' vs 'differential backups' -> ('incremental',) and ('differential',).
+
+    >>> key_words("differential backups", "Incremental"), key_words("hot site", "cold site")
+    (('differential',), ('hot',))
+    """
+    mine = [w.lower() for w in re.findall(r"[\w\-]+", side) if w.lower() not in _STOP]
+    theirs = {w.lower() for w in re.findall(r"[\w\-]+", other)}
+    if len(theirs) <= 1 or mine[-1:] and mine[-1] in theirs:
+        return tuple(mine[:1])  # the shared noun ("backups", "site") does not tell them apart
+    return tuple(w for w in mine if w not in theirs) or tuple(mine)
