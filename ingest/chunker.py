@@ -184,7 +184,10 @@ def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
     "Amazon SageMaker Training Jobs — Managed Model Training" > "Distributed Training".
     Headings that start like most headings (e.g. "Amazon SageMaker ...") are always top-level.
     """
-    if any(_md_level(b, src) for b in blocks):
+    levels = {_md_level(b, src) for b in blocks} - {0}
+    if len(levels) >= 2:
+        # Levels say the hierarchy; headings all of one level (a page converted from HTML) do not,
+        # and the hierarchy is inferred as for plain text.
         return sectionize_markdown(src, blocks)
     # The title block: single-line blocks before the first real paragraph.
     title = ""
