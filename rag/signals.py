@@ -167,13 +167,13 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
 
 def _recommended_for(found: list[Statement], owner: Service | None, definitions: dict[str, str]) -> list[Statement]:
     """What a definition bullet recommends is the answer to the situation it defines:
-    "- Model parallelism — the model is too large for one GPU. Use HyperPod for massive
-    training." makes "the model is too large for one GPU" a signal for HyperPod too.
+    "- Swarming — the colony outgrows its hive. Use a Langstroth hive for large colonies."
+    makes "the colony outgrows its hive" a signal for the Langstroth hive too.
 
-    >>> st = Statement("massive training", ("HyperPod",), "c", 50, 80, "explicit", "body")
-    >>> owner = Service("Model parallelism", "model parallelism", True)
-    >>> [x.signal for x in _recommended_for([st], owner, {"Model parallelism": "too large for one GPU"})]
-    ['too large for one GPU']
+    >>> st = Statement("large colonies", ("Langstroth hive",), "c", 50, 80, "explicit", "body")
+    >>> owner = Service("Swarming", "swarming", True)
+    >>> [x.signal for x in _recommended_for([st], owner, {"Swarming": "the colony outgrows its hive"})]
+    ['the colony outgrows its hive']
     """
     if owner is None or owner.name not in definitions:
         return []
