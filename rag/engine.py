@@ -209,7 +209,7 @@ class Tutor:
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
         if kind in ("which", "fact", "explain"):
-            sides = compare_sides(k.catalog, [s.text for s in k.sentences], query)
+            sides = compare_sides(k.catalog, k.sentence_texts, query)
             # "RPO vs RTO?", "Incremental or differential backups — which restores faster?": a
             # question framed as two sides is answered with both, also when the material has
             # no name for a side (its words find it); a fact question only when it asks how they differ.

@@ -171,11 +171,15 @@ class Knowledge:
         return out
 
     @cached_property
+    def sentence_texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+    @cached_property
     def sentence_words(self):
         """The sentences' words and their rarity (rag/cooccur.py), built on first use."""
         from studyrag.rag.cooccur import WordIndex
 
-        return WordIndex([s.text for s in self.sentences])
+        return WordIndex(self.sentence_texts)
 
     @cached_property
     def figures_of_service(self) -> dict[str, set[str]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 _SIDE = r"(?:(?:a|an|the)\s+)?([\w][\w\-/.+]*(?:\s+[\w][\w\-/.+]*){0,3}?)"
 _PATTERNS = [
@@ -48,7 +49,7 @@ class TextSide:
     name: str
     words: tuple[str, ...]
 
-    @property
+    @cached_property  # searched once per sentence of the material
     def pattern(self) -> re.Pattern:
         return re.compile(r"(?<![\w\-])" + r"\W+".join(map(re.escape, self.words)) + r"\w{0,3}(?![\w\-])", re.I)
 
