@@ -107,6 +107,13 @@ def looks_like_heading(line: str) -> bool:
     return s[0].isupper() or not s[0].isascii()
 
 
+def _is_paragraph(text: str) -> bool:
+    """Running text, not a title line: long, or a full sentence ("This page covers the
+    tickets and rules of the network." after a title and a heading)."""
+    s = text.strip()
+    return len(s) >= 200 or len(s) >= 60 and s.endswith((".", "!", "?", "。")) and len(s.split()) >= 8
+
+
 def heading_text(line: str) -> str:
     m = MD_HEADING_RE.match(line.strip())
     return (m.group(2) if m else line).strip()
@@ -191,7 +198,7 @@ def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
         return sectionize_markdown(src, blocks)
     # The title block: single-line blocks before the first real paragraph.
     title = ""
-    first_para = next((i for i, b in enumerate(blocks) if len(b.text(src)) >= 200), 0)
+    first_para = next((i for i, b in enumerate(blocks) if _is_paragraph(b.text(src))), 0)
     title_blocks = [b for b in blocks[:first_para] if _is_single_line(b)]
     if title_blocks:
         title = max((heading_text(b.text(src)) for b in title_blocks), key=len)

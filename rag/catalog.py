@@ -93,6 +93,8 @@ class Catalog:
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
                 # An identifier-shaped heading ("NetworkPolicy", "802.1X") is a name at once.
                 uses = sum(d.name.lower() in t for t in lowered)
+                if _joins_names(d.name, texts):
+                    continue
                 if builder.known(d.name) or uses >= 2 or (uses and IDENTIFIER_RE.fullmatch(d.name)):
                     builder.add(d.name, True, defined=True)
                     if _names_a_kind(d.name, texts):
@@ -108,6 +110,8 @@ class Catalog:
                 builder.alias(how[len("alias:"):], name)
         for name in profile.known_names:
             builder.add(name, builder.in_guide(name))
+        for name, tail in _tail_aliases([s.name for s in builder.found.values() if s.defined], texts):
+            builder.alias(name, tail)
         return cls(list(builder.found.values()), prefixes, "\n".join(texts))
 
     def stands_for(self, word: str, service: Service) -> bool:
@@ -258,6 +262,52 @@ def _names_a_kind(name: str, texts: list[str]) -> bool:
     return word_uses(one, texts) + word_uses(name.lower(), texts) >= 3
 
 
+def _joins_names(name: str, texts: list[str]) -> bool:
+    """A heading "Looker and Looker Studio" covers two things the text names on their own; it is
+    not a third. "Identity and Access Management", whose halves are not used alone, is one name.
+
+    >>> _joins_names("Hives and Smokers", ["Hives and Smokers", "Use Hives.", "Light the Smokers."])
+    True
+    >>> _joins_names("Search and Rescue", ["Search and Rescue teams", "a search"])
+    False
+    """
+    parts = [p for p in re.split(r"\s+(?:and|&)\s+", name) if p]
+    if len(parts) < 2:
+        return False
+    whole = sum(word_uses(name, [t]) for t in texts)
+    return all(word_uses(p, texts) > whole for p in parts)
+
+
+def _tail_aliases(names: list[str], texts: list[str]) -> list[tuple[str, str]]:
+    """(name, shorter name) when the text also calls a thing of three or more words by its last
+    words: "Data Fusion" for "Cloud Data Fusion", when no other thing is named so.
+
+    >>> _tail_aliases(["Cloud Data Fusion"], ["Cloud Data Fusion is a service.", "Data Fusion offers ETL."])
+    [('Cloud Data Fusion', 'Data Fusion')]
+    """
+    out = []
+    for name in names:
+        words = re.sub(r"\(.*?\)", "", name).split()
+        if len(words) < 3:
+            continue
+        tail = " ".join(words[1:])
+        if tail[:1].isupper() and words[1].lower() not in FUNCTION_WORDS and _alone(tail, texts):
+            out.append((name, tail))
+    return out
+
+
+def _alone(name: str, texts: list[str]) -> bool:
+    """Is ``name`` used as a name of its own, not as the end of a longer capitalised one
+    ("Transfer Service" in "BigQuery Data Transfer Service" is not)?"""
+    pattern = re.compile(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])")
+    for t in texts:
+        for m in pattern.finditer(t):
+            before = re.search(r"(\S+)\s*$", t[max(0, m.start() - 40):m.start()])
+            if before is None or not before.group(1)[:1].isupper() or before.group(1)[-1] in ".,;:!?)":
+                return True
+    return False
+
+
 IDENTIFIER_RE = re.compile(r"(?=\S*(?:\d|[A-Z]\S*[A-Z]))[\w.\-/+]+|[a-z][a-z0-9_.\-]+")
 
 
@@ -271,6 +321,8 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
     base = re.sub(r"\s*\(.*?\)", "", low).strip() or low
     uses = sum(t.count(base) for t in lowered)
     words = base.split()
+    if how == "is_a" and uses >= 1 and len(words) > 1:
+        return True  # "Cloud Data Fusion is a managed ... service" names itself as it defines itself
     if uses < 2 and (len(words) > 3 or how in ("heading", "table", "label")) and not (
             how in ("table", "label") and IDENTIFIER_RE.fullmatch(name)):
         # A table's first cell or a "Label:" used nowhere else is an attribute ("Granularity",
@@ -283,7 +335,7 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         plain = word_uses(low, texts)
         # A bullet's one-word label ("Defaults:", "Units:", "Gotcha:") is a field of a list,
         # not a thing taught, unless the text also calls it by that name ("a Role grants ...").
-        return plain <= 2 and (how != "label" or named_elsewhere(name, texts))
+        return plain <= 2 and (how not in ("label", "is_a") or named_elsewhere(name, texts))
     return True
 
 

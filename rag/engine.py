@@ -24,6 +24,7 @@ from studyrag.rag.scope import relevance
 from studyrag.rag.question import COMPARE_RE, BadQuestion, Question, asked_kind, asking_part, parse
 from studyrag.rag.sides import compare_sides
 from studyrag.rag.signals import scenario_text
+from studyrag.rag.unknown import unknown_names
 from studyrag.rag.verify import check_sentence, content_words, split_sentences
 
 from typing import TYPE_CHECKING
@@ -222,6 +223,12 @@ class Tutor:
                            decision if kind == "which" else None) or (
                 kind in ("which", "explain", "fact") and not any(s.name in k.topics for s in named)
                 and k.outside_margin(svec)[0] > k.calibration.outside_margin):
+            ans.refused, ans.kind = True, "refused"
+            yield shown.emit(REFUSAL[_lang(q)])
+            return
+        if kind in ("fact", "explain") and unknown_names(q.text, k.vocabulary):
+            # "How do I put Memorystore in front of Cloud SQL?": asked about a name the
+            # material never uses, however near the rest of the question comes to it.
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
             return

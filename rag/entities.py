@@ -28,9 +28,19 @@ BOLD_RE = re.compile(r"\*\*([^*\n]{2,60}?)\*\*|__([^_\n]{2,60}?)__")
 # "• Term — definition", "- Term: definition", "Term — definition" (a line's lead term).
 LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*)?({TERM}?)(?:\*\*)?[ \t]*(—|–|--|:)[ \t]+\S", re.M)
 TABLE_ROW_RE = re.compile(r"^[ \t]*\|[ \t]*([^|\n]{1,60}?)[ \t]*\|", re.M)
+# A plain-text table row, cells split by " | " and no outer bars: "Firestore | Document NoSQL | Serverless".
+BARE_ROW_RE = re.compile(r"^[ \t]*([^|\s][^|\n]{0,59}?)[ \t]+\|[ \t]+[^|\n]*\S[ \t]+\|[ \t]+\S", re.M)
 ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w\-]+[ \t]+){1,5}[A-Z][\w\-]+)[ \t]*\(([A-Z][A-Za-z0-9\-]{1,9})\)")
+# "Firestore is a serverless document database", "Cloud Data Fusion is Google's ...": a
+# capitalised name opening a sentence that says what it is.
+SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[.!?][ \t])|(?<=\n))[ \t]*([A-Z][\w/+\-]*(?:[ \t]+[A-Z0-9][\w/+\-]*){0,3})"
+    r"[ \t]+(?:is|are)[ \t]+(?:an?|the|[A-Z][\w]*['’]s)[ \t]")
+NOT_SUBJECTS = frozenset("it its this that these those there here each every everything nothing something "
+                         "what which who one both neither either all most some many another such".split())
 VS_SPLIT_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
-LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s*/\s*")
+# "Training / Inference" and "Read/Write" are two names; "Pub/Sub" and "TCP/IP" are one.
+LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s+/\s+|(?<=\w{4})/(?=\w{4})")
 DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+|——|\s+-\s+|:\s+")
 # "X for <product>", "X on <product>": the feature of a product is X.
 OF_PRODUCT_RE = re.compile(r"^(.+?)\s+(?:for|on|in|with)\s+[A-Z].*$")
@@ -41,7 +51,7 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 @dataclass(frozen=True)
 class Definition:
     name: str
-    how: str  # "heading" | "lead" (term — ...) | "label" (Term: ...) | "bold" | "table" | "acronym" | "vs" | "alias:<long form>"
+    how: str  # "heading" | "lead" (term — ...) | "label" (Term: ...) | "bold" | "table" | "is_a" (X is a ...) | "acronym" | "vs" | "alias:<long form>"
     offset: int = 0  # where in the text it was found
 
 
@@ -101,12 +111,23 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
         is_header = len(after) > 1 and re.fullmatch(r"[\s:\-|]+", after[1] or "x")
         if not is_header and not re.fullmatch(r"[\s:\-|]*", m.group(1)):
             out.append(Definition(clean_name(m.group(1)), "table", m.start()))
+    for m in BARE_ROW_RE.finditer(text):
+        if BARE_ROW_RE.match(_line_before(text, m.start())):  # the first row is the header
+            out.append(Definition(clean_name(m.group(1)), "table", m.start()))
+    for m in SUBJECT_RE.finditer(text):
+        if m.group(1).split()[0].lower() not in NOT_SUBJECTS:
+            out.append(Definition(clean_name(m.group(1)), "is_a", m.start()))
     for m in ACRONYM_RE.finditer(text):
         long = clean_name(m.group(1))
         out.append(Definition(long, "acronym", m.start()))
         out.append(Definition(m.group(2), f"alias:{long}", m.start()))  # the same thing, shorter
     seen: set[str] = set()
     return [d for d in out if plausible(d.name) and not (d.name in seen or seen.add(d.name))]
+
+
+def _line_before(text: str, offset: int) -> str:
+    end = text.rfind("\n", 0, offset)
+    return text[text.rfind("\n", 0, end) + 1:end] if end > 0 else ""
 
 
 def lead_in(text: str, offset: int) -> str:
@@ -116,7 +137,7 @@ def lead_in(text: str, offset: int) -> str:
     header = ""
     for line in reversed(lines[-60:]):
         s = line.strip()
-        if s.startswith("|"):
+        if s.startswith("|") or BARE_ROW_RE.match(s):
             header = s if not re.fullmatch(r"[\s:\-|]*", s) else header
             continue
         if s and not re.match(rf"{BULLET}\s", s):
@@ -130,7 +151,10 @@ def collect(chunks) -> list[tuple[str, str, frozenset[str]]]:
     for c in chunks:
         found = definitions(c.text, c.section)
         for d in found:
-            out.append((d.name, d.how, kind_words(d.name, c.section, lead_in(c.text, d.offset))))
+            # "Firestore is a serverless document database": what it is says its kind.
+            intro = re.split(r"[.;:]", c.text[d.offset:d.offset + 160])[0] if d.how == "is_a" \
+                else lead_in(c.text, d.offset)
+            out.append((d.name, d.how, kind_words(d.name, c.section, intro)))
         subject = list_subject(c.text, c.section, found)
         if subject:
             out.append((subject, "subject", kind_words(subject, c.section[:-1], "")))

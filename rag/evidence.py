@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from studyrag.rag.entities import BARE_ROW_RE
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.question import Question, asking_part
 from studyrag.rag.sides import TextSide
@@ -99,7 +100,7 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
     extra = np.array([bonus(i) for i in idx])
     sims = k.sentence_vecs[idx] @ qvec + extra
     top = [idx[j] for j in np.argsort(-sims)[:5]]
-    runs = [bullet_run(k, i) for i in top[:3]] if listed else []
+    runs = [bullet_run(k, i) if len(bullet_run(k, i)) > 1 else list_after(k, i) for i in top[:3]] if listed else []
     runs = [r for r in runs if len(r) >= 2]
     if runs:
         # The list that answers: long enough for the asked count, then the best-matching.
@@ -115,6 +116,19 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
             first.append(idx[j])
     rest = distinct_best(k, idx, sims, n)
     return (first + [i for i in rest if i not in first])[:max(n, len(first))]
+
+
+def covering(k: Knowledge, picked: list[int], names: list[str], qvec, rows: list[int]) -> list[int]:
+    """``picked`` plus, for each thing the question names that no picked sentence names, the
+    closest sentence naming it ("minimum durations for Nearline, Coldline and Archive")."""
+    out = list(picked)
+    for name in names:
+        if any(name in k.sentences[i].services for i in out):
+            continue
+        cands = [i for i, s in enumerate(k.sentences) if s.row in rows and name in s.services]
+        if cands:  # its own line ("Nearline | ... | 30 days") before a passing mention
+            out.append(max(cands, key=lambda i: (k.sentences[i].services[0] == name, float(k.sentence_vecs[i] @ qvec))))
+    return out
 
 
 def headed_list(k: Knowledge, asked: str, qvec, rows: list[int] = ()) -> list[int] | None:
@@ -194,10 +208,29 @@ def bullet_run(k: Knowledge, i: int) -> list[int]:
     return sorted(starts[ls] for ls in run)
 
 
+def list_after(k: Knowledge, i: int) -> list[int]:
+    """The list right after a sentence when a lead-in ending with a colon introduces it
+    ("Partitioning divides a table ... A table can be partitioned by:" over its bullets),
+    else just the sentence."""
+    nxt = i + 1
+    if nxt >= len(k.sentences) or k.sentences[nxt].row != k.sentences[i].row:
+        return [i]
+    # The lead-in is not evidence itself (Knowledge leaves it out): look between the two.
+    text = k.text_of(k.chunks[k.sentences[i].row].source)
+    if not text[k.sentences[i].start:k.sentences[nxt].start].rstrip().endswith((":", "：")):
+        return [i]
+    run = bullet_run(k, nxt)
+    return run if len(run) >= 2 else [i]
+
+
 def _is_item(text: str, line_start: int) -> bool:
-    """A bullet line or a table row that is not a header (a header is followed by '|---|')."""
+    """A bullet line or a table row that is not a header (a header is followed by '|---|';
+    a plain-text table's header is its first row)."""
     end = text.find("\n", line_start)
     line = text[line_start: end if end >= 0 else None]
+    if BARE_ROW_RE.match(line):
+        before = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1: max(0, line_start - 1)]
+        return bool(BARE_ROW_RE.match(before))
     if not BULLET_RE.match(line):
         return False
     if line.lstrip().startswith("|"):

@@ -85,7 +85,7 @@ class Knowledge:
         self.faq_rows = [i for i, c in enumerate(self.chunks) if c.kind == "faq" and self._usable(c)]
         self.faq_vecs = cached_vectors(self.embedder, [self.chunks[i].section[-1] for i in self.faq_rows], cache, "faq")
         self.signals = SignalIndex.build(
-            usable, self.sources, self.catalog, self.embedder, cache, "signals", self._section_service
+            usable, self.sources, self.catalog, self.embedder, cache, "signals", self._statement_owner
         )
         self.second_embedder = self._second_embedder(settings.decision_embedder)
         if self.second_embedder is not None:
@@ -140,6 +140,13 @@ class Knowledge:
                 out.append(Sentence(row, s, e, text, names))
         return out
 
+    def _statement_owner(self, c: Chunk) -> Service | None:
+        """Whom a passage's sentences are about: its section's service, or for a FAQ entry the
+        first thing its question names ('Do I need X if I use Y?' is about X)."""
+        if c.kind == "faq":
+            return next((s for s in self.catalog.find(c.section[-1]) if not s.generic), None)
+        return self._section_service(c)
+
     def _section_service(self, c: Chunk) -> Service | None:
         """The service a section is about, from its heading ('Serverless Inference')."""
         if c.kind not in ("body", "table", "summary"):
@@ -169,6 +176,13 @@ class Knowledge:
                 if len(items) >= 2:
                     out.append((h.header, items))
         return out
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the material uses (rag/unknown.py), built on first use."""
+        from studyrag.rag.unknown import material_words
+
+        return material_words(list(self.sources.values()))
 
     @cached_property
     def sentence_texts(self) -> list[str]:

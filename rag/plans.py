@@ -14,7 +14,7 @@ import numpy as np
 
 from studyrag.rag import mcq
 from studyrag.rag.citations import quoted
-from studyrag.rag.evidence import LIST_RE, asked_count, fact_sentences, headed_list, side_sentences, top_sentences
+from studyrag.rag.evidence import LIST_RE, asked_count, covering, fact_sentences, headed_list, side_sentences, top_sentences
 from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import asking_part
 
@@ -53,7 +53,18 @@ def explain(k: Knowledge, q, qvec, hits, cites) -> Plan:
         # asked plural is the answer, wherever retrieval ranked it.
         rows = [h.row for h in hits[:3]]
         picked = headed_list(k, q.search_text, qvec, rows) or top_sentences(k, qvec, rows, n=5)
+        picked = _each_named(k, q, qvec, picked, rows)
     return Plan(quoted(k, cites, picked), picked[:2])
+
+
+def _each_named(k: Knowledge, q, qvec, picked: list[int], rows: list[int]) -> list[int]:
+    """A question about several things ("the minimum durations of Nearline, Coldline and
+    Archive") gets a sentence for each of them, in source order."""
+    named = [s for s in k.catalog.find(q.search_text) if not s.generic]
+    if len(named) < 2:
+        return picked
+    rows = list(dict.fromkeys(rows + [r for s in named for r in _rows_about(k, s)]))
+    return sorted(covering(k, picked, [s.name for s in named], qvec, rows))
 
 
 def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
@@ -76,6 +87,7 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     count = asked_count(q.search_text)
     picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs,
                             listed=count is not None or bool(LIST_RE.search(asking)), asked=asked)
+    picked = _each_named(k, q, qvec, picked, rows)
     return Plan(quoted(k, cites, picked), picked[:2])
 
 

@@ -247,13 +247,31 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
         # the detail is about the probe it hangs from, not about the Pod and Service it names.
         add(sent, (owner.name,), "section")
         return found
+    if not found and own is not None and c.kind in ("body", "summary", "faq") and (
+            about_own(sent, own, named) or c.kind == "faq" and not opens_with_name(sent, catalog)):
+        # A FAQ's answer is about what its question asks of ("Do I need X if I use Y? Only if
+        # several steps must run on a schedule ... running a Y job").
+        add(sent, (own.name,), "mention")
+        return found
     if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
-        # In a service's own section a sentence is about that service, whatever else it
-        # names in passing ("Automatic Model Tuning runs multiple training jobs").
-        if own is not None and any(x.core == own.core for x in named):
-            named = [own]
         add(sent, tuple(x.name for x in named), "mention")
     return found
+
+
+PRONOUN_OPEN_RE = re.compile(r"^[\s•\-*▪·]*(?:It|Its|They|Their|This|These)\b")
+
+
+def about_own(sent: str, own: Service, named: list[Service]) -> bool:
+    """In a thing's own section a sentence is about that thing, whatever else it names in
+    passing: when it names the thing ("Automatic Model Tuning runs multiple training jobs") or
+    opens with a pronoun for it ("It reads the change logs ... into the warehouse")."""
+    return any(x.core == own.core for x in named) or bool(PRONOUN_OPEN_RE.match(sent))
+
+
+def opens_with_name(sent: str, catalog: Catalog) -> bool:
+    """Is a thing's name the sentence's first words (after a bullet or an article)?"""
+    lead = re.match(r"[\s•\-*▪·]*(?:(?:The|An?)\s+)?", sent).end()
+    return any(start <= lead + 1 and not svc.generic for start, _end, svc in catalog.spans(sent[:160]))
 
 
 BULLET_LINE_RE = re.compile(r"^([ \t]*)(?:[•\-*▪◦·]|\d{1,2}[.)])[ \t]+", re.M)

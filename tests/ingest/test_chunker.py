@@ -301,3 +301,12 @@ def test_arbitrary_text_never_breaks_spans(src, chunk_size):
         prev_end = c.end
         assert c.kind in {"body", "scenario", "faq", "summary", "table"}
         assert c.section and all(isinstance(h, str) and h for h in c.section)
+
+
+def test_a_short_opening_paragraph_is_not_taken_for_the_title():
+    text = ("Harbour Guide\n\nHow to use this page\n\n"
+            "This page covers the boats and the rules of the harbour for the skipper test.\n\n"
+            "Ferries\n\n" + "Ferries run every twenty minutes between the two piers of the harbour. " * 4 + "\n")
+    sections = [c.section for c in chunk_text(text, "harbour.txt", 1000)]
+    assert ("Ferries",) in sections
+    assert not any(s[0].startswith("This page covers") for s in sections)

@@ -1,0 +1,55 @@
+"""Names a question asks about that the material never uses.
+
+"How do I put Memorystore in front of Cloud SQL?" asks about Memorystore; a guide that
+never says the word does not cover it, however close the rest of the question comes to
+it. A name here is a run of capitalised words inside a sentence (not its first word), and
+it is unknown when one of its words (three letters or more) appears nowhere in the material.
+
+>>> vocab = material_words(["Cloud SQL is a managed database.", "Use Cloud SQL for OLTP."])
+>>> unknown_names("How do I put Memorystore for Redis in front of Cloud SQL?", vocab)
+['Memorystore', 'Redis']
+>>> unknown_names("Does Cloud SQL scale?", vocab)
+[]
+"""
+
+from __future__ import annotations
+
+import re
+
+from studyrag.rag.entities import stem
+
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
+SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
+# A capitalised word that is not a name: the speaker, or an acronym of everyday speech.
+NOT_NAMES = frozenset({"I", "OK", "Ok", "FAQ", "TL", "DR", "vs", "etc"})
+
+
+def material_words(texts: list[str]) -> frozenset[str]:
+    """The stems of every word the material uses, case folded."""
+    return frozenset(stem(w) for t in texts for w in WORD_RE.findall(t))
+
+
+def unknown_names(question: str, vocab: frozenset[str]) -> list[str]:
+    """Capitalised runs of the question with a word the material never uses."""
+    out: list[str] = []
+    for run in _name_runs(question):
+        if any(len(w) >= 3 and stem(w) not in vocab for w in run.split()):
+            out.append(run)
+    return out
+
+
+def _name_runs(text: str) -> list[str]:
+    runs, current, last_end = [], [], -1
+    for m in WORD_RE.finditer(text):
+        word = m.group(0)
+        is_name = word[:1].isupper() and word not in NOT_NAMES and not SENTENCE_START_RE.search(text[:m.start()])
+        if is_name and (not current or text[last_end:m.start()] == " "):
+            current.append(word)
+        else:
+            if current:
+                runs.append(" ".join(current))
+            current = [word] if is_name else []
+        last_end = m.end()
+    if current:
+        runs.append(" ".join(current))
+    return runs
