@@ -3,7 +3,8 @@
 "How do I put Memorystore in front of Cloud SQL?" asks about Memorystore; a guide that
 never says the word does not cover it, however close the rest of the question comes to
 it. A name here is a run of capitalised words inside a sentence (not its first word), and
-it is unknown when one of its words (three letters or more) appears nowhere in the material.
+it is unknown when one of its words (three letters or more) appears nowhere in the material,
+not even as the start of a longer word.
 
 >>> vocab = material_words(["Cloud SQL is a managed database.", "Use Cloud SQL for OLTP."])
 >>> unknown_names("How do I put Memorystore for Redis in front of Cloud SQL?", vocab)
@@ -31,11 +32,17 @@ def material_words(texts: list[str]) -> frozenset[str]:
 
 def unknown_names(question: str, vocab: frozenset[str]) -> list[str]:
     """Capitalised runs of the question with a word the material never uses."""
-    out: list[str] = []
-    for run in _name_runs(question):
-        if any(len(w) >= 3 and stem(w) not in vocab for w in run.split()):
-            out.append(run)
-    return out
+    return [run for run in _name_runs(question) if not all(_known(w, vocab) for w in run.split())]
+
+
+def _known(word: str, vocab: frozenset[str]) -> bool:
+    """Used by the material, or short for a word it uses ("Postgres" for "PostgreSQL").
+
+    >>> _known("Postgres", frozenset({"postgresql"})), _known("Memorystore", frozenset({"memory"}))
+    (True, False)
+    """
+    s = stem(word)
+    return len(word) < 3 or s in vocab or len(s) >= 5 and any(v.startswith(s) for v in vocab)
 
 
 def _name_runs(text: str) -> list[str]:
