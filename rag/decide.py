@@ -228,12 +228,14 @@ def _with_hosted_product(knowledge, services, agg, best_score):
     """A concept answer ('Distributed Training') names the product its section presents
     without giving it a section of its own ('... on Amazon SageMaker HyperPod'), when the
     question also points to that product."""
-    if len(services) != 1 or any(services[0].startswith(p + " ") for p in knowledge.profile.name_prefixes):
-        return services
+    prefixes = knowledge.profile.name_prefixes
+    if len(services) != 1 or not prefixes or any(services[0].startswith(p + " ") for p in prefixes):
+        return services  # without a profile nothing tells a product from a concept
     concept = services[0]
     own_sections = {s.name for s in knowledge.section_service.values() if s is not None}
     rows = [r for r, s in knowledge.section_service.items() if s is not None and s.name == concept]
     hosted = {x.name for r in rows for x in knowledge.catalog.find(knowledge.chunks[r].text)
-              if not x.generic and x.name not in own_sections and x.name in knowledge.topics_hint}
+              if not x.generic and x.name not in own_sections and x.name in knowledge.topics_hint
+              and any(x.name.startswith(p + " ") for p in prefixes)}
     hosted = [h for h in hosted if agg.get(h, 0.0) >= HOSTED_RATIO * best_score]
     return (concept, max(hosted, key=lambda h: agg[h])) if hosted else services

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Iterator
 
 from studyrag.rag import plans
@@ -174,7 +174,8 @@ class Tutor:
 
     # -- the pipeline ----------------------------------------------------------------------
     # Over 60 lines: the pipeline's stages in order, each a call; the order is the point of reading it in one place.
-    def _run(self, q: Question, ans: Answer, shown: "_Shown", history) -> Iterator[Event]:
+    def _run(self, q: Question, ans: Answer, shown: "_Shown", history, lead_only: bool = False) -> Iterator[Event]:
+        """``lead_only``: the caller wants only the lead of an earlier turn, read on its own."""
         k = self.knowledge
         if q.injection:
             ans.refused, ans.kind = True, "refused"
@@ -182,7 +183,8 @@ class Tutor:
             return
         exclude: tuple[str, ...] = ()
         carried = None  # a topic the conversation adds: it helps retrieval, it does not make a question in scope
-        if history:
+        if history and not lead_only:
+            history = self._with_last_answer(history)
             follow = standalone(q.text, history, k.catalog)
             q.text, exclude = follow.text, follow.exclude
             carried = follow.referent if follow.carried else None
@@ -240,9 +242,10 @@ class Tutor:
         elif ans.kind == "compare":
             plan = plans.compare(k, q, qvec, named, cites)
         elif ans.kind == "which" and decision is not None:
-            wanted = asked_kind(query, ignore=set(k.catalog.prefixes))
+            wanted = _kind_beyond_names(asked_kind(query, ignore=set(k.catalog.prefixes)), named)
             in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
-            decision = of_kind(not_named(without(decision, exclude), in_situation), k, wanted)
+            decision = _without_named_partner(of_kind(not_named(without(decision, exclude), in_situation), k, wanted),
+                                              in_situation)
             plan = plans.which(k, q, svec, decision, cites)
         elif ans.kind == "fact":
             plan = plans.fact(k, q, qvec, hits, cites)
@@ -253,6 +256,25 @@ class Tutor:
         ans.citations = cites.list
         yield from self._explain(q, ans, shown, plan.support, plan.services, cites)
         ans.citations = cites.list
+
+    def _with_last_answer(self, history: list) -> list:
+        """The conversation with the last question's answer, when the client sent only the
+        questions: a follow-up ("and how long is it kept there?") points back to what that
+        answer decided, so it is decided again here (its lead only; no model is asked)."""
+        last = history[-1] if history else None
+        role = last.get("role") if isinstance(last, dict) else None
+        if role != "user" or not str(last.get("content") or "").strip():
+            return history
+        try:
+            prev = parse(str(last["content"]))
+        except BadQuestion:
+            return history
+        shown = _Shown(time.perf_counter())
+        run = self._run(prev, Answer(question=prev.raw, lang=prev.lang), shown, history[:-1], lead_only=True)
+        for _event in run:  # the lead is the first thing shown; nothing after it is needed
+            break
+        run.close()
+        return [*history, {"role": "assistant", "content": shown.text}]
 
     def _llm_choice(self, q, hits, scores) -> list[str] | None:
         """A strong backend may decide: it sees the passages and the options, answers letters."""
@@ -394,6 +416,25 @@ def _interrupted(e: BaseException, ans: Answer, explain) -> str:
 
 def _lang(q: Question) -> str:
     return "zh" if q.lang == "zh" else "en"
+
+
+def _without_named_partner(decision, named: set[str]):
+    """A pair answer ("Flexi Card + Night Owl") loses the member the question itself names
+    ("which ticket works on the Night Owl buses?"): that one is the situation, not the answer."""
+    keep = tuple(s for s in decision.services if s not in named)
+    if len(decision.services) < 2 or not keep or keep == decision.services:
+        return decision
+    return replace(decision, services=keep, statement=decision.best_statement.get(keep[0], decision.statement))
+
+
+def _kind_beyond_names(wanted: frozenset[str], named) -> frozenset[str]:
+    """"Which Cloud Storage class …?" asks for a class; "Cloud Storage" is whose. The asked
+    kind less the words of a thing the question names, unless that leaves nothing ("which
+    isolation level?" when the material has a thing called Isolation Levels)."""
+    from studyrag.rag.entities import stem
+
+    names = {stem(w.lower()) for s in named for w in re.findall(r"[\w\-]+", s.name)}
+    return (wanted - names) or wanted
 
 
 def _in_scope(hits, named, topics, calibration, which_decision=None) -> bool:

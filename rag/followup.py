@@ -40,7 +40,9 @@ SWITCH_RE = re.compile(
 EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成", re.I)
 QUESTION_WORD_RE = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|does|do|is|are|can|should|would)\b"
                               r"|什麼|哪|誰|何|怎|嗎|多少|為何", re.I)
-LEAD_RE = re.compile(r"^\s*(?:and|or|also|then|but|so|what about|how about)\b[\s,]*", re.I)
+# "OK, and …", "Right, so …": an acknowledgement before the continuation says nothing.
+LEAD_RE = re.compile(r"^\s*(?:(?:ok(?:ay)?|right|alright|got it|thanks|great|cool)\b[\s,.!]*)?"
+                     r"(?:and|or|also|then|but|so|what about|how about)\b[\s,]*", re.I)
 MAX_WORDS = 30  # a longer message is a new question, not a follow-up
 
 

@@ -150,10 +150,16 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             continue
         own = section_service(c) if section_service else None
         definitions: dict[str, str] = {}  # a defined thing -> its definition's signal
+        subject = None  # what the previous sentence opened with, for an "It …" after it
         for s, e in sentence_spans(src, c.start, c.end):
             sent = src[s:e]
             owner = bullet_owner(src, s, catalog)
-            found = _from_sentence(sent, s, e, c, catalog, own, owner)
+            row = table_row(src, s, catalog)
+            about = own or (subject if PRONOUN_OPEN_RE.match(sent) else None)
+            found = [Statement(row[1], (row[0].name,), c.id, s, e, "mention", c.kind)] if row else \
+                _from_sentence(sent, s, e, c, catalog, about, owner)
+            opening = opening_names(sent, catalog)
+            subject = opening[0] if len(opening) == 1 else subject if PRONOUN_OPEN_RE.match(sent) else None
             out.extend(found)
             out.extend(_recommended_for(found, owner, definitions))
             definitions.update((st.targets[0], st.signal) for st in found
@@ -163,6 +169,18 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
                 if not others:
                     out.append(Statement(clean_signal(sent), (own.name,), c.id, s, e, "section", c.kind))
     return out
+
+
+def _in_role_order(names: list[str], roles: list[str], catalog: Catalog) -> list[str]:
+    """The names in the order their roles come: "X vs Y — Y does this; X does that" gives
+    [Y, X] when each role opens by naming its side; else the names as written."""
+    things = [resolve_loose(n, catalog)[:1] for n in names]
+    order = []
+    for role in roles:
+        opening = opening_names(role, catalog)[:1]
+        match = [n for n, t in zip(names, things) if t and opening and t[0] is opening[0]]
+        order.append(match[0] if match else None)
+    return order if None not in order and len(set(order)) == len(names) else names
 
 
 def _recommended_for(found: list[Statement], owner: Service | None, definitions: dict[str, str]) -> list[Statement]:
@@ -205,7 +223,7 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
     if trap:  # "X vs Y — what X is for vs what Y is for": one signal per side
         names, roles = re.split(r"\s+vs\.?\s+", trap.group(1)), re.split(r"\s+vs\.?\s+", trap.group(2))
         if len(names) == len(roles) >= 2:
-            for name, role in zip(names, roles):
+            for name, role in zip(_in_role_order(names, roles, catalog), roles):
                 add(role, tuple(x.name for x in resolve_loose(name, catalog)[:1]), "explicit")
             return found
     if ARROW_RE.search(sent):
@@ -249,8 +267,9 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
         return found
     if not found and own is not None and c.kind in ("body", "summary", "faq") and (
             about_own(sent, own, named) or c.kind == "faq" and not opens_with_name(sent, catalog)):
-        # A FAQ's answer is about what its question asks of ("Do I need X if I use Y? Only if
-        # several steps must run on a schedule ... running a Y job").
+        # A sentence of X's own section is about X unless it opens with another name ("In
+        # 2025 it was renamed …, reachable from BigQuery Studio"); so is a FAQ's answer about
+        # what its question asks of ("Do I need X if I use Y? Only if … running a Y job").
         add(sent, (own.name,), "mention")
         return found
     if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
@@ -270,8 +289,75 @@ def about_own(sent: str, own: Service, named: list[Service]) -> bool:
 
 def opens_with_name(sent: str, catalog: Catalog) -> bool:
     """Is a thing's name the sentence's first words (after a bullet or an article)?"""
-    lead = re.match(r"[\s•\-*▪·]*(?:(?:The|An?)\s+)?", sent).end()
-    return any(start <= lead + 1 and not svc.generic for start, _end, svc in catalog.spans(sent[:160]))
+    return bool(opening_names(sent, catalog))
+
+
+def opening_names(sent: str, catalog: Catalog) -> list[Service]:
+    """The names a sentence opens with: its subject ("Canvas and Autopilot both …" -> both).
+
+    >>> cat = Catalog([Service("Canvas", "canvas", True, {"Canvas"}), Service("Autopilot", "autopilot", True, {"Autopilot"})])
+    >>> [s.name for s in opening_names("Canvas and Autopilot both build models.", cat)]
+    ['Canvas', 'Autopilot']
+    >>> opening_names("Build models with Canvas.", cat)
+    []
+    """
+    pos = re.match(r"[\s•\-*▪·]*(?:(?:[Tt]he|[Aa]n?)\s+)?", sent).end()
+    out: list[Service] = []
+    for start, end, svc in catalog.spans(sent[:200]):
+        if start > pos + 1 or svc.generic:
+            break
+        out.append(svc)
+        pos = end + len(re.match(r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*)?", sent[end:]).group(0))
+    return out
+
+
+def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | None:
+    """A table row whose first cell names a thing, with the row said in its header's words:
+    "Nearline | About once a month | 30 days" under "Class | Typical access pattern | Minimum
+    duration" is (Nearline, "Typical access pattern: About once a month. Minimum duration:
+    30 days"). A bare row matches a question far better with its labels than as cells.
+
+    >>> from studyrag.rag.catalog import Catalog
+    >>> cat = Catalog.from_texts(["Nearline here. Nearline there."], [], [("Nearline", "table", frozenset())])
+    >>> text = "Class | Access | Minimum\\nNearline | Monthly | 30 days\\n"
+    >>> table_row(text, text.index("Nearline"), cat)[1]
+    'Access: Monthly. Minimum: 30 days'
+    """
+    lines = _table_lines(src, start)
+    if lines is None or len(lines) < 2 or lines[-1] == lines[0]:
+        return None
+    header, row = (_cells(x) for x in (lines[0], lines[-1]))
+    spans = catalog.spans(row[0]) if row else []
+    if len(header) < 2 or len(row) < 2 or not spans or spans[0][2].generic:
+        return None
+    said = ". ".join(f"{h}: {v}" for h, v in zip(header[1:], row[1:]) if h and v)
+    return (spans[0][2], said) if said else None
+
+
+def _table_lines(src: str, start: int) -> list[str] | None:
+    """The header row of the table ``start`` sits in, then the rows down to ``start``'s own."""
+    from studyrag.rag.entities import BARE_ROW_RE
+
+    line_start = src.rfind("\n", 0, start) + 1
+    end = src.find("\n", start)
+    line = src[line_start:end if end >= 0 else len(src)]
+    bare = bool(BARE_ROW_RE.match(line))
+    if not bare and not line.lstrip().startswith("|"):
+        return None
+    rows = [line]
+    pos = line_start
+    while pos > 0:
+        prev_start = src.rfind("\n", 0, pos - 1) + 1
+        prev = src[prev_start:pos - 1]
+        if not (BARE_ROW_RE.match(prev) if bare else prev.lstrip().startswith("|")):
+            break
+        rows.insert(0, prev)
+        pos = prev_start
+    return [r for r in rows if not re.fullmatch(r"[\s:\-|]+", r)]
+
+
+def _cells(line: str) -> list[str]:
+    return [re.sub(r"[*_`]+", "", x).strip() for x in line.strip().strip("|").split("|")]
 
 
 BULLET_LINE_RE = re.compile(r"^([ \t]*)(?:[•\-*▪◦·]|\d{1,2}[.)])[ \t]+", re.M)

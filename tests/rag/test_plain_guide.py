@@ -35,7 +35,7 @@ The Night Owl buses run every hour between midnight and 5 am on the four main li
 
 Other services
 
-Kerbside Express is a door-to-door minibus for riders with reduced mobility, booked by phone a day ahead. Drivers help riders with wheelchairs on and off the minibus, and Kerbside Express costs the same as a single fare.
+Kerbside Express is a door-to-door minibus for riders with reduced mobility, booked by phone a day ahead. Drivers help riders with wheelchairs on and off the minibus, and Kerbside Express costs the same as a single fare. Kerbside Express minibuses also stop at the Airport Shuttle terminal on request.
 
 Fare zones compared
 
@@ -132,3 +132,24 @@ def test_a_question_about_a_name_the_guide_never_uses_is_refused(transit):
     assert transit.ask("How do I reserve a seat on the Riverton Monorail?").refused
     ans = transit.ask("How do I block a lost Flexi Card?")
     assert not ans.refused and "blocked if lost" in ans.answer, ans.answer
+
+
+def test_a_table_row_is_matched_in_its_headers_words(transit):
+    rows = [st for st in transit.knowledge.signals.statements if st.targets == ("Zone C",)]
+    assert any(st.signal.startswith("Covers: Outer suburbs and the airport. Single fare: 5 dollars") for st in rows)
+
+
+def test_a_follow_up_to_a_question_sent_without_its_answer_points_to_what_it_decided(transit):
+    history = [{"role": "user", "content": "Which ticket also works on the Night Owl buses after midnight?"}]
+    ans = transit.ask("Can it be blocked if I lose it?", history=history)
+    assert not ans.refused and "blocked if lost" in ans.answer, ans.answer
+
+
+def test_the_asked_kind_leaves_out_the_name_it_belongs_to():
+    from studyrag.rag.catalog import Service
+    from studyrag.rag.engine import _kind_beyond_names
+
+    cloud = Service("Cloud Storage", "cloud storage", True)
+    assert _kind_beyond_names(frozenset({"cloud", "storage", "class"}), [cloud]) == {"class"}
+    levels = Service("Isolation Levels", "isolation level", True)
+    assert _kind_beyond_names(frozenset({"isolation", "level"}), [levels]) == {"isolation", "level"}
