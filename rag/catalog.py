@@ -263,7 +263,7 @@ def _names_a_kind(name: str, texts: list[str]) -> bool:
 
 
 def _joins_names(name: str, texts: list[str]) -> bool:
-    """A heading "Looker and Looker Studio" covers two things the text names on their own; it is
+    """A heading "Night Owl and Airport Shuttle" covers two things the text names on their own; it is
     not a third. "Identity and Access Management", whose halves are not used alone, is one name.
 
     >>> _joins_names("Hives and Smokers", ["Hives and Smokers", "Use Hives.", "Light the Smokers."])
@@ -280,10 +280,10 @@ def _joins_names(name: str, texts: list[str]) -> bool:
 
 def _tail_aliases(names: list[str], texts: list[str]) -> list[tuple[str, str]]:
     """(name, shorter name) when the text also calls a thing of three or more words by its last
-    words: "Data Fusion" for "Cloud Data Fusion", when no other thing is named so.
+    words: "Harbour Ferry" for "Riverton Harbour Ferry", when no other thing is named so.
 
-    >>> _tail_aliases(["Cloud Data Fusion"], ["Cloud Data Fusion is a service.", "Data Fusion offers ETL."])
-    [('Cloud Data Fusion', 'Data Fusion')]
+    >>> _tail_aliases(["Riverton Harbour Ferry"], ["Riverton Harbour Ferry is a boat.", "Bikes ride the Harbour Ferry."])
+    [('Riverton Harbour Ferry', 'Harbour Ferry')]
     """
     out = []
     for name in names:
@@ -298,7 +298,7 @@ def _tail_aliases(names: list[str], texts: list[str]) -> list[tuple[str, str]]:
 
 def _alone(name: str, texts: list[str]) -> bool:
     """Is ``name`` used as a name of its own, not as the end of a longer capitalised one
-    ("Transfer Service" in "BigQuery Data Transfer Service" is not)?"""
+    ("Harbour Ferry" in "Old Town Harbour Ferry" is not)?"""
     pattern = re.compile(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])")
     for t in texts:
         for m in pattern.finditer(t):
@@ -322,7 +322,7 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
     uses = sum(t.count(base) for t in lowered)
     words = base.split()
     if how == "is_a" and uses >= 1 and len(words) > 1:
-        return True  # "Cloud Data Fusion is a managed ... service" names itself as it defines itself
+        return True  # "Kerbside Express is a door-to-door minibus" names itself as it defines itself
     if uses < 2 and (len(words) > 3 or how in ("heading", "table", "label")) and not (
             how in ("table", "label") and IDENTIFIER_RE.fullmatch(name)):
         # A table's first cell or a "Label:" used nowhere else is an attribute ("Granularity",

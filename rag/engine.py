@@ -229,7 +229,7 @@ class Tutor:
             yield shown.emit(REFUSAL[_lang(q)])
             return
         if kind in ("fact", "explain") and unknown_names(q.text, k.vocabulary):
-            # "How do I put Memorystore in front of Cloud SQL?": asked about a name the
+            # "How do I link my card to the Skyline Monorail?": asked about a name the
             # material never uses, however near the rest of the question comes to it.
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])

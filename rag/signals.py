@@ -267,9 +267,9 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
         return found
     if not found and own is not None and c.kind in ("body", "summary", "faq") and (
             about_own(sent, own, named) or c.kind == "faq" and not opens_with_name(sent, catalog)):
-        # A sentence of X's own section is about X unless it opens with another name ("In
-        # 2025 it was renamed …, reachable from BigQuery Studio"); so is a FAQ's answer about
-        # what its question asks of ("Do I need X if I use Y? Only if … running a Y job").
+        # A sentence of X's own section that names X or opens with "It" is about X; so is a
+        # FAQ answer that does not open with another name ("Do I need X if I use Y? Only if …
+        # running a Y job").
         add(sent, (own.name,), "mention")
         return found
     if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
@@ -313,15 +313,14 @@ def opening_names(sent: str, catalog: Catalog) -> list[Service]:
 
 def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | None:
     """A table row whose first cell names a thing, with the row said in its header's words:
-    "Nearline | About once a month | 30 days" under "Class | Typical access pattern | Minimum
-    duration" is (Nearline, "Typical access pattern: About once a month. Minimum duration:
-    30 days"). A bare row matches a question far better with its labels than as cells.
+    "Zone C | Outer suburbs | 120 minutes" under "Zone | Covers | Transfer window" is
+    (Zone C, "Covers: Outer suburbs. Transfer window: 120 minutes"). A bare row matches a question far better with its labels than as cells.
 
     >>> from studyrag.rag.catalog import Catalog
-    >>> cat = Catalog.from_texts(["Nearline here. Nearline there."], [], [("Nearline", "table", frozenset())])
-    >>> text = "Class | Access | Minimum\\nNearline | Monthly | 30 days\\n"
-    >>> table_row(text, text.index("Nearline"), cat)[1]
-    'Access: Monthly. Minimum: 30 days'
+    >>> cat = Catalog.from_texts(["Zone C here. Zone C there."], [], [("Zone C", "table", frozenset())])
+    >>> text = "Zone | Covers | Window\\nZone C | Outer suburbs | 120 minutes\\n"
+    >>> table_row(text, text.index("Zone C"), cat)[1]
+    'Covers: Outer suburbs. Window: 120 minutes'
     """
     lines = _table_lines(src, start)
     if lines is None or len(lines) < 2 or lines[-1] == lines[0]:

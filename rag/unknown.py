@@ -1,15 +1,15 @@
 """Names a question asks about that the material never uses.
 
-"How do I put Memorystore in front of Cloud SQL?" asks about Memorystore; a guide that
+"How do I link a Flexi Card to the Skyline Monorail?" asks about the monorail; a guide that
 never says the word does not cover it, however close the rest of the question comes to
 it. A name here is a run of capitalised words inside a sentence (not its first word), and
 it is unknown when one of its words (three letters or more) appears nowhere in the material,
 not even as the start of a longer word.
 
->>> vocab = material_words(["Cloud SQL is a managed database.", "Use Cloud SQL for OLTP."])
->>> unknown_names("How do I put Memorystore for Redis in front of Cloud SQL?", vocab)
-['Memorystore', 'Redis']
->>> unknown_names("Does Cloud SQL scale?", vocab)
+>>> vocab = material_words(["Flexi Card is a smart card.", "Top up the Flexi Card online."])
+>>> unknown_names("How do I link a Flexi Card to the Skyline Monorail?", vocab)
+['Skyline Monorail']
+>>> unknown_names("Does the Flexi Card expire?", vocab)
 []
 """
 
@@ -38,7 +38,7 @@ def unknown_names(question: str, vocab: frozenset[str]) -> list[str]:
 def _known(word: str, vocab: frozenset[str]) -> bool:
     """Used by the material, or short for a word it uses ("Postgres" for "PostgreSQL").
 
-    >>> _known("Postgres", frozenset({"postgresql"})), _known("Memorystore", frozenset({"memory"}))
+    >>> _known("Postgres", frozenset({"postgresql"})), _known("Monorail", frozenset({"mono"}))
     (True, False)
     """
     s = stem(word)
