@@ -114,6 +114,39 @@ def _is_paragraph(text: str) -> bool:
     return len(s) >= 200 or len(s) >= 60 and s.endswith((".", "!", "?", "。")) and len(s.split()) >= 8
 
 
+def _split_lead_headings(blocks: list[Block], src: str) -> list[Block]:
+    """A heading line written right above its text, with no blank line between, is a block
+    of its own: "Build caching" over "Caching reuses work from earlier runs; ...". The line
+    after it must be running text, a bullet or a numbered question, so a flattened table's
+    header row ("Mode How you pay Capacity") stays with its rows.
+
+    >>> src = "Build caching\\nCaching reuses work from earlier runs, so builds are much faster.\\n"
+    >>> [b.text(src) for b in _split_lead_headings(split_blocks(src), src)]
+    ['Build caching', 'Caching reuses work from earlier runs, so builds are much faster.']
+    """
+    out: list[Block] = []
+    for b in blocks:
+        first, second = (src[s:e] for s, e in b.lines[:2]) if len(b.lines) >= 2 else ("", "")
+        lead_heading = (
+            first
+            and "|" not in first
+            and looks_like_heading(first)
+            and not MD_HEADING_RE.match(first)
+            and (_is_sentence(second) or BULLET_RE.match(second) or FAQ_Q_RE.match(second))
+        )
+        if not lead_heading:
+            out.append(b)
+            continue
+        (hs, he), rest = b.lines[0], b.lines[1:]
+        out += [Block(hs, he, [(hs, he)]), Block(rest[0][0], b.end, rest)]
+    return out
+
+
+def _is_sentence(line: str) -> bool:
+    s = line.strip()
+    return s.endswith((".", "!", "?", "。")) and len(s.split()) >= 8
+
+
 def heading_text(line: str) -> str:
     m = MD_HEADING_RE.match(line.strip())
     return (m.group(2) if m else line).strip()
@@ -202,7 +235,7 @@ def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
     title_blocks = [b for b in blocks[:first_para] if _is_single_line(b)]
     if title_blocks:
         title = max((heading_text(b.text(src)) for b in title_blocks), key=len)
-    body = blocks[first_para:] if title_blocks else blocks
+    body = _split_lead_headings(blocks[first_para:] if title_blocks else blocks, src)
 
     is_head = [
         _is_single_line(b)
@@ -250,8 +283,11 @@ def _kind_of(sec: _Section, block_text: str) -> Kind:
 
 
 def _is_table(b: Block, src: str) -> bool:
+    """Three or more lines, no bullets, mostly not sentences: prose written one sentence per
+    line ("Recreate: stop all old instances, then start the new ones.") is not a table."""
     lines = [src[s:e] for s, e in b.lines]
-    return len(lines) >= 3 and not any(BULLET_RE.match(l) for l in lines)
+    return len(lines) >= 3 and not any(BULLET_RE.match(l) for l in lines) and \
+        sum(map(_is_sentence, lines)) * 2 < len(lines)
 
 
 # Over 60 lines: one pass over the blocks, whose state (heading path, open chunk, kind) a split would have to thread through.

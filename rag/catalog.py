@@ -71,6 +71,21 @@ class Catalog:
         # Plural/singular tolerant: "endpoint(s)", "job(s)".
         self._re = re.compile(rf"(?<![\w\-])(?:{alt})(?:e?s)?(?![\w\-])", re.I) if pats else None
 
+    def brand_named(self, text: str) -> set[str]:
+        """Names whose first word, written like a brand ("GitLab" of "GitLab CI/CD") and no name
+        itself, ``text`` uses on its own: "lets GitLab cancel old jobs" is about GitLab CI/CD.
+
+        >>> sorted(Catalog([Service("GitLab CI/CD", "gitlab ci/cd", True)]).brand_named("our GitLab repo"))
+        ['GitLab CI/CD']
+        """
+        words = {w for w in re.findall(r"[\w\-]+", text) if self._lookup(w) is None}  # "BigQuery" names itself
+        out = set()
+        for s in self.services:
+            first = s.name.split()[0]
+            if " " in s.name and first in words and BRAND_RE.fullmatch(first) and first.lower() not in self.prefixes:
+                out.add(s.name)
+        return out
+
     def core(self, name: str) -> str:
         return core_of(name, self.prefixes)
 
@@ -100,10 +115,16 @@ class Catalog:
                     if _names_a_kind(d.name, texts):
                         builder.found[core_of(d.name, prefixes)].generic = True
         labels = _labels(defined)
-        for name, how, kinds in defined:
+        # A table's first cell that a line also defines ("Canary: send a small share …" and the
+        # row "Canary | No | Fast") is a thing taught, though the text says it once.
+        twice = {n for n, how, _k in defined if how == "table"} & \
+            {n for n, how, _k in defined if how in ("lead", "label", "term")}
+        for name, how, kinds in sorted(defined, key=lambda d: d[1] == "code"):
             if how.startswith("alias:"):
                 continue
-            if name not in labels and _worth_keeping(name, how, texts, lowered, profile):
+            if how == "code" and builder.word_of_a_name(name):
+                continue  # "GitLab" of "GitLab CI/CD", "JumpStart" of "SageMaker JumpStart"
+            if name not in labels and (name in twice or _worth_keeping(name, how, texts, lowered, profile)):
                 builder.add(name, True, defined=True, kinds=kinds)
         for name, how, _kinds in defined:  # "GIN" for "Generalized Inverted Index (GIN)"
             if how.startswith("alias:"):
@@ -186,6 +207,9 @@ class _Builder:
         svc.defined = svc.defined or defined
         svc.kinds = svc.kinds | kinds
         svc.aliases |= _aliases(name, core, self.prefixes, self.profile)
+
+    def word_of_a_name(self, word: str) -> bool:
+        return any(word in svc.name.split() and svc.name != word for svc in self.found.values())
 
     def alias(self, name: str, short: str) -> None:
         """``short`` also names ``name``'s thing (an acronym), unless it names another one."""
@@ -308,6 +332,7 @@ def _alone(name: str, texts: list[str]) -> bool:
     return False
 
 
+BRAND_RE = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*")  # "GitLab", "SageMaker", "PowerShell"
 IDENTIFIER_RE = re.compile(r"(?=\S*(?:\d|[A-Z]\S*[A-Z]))[\w.\-/+]+|[a-z][a-z0-9_.\-]+")
 
 
@@ -323,6 +348,16 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
     words = base.split()
     if how == "is_a" and uses >= 1 and len(words) > 1:
         return True  # "Kerbside Express is a door-to-door minibus" names itself as it defines itself
+    if how == "does":
+        # "Sealed Secrets encrypts a secret …" names a thing; "Pick Bedrock when …" opens with
+        # an ordinary word the text also writes in lower case.
+        return len(words) > 1 and (uses >= 2 or word_uses(words[0].lower(), texts) == 0)
+    if how == "code":
+        return _alone(name, texts) and not _brand(name, texts) and _introduced(name, texts)
+    if how == "term" and len(words) > 1:
+        # "Matrix strategy: strategy.matrix expands one job …" defines the term; a longer
+        # label used once ("Environments record deployments: a job …") is a sentence's start.
+        return len(words) == 2 or uses >= 2
     if uses < 2 and (len(words) > 3 or how in ("heading", "table", "label")) and not (
             how in ("table", "label") and IDENTIFIER_RE.fullmatch(name)):
         # A table's first cell or a "Label:" used nowhere else is an attribute ("Granularity",
@@ -337,6 +372,35 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         # not a thing taught, unless the text also calls it by that name ("a Role grants ...").
         return plain <= 2 and (how not in ("label", "is_a") or named_elsewhere(name, texts))
     return True
+
+
+def _brand(name: str, texts: list[str]) -> bool:
+    """A code-shaped word that mostly opens longer names ("GitHub" in "GitHub Actions",
+    "GitHub Flow") is a brand, not a thing of its own.
+
+    >>> _brand("GitHub", ["GitHub Actions runs", "GitHub Flow merges", "a GitHub repo"])
+    True
+    >>> _brand("PreSync", ["PreSync (for example a migration job), Sync"])
+    False
+    """
+    uses = [m.group(1) for t in texts for m in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])(\s+\S)?", t)]
+    return sum(bool(u and u.strip()[:1].isupper()) for u in uses) * 3 >= len(uses) > 0
+
+
+def _introduced(name: str, texts: list[str]) -> bool:
+    """A code-shaped name the text introduces somewhere: at the start of a line, or followed by
+    what it is ("PreSync (for example a migration job)", "maxSurge: 25%"). One only mentioned in
+    passing ("works with PyTorch and TensorFlow") is not a thing the text teaches.
+
+    >>> _introduced("PreSync", ["resource hooks: PreSync (for example a migration job), Sync"])
+    True
+    >>> _introduced("TensorFlow", ["It works with PyTorch and TensorFlow out of the box."])
+    False
+    """
+    n = re.escape(name)
+    pattern = re.compile(rf"(?:^|\n)[ \t]*(?:[-*•▪◦·|]|\d+[.)])?[ \t]*[`*]*{n}(?![\w\-])|"
+                         rf"(?<![\w\-]){n}[`*]*[ \t]*(?:\(|:|—|–|=)")
+    return any(pattern.search(t) for t in texts)
 
 
 def named_elsewhere(name: str, texts: list[str]) -> bool:

@@ -118,6 +118,19 @@ def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None =
     return Decision(services, best_score, best_score - runner, best_stmt, ranking, best_of)
 
 
+def decide_question(knowledge, query: str, hits) -> tuple[str, np.ndarray, Decision | None]:
+    """(situation, its vector, decision) for a question as asked: its situation, split into
+    clauses that vote on their own, through both embedders when there are two."""
+    from studyrag.rag.signals import scenario_text
+
+    situation = scenario_text(query, knowledge.catalog.prefixes)
+    parts = clauses(situation)[:12]  # bounded work for very long questions
+    vecs = knowledge.embedder.embed_queries([situation] + parts)
+    decision = decide(knowledge, vecs[0], hits, query=situation, clause_vecs=vecs[1:] if parts else None,
+                      second_qvec=knowledge.second_query(situation))
+    return situation, vecs[0], decision
+
+
 def not_named(decision: Decision, named: set[str]) -> Decision:
     """A scenario rarely names its own answer: things the question names in its situation
     ("we must switch *branches*") count NAMED_FACTOR of their score."""

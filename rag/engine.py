@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Iterator
 
 from studyrag.rag import plans
-from studyrag.rag.decide import clauses, decide, not_named, of_kind, without
+from studyrag.rag.decide import decide_question, not_named, of_kind, without
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
 from studyrag.rag.citations import Citation, Citations, with_mark
@@ -23,7 +23,6 @@ from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
 from studyrag.rag.question import COMPARE_RE, BadQuestion, Question, asked_kind, asking_part, parse
 from studyrag.rag.sides import compare_sides
-from studyrag.rag.signals import scenario_text
 from studyrag.rag.unknown import unknown_names
 from studyrag.rag.verify import check_sentence, content_words, split_sentences
 
@@ -202,12 +201,7 @@ class Tutor:
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t) * 1000, 1)
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
-        situation = scenario_text(query, k.catalog.prefixes)
-        parts = clauses(situation)[:12]  # bounded work for very long questions
-        vecs = k.embedder.embed_queries([situation] + parts)
-        svec, clause_vecs = vecs[0], (vecs[1:] if parts else None)
-        decision = decide(k, svec, hits, query=situation, clause_vecs=clause_vecs,
-                          second_qvec=k.second_query(situation))
+        situation, svec, decision = decide_question(k, query, hits)
         named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
@@ -242,11 +236,7 @@ class Tutor:
         elif ans.kind == "compare":
             plan = plans.compare(k, q, qvec, named, cites)
         elif ans.kind == "which" and decision is not None:
-            wanted = _kind_beyond_names(asked_kind(query, ignore=set(k.catalog.prefixes)), named)
-            in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
-            decision = _without_named_partner(of_kind(not_named(without(decision, exclude), in_situation), k, wanted),
-                                              in_situation)
-            plan = plans.which(k, q, svec, decision, cites)
+            plan = _which_plan(k, q, (qvec, svec), hits, situation, decision, exclude, named, cites)
         elif ans.kind == "fact":
             plan = plans.fact(k, q, qvec, hits, cites)
         else:
@@ -425,6 +415,21 @@ def _without_named_partner(decision, named: set[str]):
     if len(decision.services) < 2 or not keep or keep == decision.services:
         return decision
     return replace(decision, services=keep, statement=decision.best_statement.get(keep[0], decision.statement))
+
+
+def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cites) -> plans.Plan:
+    """The decided thing, less what the question itself names or rules out and moved to the
+    asked kind; the sentences that say it when the question names the thing the evidence still
+    points to ("Which setting lets GitLab cancel old jobs?" over notes where GitLab CI/CD wins):
+    then what it asks for is a part of that thing, a word of a sentence the catalog may not hold."""
+    qvec, svec = vecs
+    wanted = _kind_beyond_names(asked_kind(q.search_text, ignore=set(k.catalog.prefixes)), named)
+    in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
+    decision = _without_named_partner(of_kind(not_named(without(decision, exclude), in_situation), k, wanted),
+                                      in_situation)
+    if decision.services[0] in in_situation | k.catalog.brand_named(situation):
+        return plans.fact(k, q, qvec, hits, cites)
+    return plans.which(k, q, svec, decision, cites)
 
 
 def _kind_beyond_names(wanted: frozenset[str], named) -> frozenset[str]:

@@ -26,7 +26,9 @@ TERM = r"[A-Z`\"“(]?[\w`][\w`'’./+\-]*(?:[ \t]+[\w`(][\w`'’./+\-()]*){0,5}
 # "- **Term**: ...", "**Term.** ...", "| **Term** | ...": a bold term that opens a line or cell.
 BOLD_RE = re.compile(r"\*\*([^*\n]{2,60}?)\*\*|__([^_\n]{2,60}?)__")
 # "• Term — definition", "- Term: definition", "Term — definition" (a line's lead term).
-LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*)?({TERM}?)(?:\*\*)?[ \t]*(—|–|--|:)[ \t]+\S", re.M)
+# A parenthetical before the dash or colon gives other names, not part of this one:
+# "Shadow deployment (traffic mirroring or dark launch): copy live requests …".
+LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*)?({TERM}?)(?:\*\*)?([ \t]+\([^()\n]{{1,60}}\))?[ \t]*(—|–|--|:)[ \t]+\S", re.M)
 TABLE_ROW_RE = re.compile(r"^[ \t]*\|[ \t]*([^|\n]{1,60}?)[ \t]*\|", re.M)
 # A plain-text table row, cells split by " | " and no outer bars: "Firestore | Document NoSQL | Serverless".
 BARE_ROW_RE = re.compile(r"^[ \t]*([^|\s][^|\n]{0,59}?)[ \t]+\|[ \t]+[^|\n]*\S[ \t]+\|[ \t]+\S", re.M)
@@ -36,6 +38,18 @@ ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w\-]+[ \t]+){1,5}[A-Z][\w\-]+)[ \t]*\(([A
 SUBJECT_RE = re.compile(
     r"(?:^|(?<=[.!?][ \t])|(?<=\n))[ \t]*([A-Z][\w/+\-]*(?:[ \t]+[A-Z0-9][\w/+\-]*){0,3})"
     r"[ \t]+(?:is|are)[ \t]+(?:an?|the|[A-Z][\w]*['’]s)[ \t]")
+# "Shared Libraries hold reusable Groovy code", "Sealed Secrets encrypts a secret": two to four
+# capitalised words opening a sentence that goes on to say what they do.
+SUBJECT_VERB_RE = re.compile(
+    r"(?:^|(?<=[.!?][ \t])|(?<=\n))[ \t]*([A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){1,3})"
+    r"(?:[ \t]+[a-z]+)?[ \t]+[a-z]+[ \t]+(?:a|an|the|one|each|every|all|any|its|their|only|reusable|several|it|them)\b")
+# A label whose text defines it ("interruptible: true: allows a running job to be cancelled",
+# "Job: a unit of work"): an article, or a verb and its object, after an optional value.
+DEFINING_RE = re.compile(
+    r"(?:[\w.\-]+:[ \t]+)?(?:an?[ \t]+\w|[a-z]+s[ \t]+(?:a|an|the|one|several|all|any|each|every|only|its|their|it|them|you|sure|until|to)\b)")
+# Names written like code in running text: "PreSync", "SealedSecret", "repository_dispatch".
+CODE_NAME_RE = re.compile(
+    r"(?<![\w./\-@$])([A-Z]?[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][A-Z]?[a-z]+[A-Z][a-z]+\w*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w/\-(])")
 NOT_SUBJECTS = frozenset("it its this that these those there here each every everything nothing something "
                          "what which who one both neither either all most some many another such".split())
 VS_SPLIT_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
@@ -51,13 +65,13 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 @dataclass(frozen=True)
 class Definition:
     name: str
-    how: str  # "heading" | "lead" (term — ...) | "label" (Term: ...) | "bold" | "table" | "is_a" (X is a ...) | "acronym" | "vs" | "alias:<long form>"
+    how: str  # "heading" | "lead" (term — ...) | "label" (Term: ...) | "term" (term: a ...) | "does" (X Y hold ...) | "code" (PreSync) | "bold" | "table" | "is_a" (X is a ...) | "acronym" | "vs" | "alias:<long form>"
     offset: int = 0  # where in the text it was found
 
 
 def clean_name(raw: str) -> str:
     """'**LEFT (OUTER) JOIN**' -> 'LEFT (OUTER) JOIN'; '`pg_dump`.' -> 'pg_dump'."""
-    s = re.sub(r"[*_`]+", "", raw)
+    s = re.sub(r"[*`]+|^_+|_+$|(?<=\s)_+|_+(?=\s)", "", raw)  # emphasis marks, not snake_case
     s = NUMBERING_RE.sub("", s)
     s = re.sub(r"^(?:the|a|an)\s+", "", s.strip(), flags=re.I)
     return re.sub(r"\s+", " ", s).strip(" .,;:!?\"“”'’")
@@ -103,8 +117,14 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
         for side in VS_SPLIT_RE.split(raw):
             out.append(Definition(clean_name(side), "bold", m.start()))
     for m in LEAD_RE.finditer(text):
-        for side in VS_SPLIT_RE.split(m.group(1)):
-            how = "vs" if " vs" in m.group(1) else "label" if m.group(2) == ":" else "lead"
+        defines = DEFINING_RE.match(text, m.end() - 1)
+        term = m.group(1) + (m.group(2) or "")  # "Tool use (function calling)" keeps its other name
+        term = term if plausible(clean_name(term)) else m.group(1)
+        for side in VS_SPLIT_RE.split(term):
+            # A defining text makes a colon label ("Job: a unit of work") or a lower-case lead
+            # term ("input — pauses the pipeline") a term.
+            how = "vs" if " vs" in term else ("term" if defines else "label") if m.group(3) == ":" \
+                else "term" if defines and side[:1].islower() else "lead"
             out.append(Definition(clean_name(side), how, m.start()))
     for m in TABLE_ROW_RE.finditer(text):
         after = text[m.end():].split("\n", 2)
@@ -117,6 +137,11 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
     for m in SUBJECT_RE.finditer(text):
         if m.group(1).split()[0].lower() not in NOT_SUBJECTS:
             out.append(Definition(clean_name(m.group(1)), "is_a", m.start()))
+    for m in SUBJECT_VERB_RE.finditer(text):
+        if m.group(1).split()[0].lower() not in NOT_SUBJECTS | {"the", "a", "an"}:
+            out.append(Definition(clean_name(m.group(1)), "does", m.start()))
+    for m in CODE_NAME_RE.finditer(text):
+        out.append(Definition(m.group(1), "code", m.start()))
     for m in ACRONYM_RE.finditer(text):
         long = clean_name(m.group(1))
         out.append(Definition(long, "acronym", m.start()))

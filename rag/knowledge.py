@@ -75,7 +75,6 @@ class Knowledge:
         # Kept with the index build (ingest fills it); a store without a place for it (a
         # plugin's) falls back to the work dir.
         cache = getattr(self.retriever.index, "derived", None) or FolderDerived(Path(settings.work_dir) / "cache")
-        self.calibration = scope.calibrate(self.retriever, cache)
         self.sentences = self._sentences()
         self.sentence_vecs = cached_vectors(self.embedder, [s.text for s in self.sentences], cache, "sentences")
         self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
@@ -100,6 +99,8 @@ class Knowledge:
         # What the profile's other products do, less the ones this corpus teaches (rag/outside.py).
         self.outside = outside.prototypes(self.profile.outside, self.topics)
         self.outside_vecs = cached_vectors(self.embedder, [p.text for p in self.outside], cache, "outside")
+        # Last: its anchors are measured with the material's own decisions.
+        self.calibration = scope.calibrate(self.retriever, self._decided, cache)
 
     def _picked(self, c: Chunk) -> bool:
         return self.picked is None or c.source in self.picked
@@ -225,6 +226,14 @@ class Knowledge:
             return get_embedder(name)
         except (ImportError, KeyError, OSError):
             return None
+
+    def _decided(self, question: str) -> float:
+        """Relevance + decision score, as a "which thing?" question is judged in scope."""
+        from studyrag.rag.decide import decide_question
+
+        hits = self.retriever.search(question, qvec=self.retriever.embed_query(question), k=6)
+        decision = decide_question(self, question, hits)[2]
+        return scope.relevance(hits) + (decision.score if decision else 0.0)
 
     def second_query(self, text: str) -> np.ndarray | None:
         if self.second_embedder is None:

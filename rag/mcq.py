@@ -3,7 +3,9 @@
 Each option is scored by (a) how strongly the guide's signal statements point from the
 stem to the service(s) the option names, (b) how close the option, read as the stem's
 answer ("stem + option"), comes to a sentence of the material, and (c) whether one sentence
-holds the option's words together with the stem's rarer words (rag/cooccur.py). Options that only name services the guide
+holds the option's words together with the stem's rarer words (rag/cooccur.py), and (d) when
+one sentence names two options, whose own clause of it fits the stem better (rag/clauses.py).
+Options that only name services the guide
 never covers lose a little; "NOT"/"EXCEPT" stems pick the least supported option; "Choose
 two" picks the top two.
 """
@@ -14,11 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studyrag.rag import clauses
+
 W_DECISION = 1.0
 W_EVIDENCE = 0.7
 W_STEM = 0.15
 W_TOGETHER = 1.0
 OUTSIDE_PENALTY = 0.12
+W_CLAUSE = 1.0
 
 
 @dataclass
@@ -57,6 +62,9 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
         stem = float(vec @ stem_vec)
         score = W_DECISION * dec + W_EVIDENCE * evid + W_STEM * stem - (OUTSIDE_PENALTY if outside else 0.0)
         out.append(OptionScore(letter, text, score, dec, evid, tuple(s.name for s in svcs), best))
+    # A sentence that names two options speaks for the one whose own clause says what is asked.
+    for o, lead in zip(out, clauses.contrast(knowledge.embedder, asked, texts, knowledge.sentence_texts)):
+        o.score += W_CLAUSE * lead
     return out
 
 

@@ -42,7 +42,7 @@ FACT_RE = re.compile(
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
     r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|"
     r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees)\b"
-    r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|^\s*who\b|^\s*where (?:does|do|is|are|did)\b"
+    r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b|(?:^|[,;]\s*)where (?:does|do|is|are|did|will|would|can)\b"
     r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length)s?\b"
     r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼",
     re.I,
@@ -78,6 +78,18 @@ ENTITY_CUE_RE = re.compile(
     r"|應該|該用|要用|哪(?:個|一個|一項|種)|適合|選擇|採用", re.I)
 
 
+LEAD_WORDS_RE = re.compile(r"^\s*(?:(?:and|ok(?:ay)?|so|but|also|then|well|right|alright)\b[\s,]*)+", re.I)
+
+
+def unlead(text: str) -> str:
+    """A follow-up's conversational opening left out, so "OK, and how do I …" reads as "how do I …".
+
+    >>> unlead("OK, and how do I trim it down?")
+    'how do I trim it down?'
+    """
+    return LEAD_WORDS_RE.sub("", text) or text
+
+
 def asking_part(text: str) -> str:
     """The sentences that ask (ending in '?', and the last one): a scenario's own words
     ("... or what size.") are not what is asked.
@@ -93,7 +105,7 @@ def asking_part(text: str) -> str:
 # the words naming the kind of thing asked for.
 ASKED_KIND_RE = re.compile(
     r"\b(?:which|what)\s+(?:(?:kind|type|sort|form)s?\s+of\s+)?((?:[\w\-]+\s+){0,3}?[\w\-]+)\s+"
-    r"(?:should|would|could|can|is|are|does|do|fits?|suits?|to|for|best|will|must|makes?|works?|gives?|lets?|helps?)\b",
+    r"(?:should|would|could|can|is|are|does|do|fits?|suits?|to|for|best|will|must|makes?|works?|gives?|lets?|helps?|[a-z]{3,}(?:es|s)(?<!ss))\b",
     re.I)
 VAGUE_KIND_WORDS = frozenset("""kind type sort form one thing option approach method way choice solution tool service
 feature capability product offering the a an of this that these those best right most new""".split())
@@ -106,6 +118,8 @@ def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> fr
     ['isolation', 'level']
     >>> sorted(asked_kind("Which kind of join should I write?"))
     ['join']
+    >>> sorted(asked_kind("Which logrotate directive fixes that?"))
+    ['directive', 'logrotate']
     >>> sorted(asked_kind("Which service should they use?"))
     []
     """
@@ -157,7 +171,7 @@ class Question:
         >>> parse("A team labels images. What is the right way to do this?").asks_fact
         False
         """
-        texts = [asking_part(t) for t in [self.text] + ([self.english] if self.english else [])]
+        texts = [unlead(asking_part(t)) for t in [self.text] + ([self.english] if self.english else [])]
         if any(CHOOSE_ENTITY_RE.search(t) for t in texts):
             return False
         return any(FACT_RE.search(t) for t in texts) or all(
@@ -176,7 +190,7 @@ class Question:
         about it: "What sits underneath the Feature Store's offline store?")."""
         if self.options:
             return "mcq"
-        q = self.search_text
+        q = unlead(self.search_text)
         if named_services >= 2 and (COMPARE_RE.search(q) or COMPARE_RE.search(self.text)):
             return "compare"
         if self.asks_fact or asked_about and re.match(r"\s*what\b(?!\s+(?:is|are|does|do|did)\b)", asking_part(q), re.I) \

@@ -6,7 +6,8 @@ closer to questions than long prose). So the floors are not constants: each is a
 between two anchors measured on this corpus with this embedder when it is loaded —
 ``off``: the median best cosine of everyday off-topic questions (rag/calibration/off_topic.txt),
 ``on``: the median best cosine of "What is <heading>?" for the material's own headings. A floor
-is ``off + f * (on - off)`` (relevance adds a little BM25, so f > 1 is usual); the fractions ``f`` place the floors where they separated
+is ``off + f * (on - off)``, and the "which thing" floor is the same between the two sets'
+relevance + decision scores (relevance adds a little BM25, so f > 1 is usual); the fractions ``f`` place the floors where they separated
 in-scope from out-of-scope questions on the seed guide with MiniLM (docs/refusal.md).
 
 >>> Calibration(off=0.145, on=0.601).relevance_floor
@@ -26,7 +27,11 @@ OFF_TOPIC_FILE = Path(__file__).parent / "calibration" / "off_topic.txt"
 LEXICAL_WEIGHT = 0.06  # BM25's share of relevance: off-topic questions share few rare words
 RELEVANCE_F = 1.085  # any question
 WHICH_RELEVANCE_F = 0.888  # a "which thing?" question, whose decision must also be strong:
-WHICH_SUM_F = 1.162  # relevance + decision score >= 2 * the point at this fraction
+# A "which thing?" question's relevance + decision score must reach this fraction of the way
+# from off-topic questions' median to the material's heading questions' median (both measured
+# the same way, with the material's own decisions): short notes with few statements decide
+# with smaller sums than a long guide.
+WHICH_DECIDED_F = 0.752
 OUTSIDE_F = 0.11  # closer to another product's task than to the material by this much: refused
 PROBES = 60
 
@@ -35,6 +40,8 @@ PROBES = 60
 class Calibration:
     off: float
     on: float
+    decided_off: float = 0.0  # median relevance + decision score of the off-topic questions
+    decided_on: float = 0.0  # ... and of the heading questions
 
     def at(self, f: float) -> float:
         return round(self.off + f * (self.on - self.off), 4)
@@ -49,7 +56,7 @@ class Calibration:
 
     @property
     def which_floor(self) -> float:
-        return 2 * self.at(WHICH_SUM_F)
+        return round(self.decided_off + WHICH_DECIDED_F * (self.decided_on - self.decided_off), 4)
 
     @property
     def outside_margin(self) -> float:
@@ -63,10 +70,11 @@ def relevance(hits) -> float:
     return max(h.dense for h in hits) + LEXICAL_WEIGHT * max(h.lexical for h in hits)
 
 
-def calibrate(retriever, derived=None) -> Calibration:
-    """The two anchors for this corpus and embedder, kept in the index build's derived data."""
+def calibrate(retriever, decided, derived=None) -> Calibration:
+    """The anchors for this corpus and embedder, kept in the index build's derived data.
+    ``decided(question)``: relevance + the score of the material's decision for it."""
     on_questions = _heading_questions(retriever.chunks)
-    key = f"calibration-{retriever.embedder.name}-{_digest(on_questions)}.json"
+    key = f"calibration2-{retriever.embedder.name}-{_digest(on_questions)}.json"
     stored = derived.get(key) if derived is not None else None
     if stored is not None:
         try:
@@ -75,7 +83,9 @@ def calibrate(retriever, derived=None) -> Calibration:
             pass
     off_questions = [x.strip() for x in OFF_TOPIC_FILE.read_text(encoding="utf-8").splitlines()
                      if x.strip() and not x.startswith("#")]
-    cal = Calibration(off=_mean_relevance(retriever, off_questions), on=_mean_relevance(retriever, on_questions))
+    cal = Calibration(off=_mean_relevance(retriever, off_questions), on=_mean_relevance(retriever, on_questions),
+                      decided_off=float(np.median([decided(q) for q in off_questions])),
+                      decided_on=float(np.median([decided(q) for q in on_questions])))
     if derived is not None:
         derived.put(key, json.dumps(asdict(cal)).encode())
     return cal

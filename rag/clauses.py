@@ -1,0 +1,105 @@
+"""Which option a shared sentence speaks for: its clauses, each read against the question.
+
+One sentence often contrasts the options themselves: "Secret scanning detects credentials
+that have been committed; GitHub push protection goes further and blocks the push before the
+secret reaches the repository." Read whole, it fits both options of "Which feature stops the
+commit from ever landing?" equally. Read clause by clause, the clause that names push
+protection is the one that says what the question asks.
+
+Only short options (up to four words) are read so: a whole solution has no one clause.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from studyrag.rag.cooccur import STOP
+from studyrag.rag.entities import stem
+
+CLAUSE_SPLIT_RE = re.compile(r";\s+|,\s+(?:and\s+|while\s+|whereas\s+|but\s+)?|:\s+|\s+(?:while|whereas)\s+")
+WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-+./]*")
+OPENING_RE = re.compile(r"^\W*(?:(?:the|a|an|its|their|this|these)\s+)?", re.I)
+MAX_OPTION_WORDS = 4  # a whole solution ("Import the data into X. Build …") has no one clause
+
+
+def _words(text: str) -> list[str]:
+    return [stem(w) for w in WORD_RE.findall(text.lower()) if w not in STOP]
+
+
+def _named(words: list[str], shared: set[str], part: str) -> float:
+    """How fully a clause names an option as its subject: 0 unless the clause opens with the
+    option's first word of its own (not shared with another option), after the words it shares
+    ("Amazon SageMaker …") or one capitalised qualifier ("GitHub push protection goes …");
+    else the share of its words, 2 when they stand together."""
+    raw = OPENING_RE.sub("", part).split()
+    toks = [stem(w.strip("()[],.:;").lower()) for w in raw]
+    own = [w for w in words if w not in shared]
+    if not own or len(words) > MAX_OPTION_WORDS or len(raw) < len(words) + 3:
+        return 0.0  # a name in a list says nothing of it
+    i = 0
+    while i < len(toks) - 1 and toks[i] in shared:
+        i += 1
+    if toks[i] != own[0] and not (raw[i][:1].isupper() and toks[i + 1:i + 2] == own[:1]):
+        return 0.0
+    have = set(toks)
+    start = toks.index(words[0]) if words[0] in toks[:i + 2] else None
+    if start is not None and toks[start:start + len(words)] == words:
+        return 2.0
+    return sum(w in have for w in words) / len(words)
+
+
+def option_clauses(options: list[str], sentences: list[str]) -> list[list[tuple[int, str]]]:
+    """Per option, (sentence index, clause) for each clause that opens by naming it more fully
+    than any other option (at least half its words), in sentences of two or more clauses.
+    A clause naming two options alike ("Trunk-based development vs Git Flow") speaks for neither.
+
+    >>> option_clauses(["Instance runners", "Group runners"],
+    ...                ["Instance runners serve every project, group runners serve a group."])
+    [[(0, 'Instance runners serve every project')], [(0, 'group runners serve a group.')]]
+    """
+    words = [_words(o) for o in options]
+    counts: dict[str, int] = {}
+    for ws in words:
+        for w in set(ws):
+            counts[w] = counts.get(w, 0) + 1
+    shared = {w for w, n in counts.items() if n >= 2}
+    firsts = {w for ws in words for w in ws if w not in shared}
+    out: list[list[tuple[int, str]]] = [[] for _ in options]
+    for i, sent in enumerate(sentences):
+        low = sent.lower()
+        if not any(f in low for f in firsts):
+            continue
+        parts = [p.strip() for p in CLAUSE_SPLIT_RE.split(sent) if p and len(p.split()) >= 3]
+        if len(parts) < 2:
+            continue
+        for part in parts:
+            named = [_named(w, shared, part) for w in words]
+            best = max(named)
+            if best >= 0.5 and named.count(best) == 1:
+                out[named.index(best)].append((i, part))
+    return out
+
+
+def contrast(embedder, question: str, options: list[str], sentences: list[str]) -> list[float]:
+    """Per option, how much better its own clause of a sentence it shares with another option
+    fits the question than that other option's clause (0 when it shares none)."""
+    found = option_clauses(options, sentences)
+    shared = {}
+    for j, clauses in enumerate(found):
+        for i, part in clauses:
+            shared.setdefault(i, {}).setdefault(j, []).append(part)
+    shared = {i: by for i, by in shared.items() if len(by) >= 2}
+    if not shared:
+        return [0.0] * len(options)
+    parts = sorted({p for by in shared.values() for ps in by.values() for p in ps})
+    qvec = embedder.embed_queries([question])[0]
+    sim = dict(zip(parts, (embedder.embed_passages(parts) @ qvec).tolist()))
+    out = [0.0] * len(options)
+    for by in shared.values():
+        best = {j: max(sim[p] for p in ps) for j, ps in by.items()}
+        for j, s in best.items():
+            rival = max(v for k, v in best.items() if k != j)
+            out[j] = max(out[j], s - rival)
+    return out
