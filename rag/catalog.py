@@ -123,7 +123,7 @@ class Catalog:
             if how.startswith("alias:"):
                 continue
             if how == "code" and builder.word_of_a_name(name):
-                continue  # "GitLab" of "GitLab CI/CD", "JumpStart" of "SageMaker JumpStart"
+                continue  # "GitLab" of "GitLab CI/CD", "AquaLine" of "AquaLine Controller"
             if name not in labels and (name in twice or _worth_keeping(name, how, texts, lowered, profile)):
                 builder.add(name, True, defined=True, kinds=kinds)
         for name, how, _kinds in defined:  # "GIN" for "Generalized Inverted Index (GIN)"
@@ -332,7 +332,7 @@ def _alone(name: str, texts: list[str]) -> bool:
     return False
 
 
-BRAND_RE = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*")  # "GitLab", "SageMaker", "PowerShell"
+BRAND_RE = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*")  # "GitLab", "AquaLine", "PowerShell"
 IDENTIFIER_RE = re.compile(r"(?=\S*(?:\d|[A-Z]\S*[A-Z]))[\w.\-/+]+|[a-z][a-z0-9_.\-]+")
 
 
@@ -349,7 +349,7 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
     if how == "is_a" and uses >= 1 and len(words) > 1:
         return True  # "Kerbside Express is a door-to-door minibus" names itself as it defines itself
     if how == "does":
-        # "Sealed Secrets encrypts a secret …" names a thing; "Pick Bedrock when …" opens with
+        # "Sealed Secrets encrypts a secret …" names a thing; "Pick Flexi when …" opens with
         # an ordinary word the text also writes in lower case.
         return len(words) > 1 and (uses >= 2 or word_uses(words[0].lower(), texts) == 0)
     if how == "code":

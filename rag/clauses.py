@@ -31,7 +31,7 @@ def _words(text: str) -> list[str]:
 def _named(words: list[str], shared: set[str], part: str) -> float:
     """How fully a clause names an option as its subject: 0 unless the clause opens with the
     option's first word of its own (not shared with another option), after the words it shares
-    ("Amazon SageMaker …") or one capitalised qualifier ("GitHub push protection goes …");
+    ("Riverton Harbour …") or one capitalised qualifier ("GitHub push protection goes …");
     else the share of its words, 2 when they stand together."""
     raw = OPENING_RE.sub("", part).split()
     toks = [stem(w.strip("()[],.:;").lower()) for w in raw]
