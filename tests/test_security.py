@@ -71,8 +71,10 @@ def test_derived_vectors_are_plain_npy(index_settings, none_tutor):
     files = sorted(derived.iterdir())
     assert files, "ingest derived nothing for answering"
     for p in files:
-        if p.suffix == ".json":  # the refusal calibration (rag/scope.py): two numbers as JSON
-            assert set(json.loads(p.read_text(encoding="utf-8"))) == {"off", "on"}
+        if p.suffix == ".json":  # the refusal calibration (rag/scope.py): four numbers as JSON
+            anchors = json.loads(p.read_text(encoding="utf-8"))
+            assert set(anchors) == {"off", "on", "decided_off", "decided_on"}
+            assert all(isinstance(v, float) for v in anchors.values())
             continue
         assert p.suffix == ".npy", f"unexpected file in the cache: {p}"
         assert p.read_bytes()[:6] == b"\x93NUMPY"
