@@ -187,11 +187,17 @@ def test_practice_topics_and_flashcard_downloads(browser, ui_server):
     assert apkg.stat().st_size > 1000 and csv.read_text(encoding="utf-8").startswith("cloze,answer")
     # The topic picker lists the material's sections.
     d.find_element(By.CSS_SELECTOR, "#sr-p-topic input").click()
-    options = wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "ul[role='listbox'] li"), what="the topic list")
-    names = [norm(o.text).lstrip("✓ ") for o in options]  # the selected one carries a check mark
+    # textContent, not .text: Selenium's .text is '' for an option still opening or scrolled out of view.
+    def option_names(d):
+        options = d.find_elements(By.CSS_SELECTOR, "ul[role='listbox'] li")
+        names = [norm(o.get_attribute("textContent")).lstrip("✓ ") for o in options]  # the selected one has a check
+        return options and all(names) and (options, names)
+    options, names = wait(d, option_names, what="the topic list")
     assert names[0] == "All topics" and set(names[1:]) == set(service.bank.topics())
     target = service.bank.topics()[-1]
-    next(o for o in options if norm(o.text).lstrip("✓ ") == target).click()
+    option = options[names.index(target)]
+    d.execute_script("arguments[0].scrollIntoView({block: 'nearest'});", option)
+    option.click()
     wait(d, lambda d: target in d.find_element(By.CSS_SELECTOR, "#sr-p-question").text, what="an item of the topic")
 
 
