@@ -45,7 +45,7 @@ class Row:
     should_refuse: bool = False  # the item's gold label: any suite may hold such items
 
 
-def score_item(item: dict, answer, system: str, mode: str, suite: str, text_of) -> Row:
+def score_item(item: dict, answer, system: str, mode: str, suite: str, text_of, material: str = "") -> Row:
     a = answer.to_json() if hasattr(answer, "to_json") else answer
     text = a.get("answer", "")
     refused = bool(a.get("refused"))
@@ -56,7 +56,8 @@ def score_item(item: dict, answer, system: str, mode: str, suite: str, text_of) 
     elif item.get("refuse"):
         correct = refused
     elif item.get("services") and not item.get("facts"):
-        correct = M.service_correct(text, item["services"], any_of=item.get("services_match") == "any") \
+        correct = M.service_correct(text, item["services"], any_of=item.get("services_match") == "any",
+                                    material=material) \
             and not refused
     facts = M.fact_recall(text, item["facts"]) if item.get("facts") and not refused else (
         0.0 if item.get("facts") else None)
@@ -138,11 +139,12 @@ class Runner:
             for label, mode in self.plan():
                 answerer = self._answerer(label, mode)
                 text_of = answerer.text_of
+                material = answerer.material
                 for suite, items in self.suites.items():
                     for item in items:
                         bar.set_postfix_str(f"{label} {mode} {suite}", refresh=False)
                         answer = answerer.ask(item)
-                        self.rows.append(score_item(item, answer, label, mode, suite, text_of))
+                        self.rows.append(score_item(item, answer, label, mode, suite, text_of, material))
                         bar.update(1)
         self.wall_s = time.perf_counter() - t0
         return self.rows
@@ -197,6 +199,7 @@ class _TutorAnswerer:
     def __init__(self, tutor) -> None:
         self.tutor = tutor
         self.text_of = tutor.knowledge.text_of
+        self.material = "\n".join(tutor.knowledge.sources.values())  # lower-case words are not names
 
     def ask(self, item: dict):
         """A follow-up item's earlier user turns are asked first, as in a chat: the tutor
@@ -215,6 +218,7 @@ class _BaselineAnswerer:
     def __init__(self, naive, tutor) -> None:
         self.naive = naive
         self.text_of = tutor.knowledge.text_of
+        self.material = "\n".join(tutor.knowledge.sources.values())  # lower-case words are not names
 
     def ask(self, item: dict):
         """The naive chain has no memory: a follow-up gets the earlier user turns prepended

@@ -57,17 +57,32 @@ def lead_of(answer: str) -> str:
     return answer.strip().split("\n", 1)[0]
 
 
-def service_correct(answer: str, expected: list[str], any_of: bool = False) -> bool:
+def service_correct(answer: str, expected: list[str], any_of: bool = False, material: str = "") -> bool:
     """All expected services named in the lead (``any_of``: one of them, the item's spellings
-    of one thing), and no other listed service named there."""
+    of one thing), and no other listed service named there.
+
+    ``material``: the evaluated study text. A listed name whose bare form is a word the
+    material uses in lower case ("Pipelines" over CI/CD notes) is a distractor only when the
+    lead writes it qualified ("SageMaker Pipelines"): "the pipeline is defined in …" names
+    no service there."""
     lead = lead_of(answer)
     if not expected or not (any if any_of else all)(names(lead, s) for s in expected):
         return False
     exp = {core_of(s) for s in expected}
     others = [s for s in EVAL_SERVICES + OUTSIDE if core_of(s) not in exp]
     # A longer expected name may contain a shorter distractor's words ("Rekognition Custom Labels").
-    return not any(names(lead, s) and not any(names(s, e) for e in expected) for s in others
+    return not any(_names_distractor(lead, s, material) and not any(names(s, e) for e in expected) for s in others
                    if not any(core_of(s) in core_of(e) for e in expected))
+
+
+def _names_distractor(lead: str, name: str, material: str) -> bool:
+    if not names(lead, name):
+        return False
+    bare = re.sub(r"^(?:Amazon|AWS)\s+(?:SageMaker\s+)?", "", name).lower().rstrip("s")
+    if not material or " " in bare or not re.search(rf"(?<![\w-]){re.escape(bare)}", material):
+        return True  # a lower-case word of the material is not this name
+    qualified = re.sub(r"^(?:Amazon|AWS)\s+", "", name).lower().rstrip("s")
+    return qualified != bare and re.search(rf"(?<![\w-]){re.escape(qualified)}", lead.lower()) is not None
 
 
 def fact_recall(answer: str, facts: list[list[str]]) -> float:

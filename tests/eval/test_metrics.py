@@ -38,3 +38,11 @@ def test_choice_of_reads_letters_from_free_text():
     opts = {"A": "a", "B": "b", "C": "c", "D": "d"}
     assert M.choice_of("B. Amazon SageMaker Canvas", opts) == ["B"]
     assert M.choice_of("The answer is C", opts) == ["C"]
+
+
+def test_a_lower_case_word_of_the_material_is_not_a_listed_distractor():
+    notes = "The pipeline is defined in a file at the root of the repository."
+    lead = "Answer: rules:changes — the pipeline runs the job only when files under mobile/ changed [1]"
+    assert M.service_correct(lead, ["rules:changes"], material=notes)
+    assert not M.service_correct(lead, ["rules:changes"])  # the seed suites' strict reading, no material
+    assert not M.service_correct("Answer: rules:changes or SageMaker Pipelines [1]", ["rules:changes"], material=notes)
