@@ -153,7 +153,10 @@ class Knowledge:
         if c.kind not in ("body", "table", "summary"):
             return None
         for head in reversed(c.section):
-            found = [s for s in self.catalog.find(head) if not s.generic]
+            # "DLP (Data Loss Prevention)": the parenthesis spells out the name, it is not a second thing.
+            bare = re.sub(r"\s*\([^()]*\)\s*$", "", head)
+            found = [s for s in self.catalog.find(bare) if not s.generic] or \
+                [s for s in self.catalog.find(head) if not s.generic]
             if re.search(r"\bvs\.?\b|\bversus\b", head, re.I) or len(found) > 1:
                 return None  # a comparison section is about both sides, not one
             if found:

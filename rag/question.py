@@ -35,8 +35,8 @@ WHICH_RE = re.compile(
 COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
 FACT_RE = re.compile(
     r"\bhow (?:long|many|much|often|big|large|fast|far|soon|frequently)\b|^\W*(?:and\s+)?when\b"
-    r"|\bwhat(?:'?s| is)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
-    r"duration|timeout|proportion|fraction|discount|saving|savings|cost)\b"
+    r"|\bwhat(?:'?s| is| are| were)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
+    r"duration|timeout|proportion|fraction|discount|saving|cost)s?\b"
     rf"|\b(?:which|what|name|list)(?: are)?(?: the)? {COUNT_WORDS}\b"
     r"|(?:^|[.?!:]\s+)(?:list|name|enumerate)\s+(?:the|all|every)\b"
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
@@ -134,7 +134,7 @@ INJECTION_RE = re.compile(
     r"ignore (?:(?:all|any|the|of|my) )*(?:previous|prior|above|earlier|preceding|your)|"
     r"disregard (?:the|all|your|previous|any|everything|anything)|(?:repeat|print|output) (?:the |all )?(?:words|text) above|"
     r"system prompt|your (?:instructions|prompt|rules|configuration)|hidden instructions|you are now|\bDAN\b|"
-    r"jailbreak|developer mode|system override|api keys?\b|"
+    r"jailbreak|developer mode|system override|(?:your|reveal|print|output|show|leak|dump)\s+(?:\w+\s+){0,3}?api keys?\b|"
     r"pretend (?:you|to be)|act as (?:an?|the) (?!.*\bexam\b)|reveal (?:your|the) (?:prompt|instructions)|"
     r"忽略(?:之前|先前|以上|所有)|系統提示|提示詞|你的指令|越獄", re.I
 )

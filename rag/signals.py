@@ -266,7 +266,7 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
         add(sent, (owner.name,), "section")
         return found
     if not found and own is not None and c.kind in ("body", "summary", "faq") and (
-            about_own(sent, own, named) or c.kind == "faq" and not opens_with_name(sent, catalog)):
+            about_own(sent, own, named, catalog) or c.kind == "faq" and not opens_with_name(sent, catalog)):
         # A sentence of X's own section that names X or opens with "It" is about X; so is a
         # FAQ answer that does not open with another name ("Do I need X if I use Y? Only if …
         # running a Y job").
@@ -280,11 +280,17 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
 PRONOUN_OPEN_RE = re.compile(r"^[\s•\-*▪·]*(?:It|Its|They|Their|This|These)\b")
 
 
-def about_own(sent: str, own: Service, named: list[Service]) -> bool:
+def about_own(sent: str, own: Service, named: list[Service], catalog: Catalog | None = None) -> bool:
     """In a thing's own section a sentence is about that thing, whatever else it names in
-    passing: when it names the thing ("Automatic Model Tuning runs multiple training jobs") or
-    opens with a pronoun for it ("It reads the change logs ... into the warehouse")."""
-    return any(x.core == own.core for x in named) or bool(PRONOUN_OPEN_RE.match(sent))
+    passing: when it names the thing ("Automatic Model Tuning runs multiple training jobs"),
+    opens with a pronoun for it ("It reads the change logs ... into the warehouse") or has
+    no other subject ("- Collects logs from many sources (firewalls, IDS/IPS, endpoints)")."""
+    return any(x.core == own.core for x in named) or bool(PRONOUN_OPEN_RE.match(sent)) or (
+        catalog is not None and not opening_names(sent, catalog) and not LABEL_OPEN_RE.match(sent))
+
+
+# "**Scale Sets** — identical VMs …", "Zone C: …": a line that opens by defining a term of its own.
+LABEL_OPEN_RE = re.compile(r"^[\s•\-*▪·]*(?:\*\*[^*]{2,60}\*\*|[A-Z][\w/+.()\- ]{0,50}?)\s*(?:[—–:=]|\s-\s|\s→)")
 
 
 def opens_with_name(sent: str, catalog: Catalog) -> bool:
