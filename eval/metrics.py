@@ -80,7 +80,7 @@ def _names_distractor(lead: str, name: str, material: str) -> bool:
         return False
     bare = re.sub(r"^(?:Amazon|AWS)\s+(?:SageMaker\s+)?", "", name).lower().rstrip("s")
     if not material or " " in bare or not re.search(rf"(?<![\w-]){re.escape(bare)}", material):
-        return True  # a lower-case word of the material is not this name
+        return True  # not an ordinary word of this material: the bare name names the service
     qualified = re.sub(r"^(?:Amazon|AWS)\s+", "", name).lower().rstrip("s")
     return qualified != bare and re.search(rf"(?<![\w-]){re.escape(qualified)}", lead.lower()) is not None
 
