@@ -195,11 +195,16 @@ def _tutor(settings: Settings, closed: bool):
     return _TUTORS[key]
 
 
+def material_of(tutor) -> str:
+    """The whole study text, for the scorer: its lower-case words are not service names."""
+    return "\n".join(tutor.knowledge.sources.values())
+
+
 class _TutorAnswerer:
     def __init__(self, tutor) -> None:
         self.tutor = tutor
         self.text_of = tutor.knowledge.text_of
-        self.material = "\n".join(tutor.knowledge.sources.values())  # lower-case words are not names
+        self.material = material_of(tutor)
 
     def ask(self, item: dict):
         """A follow-up item's earlier user turns are asked first, as in a chat: the tutor
@@ -218,7 +223,7 @@ class _BaselineAnswerer:
     def __init__(self, naive, tutor) -> None:
         self.naive = naive
         self.text_of = tutor.knowledge.text_of
-        self.material = "\n".join(tutor.knowledge.sources.values())  # lower-case words are not names
+        self.material = material_of(tutor)
 
     def ask(self, item: dict):
         """The naive chain has no memory: a follow-up gets the earlier user turns prepended
