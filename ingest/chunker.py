@@ -94,16 +94,22 @@ def split_blocks(src: str) -> list[Block]:
     return blocks
 
 
+# "9. Amazon QuickSight — BI with ML Insights": a numbered title line; one only when it stands
+# alone between paragraphs (see sectionize), not in a list of such lines.
+NUMBERED_TITLE_RE = re.compile(r"^\d{1,2}\.\s+[A-Z]")
+
+
 def looks_like_heading(line: str) -> bool:
     s = line.strip()
     if MD_HEADING_RE.match(s):
         return True
     if not s or len(s) > 110 or len(s.split()) > 14:
         return False
-    if BULLET_RE.match(line) or FAQ_Q_RE.match(s) or SCENARIO_RE.match(s):
+    if BULLET_RE.match(line) and not NUMBERED_TITLE_RE.match(s) or FAQ_Q_RE.match(s) or SCENARIO_RE.match(s):
         return False
     if s.endswith(SENTENCE_END) or s.endswith(('"', "”")):
         return False
+    s = re.sub(r"^\d{1,2}\.\s+", "", s)  # a numbered title starts at its first word
     return s[0].isupper() or not s[0].isascii()
 
 
@@ -177,6 +183,10 @@ def _dominant_prefix(headings: list[str]) -> str | None:
     return prefix if n >= max(3, len(headings) // 4) else None
 
 
+def _numbered(b: Block, src: str) -> bool:
+    return _is_single_line(b) and bool(NUMBERED_TITLE_RE.match(b.text(src).strip()))
+
+
 def _is_single_line(b: Block) -> bool:
     return len(b.lines) == 1
 
@@ -241,6 +251,7 @@ def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
         _is_single_line(b)
         and looks_like_heading(b.text(src))
         and (i + 1 < len(body))  # a heading is followed by something
+        and not (_numbered(b, src) and _numbered(body[i + 1], src))  # "1. X" "2. Y": a list
         for i, b in enumerate(body)
     ]
     heads = [heading_text(b.text(src)) for b, h in zip(body, is_head) if h]
@@ -259,6 +270,7 @@ def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
             and not (prefix and text.startswith(prefix))
             and not text.endswith("?")
             and not SUMMARY_HEADING_RE.search(text)
+            and not NUMBERED_TITLE_RE.match(text)  # "2. X" after "1. Y — …" is its sibling
         )
         parent = None
         if can_be_child and top is not None and prev is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from studyrag.rag.entities import heading_names
+from studyrag.rag.entities import NUMBERING_RE, heading_names
 
 # Words that end a product name in running text ("Amazon SageMaker Studio Lab" is fine,
 # "Amazon SageMaker Canvas UI" is not a different product).
@@ -102,8 +102,11 @@ class Catalog:
         builder = _Builder(prefixes, profile)
         for name in prefixed:
             builder.add(name, True)
+        tagged = _tagged_heads(headings)
         for h in headings:
             for d in heading_names(h):
+                if d.name in tagged:
+                    continue
                 # A heading names a concept when the text keeps using it ("Batch Transform"),
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
                 # An identifier-shaped heading ("NetworkPolicy", "802.1X") is a name at once.
@@ -114,7 +117,7 @@ class Catalog:
                     builder.add(d.name, True, defined=True)
                     if _names_a_kind(d.name, texts):
                         builder.found[core_of(d.name, prefixes)].generic = True
-        labels = _labels(defined)
+        labels = _labels(defined) | tagged
         # A table's first cell that a line also defines ("Canary: send a small share …" and the
         # row "Canary | No | Fast") is a thing taught, though the text says it once.
         twice = {n for n, how, _k in defined if how == "table"} & \
@@ -249,6 +252,21 @@ def _family_words(names: list[str], prefixes: tuple[str, ...]) -> tuple[str, ...
         if len(words) >= 3 and words[0] in prefixes:
             counts[words[1].lower()] = counts.get(words[1].lower(), 0) + 1
     return tuple(w for w, c in counts.items() if c >= 4)
+
+
+def _tagged_heads(headings: list[str]) -> set[str]:
+    """Heading openings that label several sections, each with its own tagline after a dash
+    ("Worked example — Maple Tutoring", "Worked example — Riverside Bikes"): labels, not things.
+
+    >>> sorted(_tagged_heads(["Worked example — Maple", "Worked example — Bikes", "Canvas — No-code ML"]))
+    ['Worked example']
+    """
+    tails: dict[str, set[str]] = {}
+    for h in set(headings):
+        parts = re.split(r"\s+[—–]\s+|\s+-\s+", NUMBERING_RE.sub("", h.split(" > ")[-1]), maxsplit=1)
+        if len(parts) == 2 and parts[1].strip():
+            tails.setdefault(parts[0].strip(" *#"), set()).add(parts[1].strip())
+    return {head for head, tagged in tails.items() if len(tagged) >= 2}
 
 
 def _labels(defined) -> set[str]:

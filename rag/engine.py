@@ -45,6 +45,9 @@ SYSTEM_PROMPT = (
     "Do not name any product or term that the passages do not name. No lists, no headings."
 )
 ZH_NOTE = " Answer in Traditional Chinese (繁體中文)."
+# The model is asked for two sentences; one that fails the check is left out and the next one
+# read, up to this many, so one unsupported clause does not throw away a supported explanation.
+MAX_SENTENCES_READ = 3
 BUSY_NOTE = "busy: answered from the guide's text"
 # Shown when the model's draft failed the check against the sources and quotes replace it.
 REPLACED_NOTE = {"en": "the model's wording did not match the sources; quoted instead",
@@ -205,7 +208,9 @@ class Tutor:
         named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
-        if kind in ("which", "fact", "explain"):
+        if kind in ("which", "fact", "explain", "compare"):
+            # A comparison that names a third thing in passing ("… for moving to Aurora, how do
+            # DMS and SCT differ?") compares the two its words set side by side.
             sides = compare_sides(k.catalog, k.sentence_texts, query)
             # "RPO vs RTO?", "Incremental or differential backups — which restores faster?": a
             # question framed as two sides is answered with both, also when the material has
@@ -317,7 +322,7 @@ class Tutor:
         asked = "\n".join([q.text, q.english or "", *q.options.values()])
         written = _traditional if _lang(q) == "zh" else (lambda text: text)
         t = time.perf_counter()
-        buf, accepted, failed = "", [], None
+        buf, accepted, failed, read = "", [], None, 0
         def mark_for(sent: str) -> int:
             """The marker of the passage that holds most of the sentence's words."""
             words = set(content_words(sent))
@@ -328,18 +333,21 @@ class Tutor:
                 buf += chunk.text  # .text also flattens Bedrock's list-of-blocks content
                 done, buf = split_sentences(buf)
                 for sent in done:
-                    failed = self._accept(sent, passages, answer_services, accepted, asked)
-                    if failed:
-                        break
+                    read += 1
+                    why = self._accept(sent, passages, answer_services, accepted, asked)
+                    if why:  # never shown; a later sentence of the draft may still hold
+                        failed = failed or why
+                        continue
                     accepted.append(sent)
                     yield shown.emit(("" if len(accepted) > 1 else "\n") + with_mark(written(sent), mark_for(sent)) + " ")
-                if failed or len(accepted) >= 2:
+                if len(accepted) >= 2 or read >= MAX_SENTENCES_READ:
                     break
-            if not failed and buf.strip() and len(accepted) < 2:
+            if buf.strip() and len(accepted) < 2 and read < MAX_SENTENCES_READ:
                 # Cut off at the token limit: an unfinished sentence is never shown.
                 if re.search(r"[.!?。！？]\s*$", buf.strip()):
-                    failed = self._accept(buf, passages, answer_services, accepted, asked)
-                    if not failed:
+                    why = self._accept(buf, passages, answer_services, accepted, asked)
+                    failed = failed or why
+                    if not why:
                         accepted.append(buf.strip())
                         yield shown.emit(("" if len(accepted) > 1 else "\n") + with_mark(written(buf.strip()), mark_for(buf)))
         except Exception as e:  # the backend failed or is busy: keep the cited answer, say why
@@ -358,7 +366,7 @@ class Tutor:
             elif not ans.error:
                 yield shown.emit("\n(" + REPLACED_NOTE[_lang(q)] + ")")
         elif failed:
-            ans.notes.append(f"model draft cut at a sentence that failed the check: {failed}")
+            ans.notes.append(f"a sentence of the model's draft failed the check and was left out: {failed}")
 
     def _accept(self, sent: str, passages: str, answer_services, accepted, question: str = "") -> str | None:
         return check_sentence(sent, passages, tuple(answer_services), self.knowledge.catalog, accepted,

@@ -58,7 +58,7 @@ LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s+/\s+
 DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+|——|\s+-\s+|:\s+")
 # "X for <product>", "X on <product>": the feature of a product is X.
 OF_PRODUCT_RE = re.compile(r"^(.+?)\s+(?:for|on|in|with)\s+[A-Z].*$")
-NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVX]+\.|[A-Z]\.)\s+")
+NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVX]+\.|[A-Z]\.|\([a-z0-9]\)|[a-z]\))\s+")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 
 
@@ -70,7 +70,11 @@ class Definition:
 
 
 def clean_name(raw: str) -> str:
-    """'**LEFT (OUTER) JOIN**' -> 'LEFT (OUTER) JOIN'; '`pg_dump`.' -> 'pg_dump'."""
+    """'**LEFT (OUTER) JOIN**' -> 'LEFT (OUTER) JOIN'; '`pg_dump`.' -> 'pg_dump'.
+
+    >>> clean_name("(b) Units-of-activity"), clean_name("2. FIFO")
+    ('Units-of-activity', 'FIFO')
+    """
     s = re.sub(r"[*`]+|^_+|_+$|(?<=\s)_+|_+(?=\s)", "", raw)  # emphasis marks, not snake_case
     s = NUMBERING_RE.sub("", s)
     s = re.sub(r"^(?:the|a|an)\s+", "", s.strip(), flags=re.I)

@@ -72,8 +72,55 @@ LIST_RE = re.compile(r"\b(?:what|which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,
 BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)]|\|(?!\s*[-:|]+\s*$))\s*")  # list items and table rows
 
 
+def inline_items(text: str) -> int:
+    """How many items the longest inline list of a sentence holds, each of one to four words.
+
+    >>> inline_items("Threats: avoid/transfer/mitigate/accept."), inline_items("Grid: manage closely / keep satisfied / monitor")
+    (4, 3)
+    >>> inline_items("It runs on IaaS, PaaS, and SaaS alike."), inline_items("The service is fast and cheap.")
+    (3, 0)
+    """
+    best = 0
+    for part in re.split(r"[:;()\[\]|—–]|\.\s", text):
+        for sep in (r"\s*/\s*", r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+"):
+            pieces = [p.strip(" .*_`") for p in re.split(sep, part.strip())]
+            if len(pieces) < 3 and sep.startswith(r"\s*,") or len(pieces) < 2:
+                continue
+            # the first piece may carry the sentence's lead-in ("It runs on IaaS"): its last words
+            if all(1 <= len(p.split()) <= 4 for p in pieces[1:]) and pieces[0]:
+                best = max(best, len(pieces))
+    return best
+
+
 def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
-                   part_vecs=None, listed: bool = False, asked: str | None = None) -> list[int]:
+                   part_vecs=None, listed: bool = False, asked: str | None = None,
+                   count: int | None = None, whole_qvec=None) -> list[int]:
+    """The sentences that answer a fact question (``_fact_sentences``), led by a line anywhere in
+    the material that lists exactly the ``count`` things asked for, when one is about as close
+    to the question as the best sentence ("What are the four responses to negative risks?" and
+    a cheat-sheet line "Threats: avoid/transfer/mitigate/accept")."""
+    picked = _fact_sentences(k, q, qvec, rows, n, part_vecs, listed, asked)
+    if not count or count < 3 or not picked:
+        return picked
+    counted = [i for i, s in enumerate(k.sentences) if inline_items(s.text) == count]
+    if not counted:
+        return picked
+    whole = qvec if whole_qvec is None else whole_qvec  # the question with the thing it names
+    sims = k.sentence_vecs[counted] @ whole
+    best = counted[int(np.argmax(sims))]
+    near = float(k.sentence_vecs[picked[0]] @ whole) - COUNTED_REACH * (k.calibration.on - k.calibration.off)
+    if best in picked or float(sims.max()) < near:
+        return picked
+    return [best, *picked]
+
+
+# How far below the best sentence's cosine a line listing the asked count of things may be, as
+# a share of the spread between off-topic and on-topic questions (scope.Calibration).
+COUNTED_REACH = 0.6
+
+
+def _fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
+                    part_vecs=None, listed: bool = False, asked: str | None = None) -> list[int]:
     """The n sentences of these chunks most likely to hold the asked-for fact: close in
     meaning, sharing the question's own words, holding a figure when a number is asked.
     Each part of a two-part question ("how long ..., and which ...?", ``part_vecs``) gets
@@ -83,10 +130,10 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
         named_list = headed_list(k, asked or q.search_text, qvec, rows)
         if named_list:
             return named_list
+    words = _content_words(asked or q.search_text)
     idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
     if not idx:
         return []
-    words = _content_words(asked or q.search_text)
     rank = {r: j for j, r in enumerate(rows)}
 
     def bonus(i: int) -> float:

@@ -72,7 +72,7 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     if k.matching_faq(qvec) is not None:  # the material asks this itself: quote its answer
         return explain(k, q, qvec, hits, cites)
     rows = [h.row for h in hits[:4]]
-    asked = q.search_text
+    asked, whole_qvec = q.search_text, qvec
     about = next((s for s in k.catalog.find(asked) if not s.generic), None)
     if about is not None:
         # "Who approves Model Registry versions?": the fact is among what the material says
@@ -86,7 +86,7 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     part_vecs = k.embedder.embed_queries(sub_questions) if len(sub_questions) > 1 else None
     count = asked_count(q.search_text)
     picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs,
-                            listed=count is not None or bool(LIST_RE.search(asking)), asked=asked)
+                            listed=count is not None or bool(LIST_RE.search(asking)), asked=asked, count=count, whole_qvec=whole_qvec)
     picked = _each_named(k, q, qvec, picked, rows)
     return Plan(quoted(k, cites, picked), picked[:2])
 

@@ -20,9 +20,9 @@ NEGATION_RE = re.compile(
     r"|\bshould\s+(?:\w+\s+)?not\s+(?:use|choose|pick)\b|\bwhich\s+(?:\w+\s+){0,4}(?:is|are)\s+not\b|不是|不應|不屬於|不適合|錯誤的"
 )
 COMPARE_RE = re.compile(
-    r"\b(?:vs\.?(?!\s*code\b)|versus|difference between|differences between|differ(?:s)? from|compare[sd]?|comparison|"
+    r"\b(?:vs\.?(?!\s*code\b)|versus|difference between|differences between|differ(?:s)? from|differ|compare[sd]?|comparison|"
     r"instead of|rather than|relates? to|relationship between|or should|when should i use .+ (?:instead|over|or)|"
-    r"different (?:from|than)|separates?|distinguish(?:es)?|tell (?:\w+ ){1,3}apart)\b|"
+    r"different (?:from|than)|separates?|distinguish(?:es)?|tell (?:\w+ ){1,3}apart|sets? (?:\w+ ){1,3}apart)\b|"
     r"差異|差別|不同|比較|還是|關係", re.I
 )
 WHICH_RE = re.compile(

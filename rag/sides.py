@@ -9,6 +9,8 @@ has no name for them ("Incremental or differential backups — which restores fa
 ['hot site', 'cold site']
 >>> sides_asked("Symmetric or asymmetric encryption for encrypting a big batch of data?")
 ['Symmetric', 'asymmetric encryption']
+>>> sides_asked("How do the roles of hot and cold sites differ?")
+['hot', 'cold sites']
 >>> sides_asked("Which port does SSH use?")
 []
 >>> sides_asked("For a bulk job, how big is the discount versus on-demand?")  # a fact, not a comparison
@@ -24,6 +26,7 @@ from functools import cached_property
 _SIDE = r"(?:(?:a|an|the)\s+)?([\w][\w\-/.+]*(?:\s+[\w][\w\-/.+]*){0,3}?)"
 _PATTERNS = [
     re.compile(rf"\bdifferences?\s+between\s+{_SIDE}\s+and\s+{_SIDE}\s*(?:[?.,;:—–]|\s+(?:in|when|for)\b|$)", re.I),
+    re.compile(rf"\bhow\s+(?:do|does)\s+(?:the\s+\w+\s+of\s+)?{_SIDE}\s+and\s+{_SIDE}\s+differ\b", re.I),
     re.compile(rf"^\s*{_SIDE}\s+(?:vs\.?|versus)\s+{_SIDE}\s*(?:[?.,;:—–]|\s+(?:in|when|for)\b|$)", re.I),
     re.compile(rf"^\s*(?:should\s+(?:i|we)\s+(?:use|pick|choose)\s+)?{_SIDE}\s+or\s+{_SIDE}\s*(?:[?,;:—–]|\s+(?:for|when|if|to)\b)", re.I),
 ]

@@ -28,9 +28,12 @@ FORWARD_CUES = re.compile(
 # CUE target when/for signal
 BACKWARD_RE = re.compile(r"^\s*(?:[•\-*▪]\s+|\d{1,2}[.)]\s+)?(?:then\s+)?(?:pick|use|choose)\s+(.{3,120}?)\s+(?:when|for|if)\s+(.+)$", re.I)
 TRAP_RE = re.compile(r"^(.{3,120}?\svs\.?\s.{3,120}?)\s+[—–-]{1,2}\s+(.{3,200}?\svs\.?\s[^.;]{3,200})")
+# "Cost of goods purchased = Purchases − Returns + Freight-In" computes its left side from the
+# names on its right; it does not say the right side is what the left side needs.
+FORMULA_RE = re.compile(r"\s[+−÷×]\s|\s[-*/]\s")
 LOOSE_WORD_RE = re.compile(r"[A-Za-z][\w\-]+")
 
-WEIGHTS = {"pair": 1.0, "explicit": 1.0, "scenario": 0.85, "mention": 0.82, "section": 0.8}
+WEIGHTS = {"pair": 1.0, "explicit": 1.0, "definition": 0.95, "scenario": 0.85, "mention": 0.82, "section": 0.8}
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class Statement:
     chunk_id: str
     start: int  # the sentence's span in the source file
     end: int
-    kind: str  # explicit | scenario | mention
+    kind: str  # explicit | definition | scenario | mention | section | pair
     chunk_kind: str
 
 
@@ -56,6 +59,24 @@ def resolve_loose(phrase: str, catalog: Catalog) -> list[Service]:
         if len(hits) == 1 and catalog.stands_for(w, hits[0]):
             return hits
     return []
+
+
+def whole_thing(phrase: str, catalog: Catalog):
+    """The one thing a phrase is, whole (bullets, emphasis and a bracketed expansion aside), or
+    None when the phrase only contains a name ("Cash realizable value" is not "Cash").
+
+    >>> from studyrag.rag.catalog import Service
+    >>> cat = Catalog([Service("LIFO", "lifo", True), Service("Cash", "cash", True)])
+    >>> whole_thing("- **LIFO (last-in, first-out)**", cat).name, whole_thing("Cash realizable value", cat)
+    ('LIFO', None)
+    """
+    text = re.sub(r"\([^)]*\)", "", re.sub(r"^[\s•\-*▪·>#]*(?:\d{1,2}[.)]\s*)?", "", phrase))
+    text = text.strip(" *_`:")
+    spans = [sp for sp in catalog.spans(text) if not sp[2].generic]
+    if len(spans) == 1 and not re.search(r"\w", text[:spans[0][0]] + text[spans[0][1]:]):
+        return spans[0][2]
+    loose = resolve_loose(text, catalog) if len(text.split()) == 1 else []
+    return loose[0] if len(loose) == 1 else None
 
 
 def _targets(text: str, catalog: Catalog, anywhere: bool = False) -> tuple[str, ...]:
@@ -163,7 +184,7 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             out.extend(found)
             out.extend(_recommended_for(found, owner, definitions))
             definitions.update((st.targets[0], st.signal) for st in found
-                               if st.kind == "mention" and len(st.targets) == 1)
+                               if st.kind in ("mention", "definition") and len(st.targets) == 1)
             if own is not None and not found and c.kind == "body" and len(sent) >= 25:
                 others = [x for x in catalog.find(sent) if not x.generic and x.core != own.core]
                 if not others:
@@ -228,7 +249,12 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
             return found
     if ARROW_RE.search(sent):
         left, right = ARROW_RE.split(sent, maxsplit=1)
-        add(re.sub(r"^.*?signal\s*:\s*", "", left, flags=re.I), _targets(right, catalog), "explicit")
+        targets = _targets(right, catalog)
+        thing = None if targets else whole_thing(left, catalog)
+        if thing is not None:  # "- **LIFO** → lower taxable income": what the thing leads to
+            add(right, (thing.name,), "explicit")
+        else:  # "need → thing"
+            add(re.sub(r"^.*?signal\s*:\s*", "", left, flags=re.I), targets, "explicit")
     else:
         # "X converges in seconds — use X when the delay matters": the advice is a clause of its own.
         for clause in re.split(r";\s+|(?<=[.\"”])\s+(?=[A-Z])|\s+[—–]\s+(?=(?i:use|pick|choose)\s)", sent):
@@ -241,9 +267,9 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
                 if not cue:
                     continue
                 left, right = piece[: cue.start()], piece[cue.end():]
-                if cue.group(0).strip() == "=" and resolve_loose(left, catalog):  # "X = what X is"
-                    add(right, tuple(x.name for x in resolve_loose(left, catalog)), "explicit")
-                elif _targets(right, catalog):
+                if cue.group(0).strip() == "=" and whole_thing(left, catalog):  # "X = what X is"
+                    add(right, (whole_thing(left, catalog).name,), "explicit")
+                elif _targets(right, catalog) and not FORMULA_RE.search(right):
                     add(left, _targets(right, catalog), "explicit")
     named = [x for x in catalog.find(sent) if not x.generic and x.in_guide]
     link = PAIR_LINK_RE.search(sent)
@@ -257,8 +283,9 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
     defined = _defined_here(sent, catalog)
     if not found and defined is not None and c.kind in ("body", "summary", "faq", "table"):
         # "- **git stash**: shelves changes so you can switch branches": a definition line is
-        # about the thing it defines, whatever else it names in passing.
-        add(sent, (defined.name,), "mention")
+        # about the thing it defines, whatever else it names in passing, and says what it is for
+        # as plainly as an arrow does ("X, Y and Z run …" opens with a list, not a definition).
+        add(sent, (defined.name,), "mention" if _opens_a_list(sent, defined, catalog) else "definition")
         return found
     if not found and owner is not None and c.kind in ("body", "summary"):
         # "  - On failure the Pod is removed from Service endpoints" under "- **readinessProbe** —":
@@ -403,7 +430,7 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
     return None
 
 
-DEFINITION_LEAD_RE = re.compile(r"^[\s•\-*·▪|]*(?:\d{1,2}[.)]\s*)?[*_`]*")
+DEFINITION_LEAD_RE = re.compile(r"^[\s•\-*·▪|]*(?:\d{1,2}[.)]\s*)?[*_`]*(?:\([a-z0-9]\)\s*)?")
 DEFINITION_SEP_RE = re.compile(r"^[*_`\s]*(?:\([^)]{1,40}\)\s*)?(?:[:—–|]|\s--\s|,\s)")
 
 
@@ -415,6 +442,12 @@ def _defined_here(sent: str, catalog: Catalog) -> Service | None:
     if not spans or spans[0][0] != lead.end() or spans[0][2].generic:
         return None
     return spans[0][2] if DEFINITION_SEP_RE.match(sent[spans[0][1]:]) else None
+
+
+def _opens_a_list(sent: str, defined: Service, catalog: Catalog) -> bool:
+    """Is the name followed by a comma, not a dash or colon ("GitHub Actions, GitLab CI/CD and …")?"""
+    end = next(sp[1] for sp in catalog.spans(sent[:120]) if sp[2] is defined)
+    return bool(re.match(r"[*_`\s]*(?:\([^)]{1,40}\)\s*)?,", sent[end:]))
 
 
 class SignalIndex:

@@ -36,13 +36,17 @@ def unknown_names(question: str, vocab: frozenset[str]) -> list[str]:
 
 
 def _known(word: str, vocab: frozenset[str]) -> bool:
-    """Used by the material, or short for a word it uses ("Postgres" for "PostgreSQL").
+    """Used by the material, short for a word it uses ("Postgres" for "PostgreSQL"), or an
+    acronym the material writes with a one-letter prefix ("CPU" of "vCPU").
 
     >>> _known("Postgres", frozenset({"postgresql"})), _known("Monorail", frozenset({"mono"}))
     (True, False)
+    >>> _known("CPU", frozenset({"vcpu"})), _known("GPU", frozenset({"vcpu"}))
+    (True, False)
     """
     s = stem(word)
-    return len(word) < 3 or s in vocab or len(s) >= 5 and any(v.startswith(s) for v in vocab)
+    return len(word) < 3 or s in vocab or len(s) >= 5 and any(v.startswith(s) for v in vocab) \
+        or word.isupper() and any(len(v) == len(s) + 1 and v.endswith(s) for v in vocab)
 
 
 def _name_runs(text: str) -> list[str]:

@@ -310,3 +310,29 @@ def test_a_short_opening_paragraph_is_not_taken_for_the_title():
     sections = [c.section for c in chunk_text(text, "harbour.txt", 1000)]
     assert ("Ferries",) in sections
     assert not any(s[0].startswith("This page covers") for s in sections)
+
+
+NUMBERED_PAGE = """Data Services Study Guide
+
+This page covers the data services an ML team uses, one numbered section each, with the signals the exam gives for each of them.
+
+1. Harbour Store — Object Storage for the Lake
+
+Harbour Store keeps objects of any size in buckets and is where every dataset lands first before anything else touches it.
+
+2. Quay Migrate (QM)
+
+Quay Migrate moves relational databases into the platform while the source keeps running, and keeps replicating changes afterwards.
+
+Steps to remember:
+
+1. Create the source endpoint.
+
+2. Create the target endpoint.
+"""
+
+
+def test_numbered_title_lines_between_paragraphs_are_headings_and_a_numbered_list_is_not():
+    heads = {c.heading for c in chunk_text(NUMBERED_PAGE, SOURCE)}
+    assert "2. Quay Migrate (QM)" in heads and "1. Harbour Store — Object Storage for the Lake" in heads, heads
+    assert not any("endpoint" in h for h in heads), heads

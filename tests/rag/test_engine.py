@@ -333,6 +333,17 @@ def test_unsupported_text_is_rejected(scripted_tutor, scripted):
     assert any("of its words are in the cited passages" in n for n in ans.notes)
 
 
+def test_an_unsupported_first_sentence_is_left_out_and_the_supported_one_kept(scripted_tutor, scripted):
+    invented = "Pirates invented this tagging approach in 1720 while sailing across stormy oceans."
+    scripted.script(lambda p: invented + " " + echo_passages(1)(p))
+    _, ans = stream_all(scripted_tutor, LABEL_Q)
+    first = list(passages_of(scripted.prompts[0][1][1]).values())[0]
+    assert not ans.fallback and "Pirates" not in ans.answer
+    assert first in explanation(ans)
+    assert any("left out" in n and "of its words are in the cited passages" in n for n in ans.notes), ans.notes
+    assert_cited(ans, scripted_tutor)
+
+
 def test_a_repeated_sentence_is_shown_once(scripted_tutor, scripted):
     scripted.script(lambda p: (echo_passages(1)(p) + " ") * 3)
     _, ans = stream_all(scripted_tutor, LABEL_Q)

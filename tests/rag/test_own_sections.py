@@ -62,3 +62,11 @@ def test_what_are_the_maximum_durations_asks_for_facts():
 
     q = parse("For a four-week season, what are the maximum durations of the smoking and the inspection?")
     assert q.kind(0) == "fact" and q.kind(2) == "fact"
+
+
+def test_how_do_two_things_differ_compares_those_two_not_a_third_named_in_passing(bees):
+    ans = bees.ask("For a remote apiary with an HMS already running, how do the Langstroth hive and "
+                   "the Top-bar hive differ?")
+    head = ans.answer.split("\n")[0]
+    assert ans.kind == "compare" and "Langstroth hive" in head and "Top-bar hive" in head, ans.answer
+    assert "HMS" not in head, head

@@ -1,0 +1,82 @@
+"""An option that says the opposite of the sentence it matches.
+
+"It is the shortest route through the network" matches "Critical path = longest path through
+the network → gives the shortest possible project duration" on its words, and the clause it
+matches ("longest path through the network") says the opposite: the option swaps a word
+for its antonym. Such an option is contradicted by the material, not supported by it.
+
+Only English polar pairs are listed (general language, not any subject's knowledge).
+
+>>> contradicts("It is the shortest route through the network",
+...             "Critical path = longest path through the network → gives the shortest possible project duration.")
+True
+>>> contradicts("It is the longest path through the network",
+...             "Critical path = longest path through the network → gives the shortest possible project duration.")
+False
+>>> contradicts("Horizontal privilege escalation", "- **Vertical** — normal user → administrator/root.")
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+_PAIRS = [
+    ("shortest", "longest"), ("short", "long"), ("minimum", "maximum"), ("lowest", "highest"),
+    ("low", "high"), ("lower", "higher"), ("less", "more"), ("fewer", "more"), ("increase", "decrease"),
+    ("increases", "decreases"), ("increased", "decreased"), ("before", "after"), ("first", "last"),
+    ("earliest", "latest"), ("oldest", "newest"), ("horizontal", "vertical"), ("overstated", "understated"),
+    ("always", "never"), ("manual", "automatic"), ("manually", "automatically"), ("synchronous", "asynchronous"),
+    ("inbound", "outbound"), ("upper", "lower"), ("smaller", "larger"), ("smallest", "largest"),
+    ("faster", "slower"), ("fastest", "slowest"), ("cheaper", "costlier"), ("stateless", "stateful"),
+]
+OPPOSITE: dict[str, set[str]] = {}
+for _a, _b in _PAIRS:
+    OPPOSITE.setdefault(_a, set()).add(_b)
+    OPPOSITE.setdefault(_b, set()).add(_a)
+
+_WORD_RE = re.compile(r"[a-z][a-z\-]+")
+_CLAUSE_RE = re.compile(r"\s*(?:→|->|=|;|:|,|—|–|\(|\)|\bbut\b|\bwhile\b|\bwhereas\b)\s*")
+_STOP = {"the", "a", "an", "is", "are", "it", "its", "of", "to", "in", "on", "for", "and", "or", "with", "by",
+         "that", "this", "be", "as", "at", "from", "one", "which", "what"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
+
+
+def contradicts(option: str, sentence: str) -> bool:
+    """Does the sentence's clause that shares most of the words around a polar word of the
+    option (or, sharing none of the option's words, the term that leads the line) hold that
+    word's opposite and not the word itself?
+
+    >>> contradicts("It is the longest route and sets the minimum project duration",
+    ...             "Critical path = longest path through the network → gives the shortest possible project duration.")
+    False
+    """
+    tokens = [w for w in _WORD_RE.findall(option.lower()) if w not in _STOP]
+    polar = [i for i, w in enumerate(tokens) if w in OPPOSITE]
+    if not polar:
+        return False
+    clauses = [{_stem(w) for w in _words(c)} | _words(c) for c in _CLAUSE_RE.split(sentence) if c.strip()]
+    if not clauses:
+        return False
+    rest = {_stem(w) for w in tokens if w not in OPPOSITE}
+    if not any(rest & c for c in clauses):  # nothing else shared: a line led by the opposite term
+        lead = _words(_CLAUSE_RE.split(sentence)[0])
+        return len(lead) <= 2 and any(OPPOSITE[tokens[i]] & lead and tokens[i] not in lead for i in polar)
+    for i in polar:
+        word = tokens[i]
+        near = {_stem(w) for w in tokens[max(0, i - NEAR):i + NEAR + 1] if w not in OPPOSITE}
+        overlaps = [len(near & c) for c in clauses]
+        best = max(overlaps)
+        if best and any(n == best and OPPOSITE[word] & c and word not in c for n, c in zip(overlaps, clauses)):
+            return True
+    return False
+
+
+NEAR = 3  # words either side of a polar word that say what it is about
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
