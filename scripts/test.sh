@@ -11,3 +11,5 @@ export STUDYRAG_WORK_DIR="${STUDYRAG_WORK_DIR:-.studyrag}"
 .venv/bin/python -m pytest -q -p no:cacheprovider
 .venv/bin/studyrag ingest --quiet
 .venv/bin/studyrag eval --systems system --mode both --gate --quiet --report-dir reports/ci
+# The other study materials, answered extractively (eval/fresh/materials.yaml).
+.venv/bin/python scripts/gate_materials.py
