@@ -94,7 +94,7 @@ def split_blocks(src: str) -> list[Block]:
     return blocks
 
 
-# "9. Amazon QuickSight — BI with ML Insights": a numbered title line; one only when it stands
+# "9. Harbour Store — Object Storage for the Lake": a numbered title line; one only when it stands
 # alone between paragraphs (see sectionize), not in a list of such lines.
 NUMBERED_TITLE_RE = re.compile(r"^\d{1,2}\.\s+[A-Z]")
 

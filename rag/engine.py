@@ -209,8 +209,8 @@ class Tutor:
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
         if kind in ("which", "fact", "explain", "compare"):
-            # A comparison that names a third thing in passing ("… for moving to Aurora, how do
-            # DMS and SCT differ?") compares the two its words set side by side.
+            # A comparison that names a third thing in passing ("with an HMS already running, how
+            # do the Langstroth and the Top-bar hive differ?") compares the two its words set side by side.
             sides = compare_sides(k.catalog, k.sentence_texts, query)
             # "RPO vs RTO?", "Incremental or differential backups — which restores faster?": a
             # question framed as two sides is answered with both, also when the material has

@@ -130,10 +130,10 @@ def _fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
         named_list = headed_list(k, asked or q.search_text, qvec, rows)
         if named_list:
             return named_list
-    words = _content_words(asked or q.search_text)
     idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
     if not idx:
         return []
+    words = _content_words(asked or q.search_text)
     rank = {r: j for j, r in enumerate(rows)}
 
     def bonus(i: int) -> float:

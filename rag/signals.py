@@ -267,8 +267,9 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
                 if not cue:
                     continue
                 left, right = piece[: cue.start()], piece[cue.end():]
-                if cue.group(0).strip() == "=" and whole_thing(left, catalog):  # "X = what X is"
-                    add(right, (whole_thing(left, catalog).name,), "explicit")
+                equated = whole_thing(left, catalog) if cue.group(0).strip() == "=" else None
+                if equated is not None:  # "X = what X is"
+                    add(right, (equated.name,), "explicit")
                 elif _targets(right, catalog) and not FORMULA_RE.search(right):
                     add(left, _targets(right, catalog), "explicit")
     named = [x for x in catalog.find(sent) if not x.generic and x.in_guide]
