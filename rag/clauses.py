@@ -103,3 +103,30 @@ def contrast(embedder, question: str, options: list[str], sentences: list[str]) 
             rival = max(v for k, v in best.items() if k != j)
             out[j] = max(out[j], s - rival)
     return out
+
+
+def asked_elsewhere(asked: str, option: str, sentence: str) -> bool:
+    """Does the sentence give the stem's own words to another clause than the option's?
+    "Raising the ratio → money falls (contractionary); lowering it → expansionary" says
+    "expansionary" of lowering, not of the option "Raising the ratio". Clauses are split at
+    semicolons only: each "X → … " chain stays whole.
+
+    >>> asked_elsewhere("Which moves are expansionary?", "Raising the ratio",
+    ...                 "Raising the ratio → money falls (contractionary); lowering it → expansionary.")
+    True
+    >>> asked_elsewhere("Which moves are expansionary?", "Cutting the rate", "Lower rate → cheaper loans → expansionary.")
+    False
+    """
+    def words(text: str) -> set[str]:
+        return {stem(w) for w in re.findall(r"[a-z0-9][a-z0-9\-]*", text.lower()) if w not in STOP}
+
+    parts = [words(p) for p in re.split(r";\s+", sentence) if p.strip()]
+    if len(parts) < 2:
+        return False
+    mine = words(option)
+    wanted = words(asked) - mine
+    own = max(parts, key=lambda p: len(p & mine))
+    if not own & mine:
+        return False
+    elsewhere = set().union(*(p for p in parts if p is not own)) & wanted
+    return bool(elsewhere - own)

@@ -262,8 +262,9 @@ def run_models(args) -> int:
     print(f"{'name':22} {'installed':9} {'size':>8}  sha256 (first 16)  title")
     for m in MODELS.values():
         star = "*" if m.name == DEFAULT_MODEL else " "
-        print(f"{m.name + star:22} {'yes' if m.installed() else 'no':9} {m.size / 2**20:7.0f}M  "
-              f"{m.sha256[:16]}  {m.title}")
+        size, sha = (f"{m.size / 2**20:7.0f}M", m.sha256[:16]) if not m.requantized_from else \
+            ("derived", f"{m.quant} of {m.requantized_from}")
+        print(f"{m.name + star:22} {'yes' if m.installed() else 'no':9} {size:>8}  {sha:16}  {m.title}")
         if not m.installed():
             print(f"{'':22} install: {m.install}")
     print(f"\n* default. backends: {', '.join(available())}, none (extractive, no LLM)")

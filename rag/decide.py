@@ -36,8 +36,9 @@ PAIR_RATIO = 0.85
 FIGURE_BONUS = 0.12
 # When the winner is the asked-for kind itself, the best of that kind among the KIND_DEPTH
 # best answers; "of the kind" means at least KIND_FIT of the asked kind's words are in its
-# name, headings or list lead-in.
-KIND_DEPTH = 10
+# name, headings or list lead-in. KIND_RATIO decides how far behind a rival may be; the depth
+# only bounds the work.
+KIND_DEPTH = 20
 KIND_FIT = 0.5
 KIND_RATIO = 0.66  # a rival under two thirds of the winner's score is too weak to overrule it
 NAMED_FACTOR = 0.75
@@ -144,6 +145,31 @@ def not_named(decision: Decision, named: set[str]) -> Decision:
     runner = ranking[1][1] if len(ranking) > 1 else 0.0
     return Decision((name,), score, score - runner, decision.best_statement.get(name), ranking,
                     decision.best_statement)
+
+
+def to_part(decision: Decision, parent_of: dict[str, str], whose: list | None) -> Decision:
+    """A question asking for a part ("what do I configure so brand names stay in English?")
+    answered with the best part of the thing that won; one naming whose part it asks for
+    ("which Amazon Translate feature …") with the best part of that thing. ``whose``: None
+    when no part is asked for, else the things the asking phrase names ([] for none). A part
+    well behind (under KIND_RATIO of the winner's score) is too weak to stand, and "which
+    <umbrella> feature" asks for any of the umbrella's things: the winner stands.
+    """
+    if whose is None or not decision.ranking or len(decision.services) > 1:
+        return decision
+    if any(s.generic for s in whose):
+        return decision
+    best_name, best_score = decision.ranking[0]
+    wholes = {s.name for s in whose} or {best_name}
+    if parent_of.get(best_name) in wholes:
+        return decision  # already a part of the thing asked about
+    for name, score in decision.ranking[:KIND_DEPTH]:
+        if score < KIND_RATIO * best_score:
+            break
+        if parent_of.get(name) in wholes:
+            return Decision((name,), score, score - best_score, decision.best_statement.get(name),
+                            decision.ranking, decision.best_statement)
+    return decision
 
 
 def without(decision: Decision, names: tuple[str, ...]) -> Decision:

@@ -15,14 +15,14 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Iterator
 
 from studyrag.rag import plans
-from studyrag.rag.decide import decide_question, not_named, of_kind, without
+from studyrag.rag.decide import decide_question, not_named, of_kind, to_part, without
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
 from studyrag.rag.citations import Citation, Citations, with_mark
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
-from studyrag.rag.question import COMPARE_RE, BadQuestion, Question, asked_kind, asking_part, parse
-from studyrag.rag.sides import compare_sides
+from studyrag.rag.question import COMPARE_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, parse
+from studyrag.rag.sides import compare_sides, described_sides
 from studyrag.rag.unknown import unknown_names
 from studyrag.rag.verify import check_sentence, content_words, split_sentences
 
@@ -212,6 +212,10 @@ class Tutor:
             # A comparison that names a third thing in passing ("with an HMS already running, how
             # do the Langstroth and the Top-bar hive differ?") compares the two its words set side by side.
             sides = compare_sides(k.catalog, k.sentence_texts, query)
+            if not sides and COMPARE_RE.search(query):
+                # "How do the service that transcribes calls and the one that reads text aloud
+                # differ?": each side is described; its words decide what it is.
+                sides = described_sides(k, query)
             # "RPO vs RTO?", "Incremental or differential backups — which restores faster?": a
             # question framed as two sides is answered with both, also when the material has
             # no name for a side (its words find it); a fact question only when it asks how they differ.
@@ -433,8 +437,13 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     qvec, svec = vecs
     wanted = _kind_beyond_names(asked_kind(q.search_text, ignore=set(k.catalog.prefixes)), named)
     in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
-    decision = _without_named_partner(of_kind(not_named(without(decision, exclude), in_situation), k, wanted),
-                                      in_situation)
+    decision = not_named(without(decision, exclude), in_situation)
+    # "which SageMaker feature", "which storage option": words naming no thing of the material
+    # name a category (or the umbrella) the answer belongs to, not a thing whose part is asked.
+    whose = asks_for_part(q.search_text)
+    owners = None if whose is None else (k.catalog.find(whose) or None) if whose else []
+    decision = to_part(decision, k.parent_of, owners)
+    decision = _without_named_partner(of_kind(decision, k, wanted), in_situation)
     if decision.services[0] in in_situation | k.catalog.brand_named(situation):
         return plans.fact(k, q, qvec, hits, cites)
     return plans.which(k, q, svec, decision, cites)

@@ -65,7 +65,7 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 @dataclass(frozen=True)
 class Definition:
     name: str
-    how: str  # "heading" | "lead" (term — ...) | "label" (Term: ...) | "term" (term: a ...) | "does" (X Y hold ...) | "code" (PreSync) | "bold" | "table" | "is_a" (X is a ...) | "acronym" | "vs" | "alias:<long form>"
+    how: str  # "heading" | "lead" (term — ...) | "label" (Term: ...) | "term" (term: a ...) | "does" (X Y hold ...) | "code" (PreSync) | "bold" | "table" | "is_a" (X is a ...) | "acronym" | "vs" | "item" (Label: X (gloss), Y (gloss)) | "alias:<long form>"
     offset: int = 0  # where in the text it was found
 
 
@@ -144,6 +144,8 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
     for m in SUBJECT_VERB_RE.finditer(text):
         if m.group(1).split()[0].lower() not in NOT_SUBJECTS | {"the", "a", "an"}:
             out.append(Definition(clean_name(m.group(1)), "does", m.start()))
+    for line in re.finditer(r"[^\n]+", text):
+        out.extend(Definition(name, "item", line.start() + start) for name, start, _e in inline_items(line.group(0)))
     for m in CODE_NAME_RE.finditer(text):
         out.append(Definition(m.group(1), "code", m.start()))
     for m in ACRONYM_RE.finditer(text):
@@ -152,6 +154,26 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
         out.append(Definition(m.group(2), f"alias:{long}", m.start()))  # the same thing, shorter
     seen: set[str] = set()
     return [d for d in out if plausible(d.name) and not (d.name in seen or seen.add(d.name))]
+
+
+# "Main recipes: User-Personalization (a list per user), Similar-Items (related items), and
+# Item-Affinity (which users will like an item)": a line listing names, each with its gloss.
+INLINE_ITEM_RE = re.compile(
+    r"(?:(?<=:[ \t])|(?<=,[ \t])|(?<=\band[ \t])|(?<=\bor[ \t])|(?<=;[ \t]))"
+    r"([A-Z][\w\-/+.]*(?:[ \t][A-Z0-9][\w\-/+.]*){0,3})[ \t]+\(([^()\n]{6,200})\)")
+
+
+def inline_items(line: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of each glossed item of a line that lists two or more of them.
+
+    >>> [n for n, _s, _e in inline_items("Modes: Batch (nightly files), Stream (events as they come).")]
+    ['Batch', 'Stream']
+    >>> inline_items("Use Batch (nightly files) for reports.")
+    []
+    """
+    found = [(clean_name(m.group(1)), m.start(), m.end()) for m in INLINE_ITEM_RE.finditer(line)]
+    found = [f for f in found if plausible(f[0])]
+    return found if len(found) >= 2 else []
 
 
 def _line_before(text: str, offset: int) -> str:

@@ -164,6 +164,35 @@ class Knowledge:
         return None
 
     @cached_property
+    def parent_of(self) -> dict[str, str]:
+        """Each thing defined inside another thing's section, and that thing: "Custom
+        terminology — a CSV file that keeps brand names untranslated", under the heading
+        "Amazon Translate", is a part of Amazon Translate."""
+        parents: dict[str, str] = {}
+        for st in self.signals.statements:
+            if st.kind != "definition" or len(st.targets) != 1 or st.targets[0] in parents:
+                continue
+            row = self.row_of.get(st.chunk_id)
+            whole = self._enclosing(self.chunks[row], st.targets[0]) if row is not None else None
+            if whole is not None:
+                parents[st.targets[0]] = whole
+        return parents
+
+    def _enclosing(self, c: Chunk, part: str) -> str | None:
+        """The nearest heading above ``c`` that names one thing other than ``part``."""
+        if c.kind not in ("body", "table", "summary"):
+            return None
+        for head in reversed(c.section):
+            found = {s.name for s in self.catalog.find(re.sub(r"\s*\([^()]*\)\s*$", "", head)) if not s.generic}
+            if part in found or re.search(r"\bvs\.?\b|\bversus\b", head, re.I):
+                continue
+            if len(found) == 1:
+                return found.pop()
+            if found:
+                return None
+        return None
+
+    @cached_property
     def headed_lists(self) -> list[tuple[str, list[int]]]:
         """(header, sentence indices of its items) for every list the material heads with a
         name (rag/lists.py): a table's first header cell, a "Label:" line, a heading."""

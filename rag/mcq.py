@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studyrag.rag import clauses
+from studyrag.rag.contradict import contradicts
 
 W_DECISION = 1.0
 W_EVIDENCE = 0.7
@@ -24,6 +25,7 @@ W_STEM = 0.15
 W_TOGETHER = 1.0
 OUTSIDE_PENALTY = 0.12
 W_CLAUSE = 1.0
+CONTRADICTED = 0.5  # an option its own sentence contradicts keeps little of that sentence's support
 
 
 @dataclass
@@ -56,6 +58,11 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
         if where is not None:
             best = where  # the sentence that says the option with what the stem asks
         evid += W_TOGETHER * together
+        if best is not None:
+            said = knowledge.sentences[best].text
+            # "The shortest route" against "longest path through the network"; "Raising the
+            # ratio" against "Raising it → money falls (contractionary); lowering it → expansionary".
+            evid -= CONTRADICTED * (contradicts(text, said) or clauses.asked_elsewhere(asked, text, said))
         # Naming only things the material mentions but does not teach (no section, no
         # statement pointing to it, no definition) marks a distractor.
         outside = bool(svcs) and not any(s.name in knowledge.topics for s in svcs)

@@ -22,6 +22,7 @@ NEGATION_RE = re.compile(
 COMPARE_RE = re.compile(
     r"\b(?:vs\.?(?!\s*code\b)|versus|difference between|differences between|differ(?:s)? from|differ|compare[sd]?|comparison|"
     r"instead of|rather than|relates? to|relationship between|or should|when should i use .+ (?:instead|over|or)|"
+    r"how (?:are|is) (?:\w+ ){1,3}different|(?:are|is) different|(?:what are|what's|what is) the differences?(?=\s*\?)|"
     r"different (?:from|than)|separates?|distinguish(?:es)?|tell (?:\w+ ){1,3}apart|sets? (?:\w+ ){1,3}apart)\b|"
     r"差異|差別|不同|比較|還是|關係", re.I
 )
@@ -128,6 +129,30 @@ def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> fr
         return frozenset()
     words = [w.lower() for w in m.group(1).split()]
     return frozenset(stem(w) for w in words if w not in VAGUE_KIND_WORDS and w not in ignore and len(w) > 2)
+
+
+# "Which feature/option/setting …", "what do I configure/turn on": the answer is a part of a
+# thing (a feature, mode, setting), not the thing as a whole.
+PART_ASK_RE = re.compile(
+    r"\b(?:which|what)\s+(?P<whose>(?:[\w\-]+\s+){0,3}?)(?:feature|option|setting|capability|mode|configuration|parameter|add-on)s?\b"
+    r"|\bwhat\s+(?:do|should|would|can|must)\s+(?:I|we|they|you|it)\s+(?:\w+\s+)?"
+    r"(?:configure|enable|turn on|switch on|set up|tweak|adjust)\b"
+    r"|\b(?:which|what)\s+of\s+(?P<owner>(?:[\w\-]+\s+){0,4}?[\w\-]+)['’]s\s+[\w\-]+", re.I)
+
+
+def asks_for_part(text: str) -> str | None:
+    """Whose part the question asks for ("which Polly feature" -> "Polly"), "" when it names
+    no owner ("What do I configure?"), None when it does not ask for a part.
+
+    >>> asks_for_part("Names must stay in English. What do I configure?"), asks_for_part("Which Polly feature fits?")
+    ('', 'Polly')
+    >>> asks_for_part("Which service fits?") is None
+    True
+    >>> asks_for_part("Which of Amazon Lex's building blocks runs the code?")
+    'Amazon Lex'
+    """
+    m = PART_ASK_RE.search(asking_part(text))
+    return None if m is None else (m.group("whose") or m.group("owner") or "").strip()
 
 
 INJECTION_RE = re.compile(

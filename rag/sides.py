@@ -15,6 +15,9 @@ has no name for them ("Incremental or differential backups — which restores fa
 []
 >>> sides_asked("For a bulk job, how big is the discount versus on-demand?")  # a fact, not a comparison
 []
+
+A side may be described instead of named ("the service that reads text aloud"): then each
+description is answered like a which-question (``described_sides``).
 """
 
 from __future__ import annotations
@@ -93,3 +96,66 @@ def key_words(side: str, other: str) -> tuple[str, ...]:
     if len(theirs) <= 1 or mine[-1:] and mine[-1] in theirs:
         return tuple(mine[:1])  # the shared noun ("backups", "site") does not tell them apart
     return tuple(w for w in mine if w not in theirs) or tuple(mine)
+
+
+# Where described sides stand: "between <A> and <B>", "how do <A> and <B> differ", "two
+# things I mix up: <A>, and <B>", "should we use <A> or <B>?".
+_DESCRIBED = [
+    (re.compile(r"\bbetween\s+(.{6,200}?)\s*(?:[?;]|[.!]\s|\s[—–]\s|$)", re.I), "and"),
+    (re.compile(r"\bhow\s+(?:do|does|are|is)\s+(.{6,200}?)\s+(?:differ|different)\b", re.I), "and"),
+    (re.compile(r"(?:confus\w*|mix\w*\s+up|tell\s+apart)\b[^:?]{0,80}:\s*(.{6,200}?)\s*(?:[?.]\s|[?.]$|$)", re.I), "and"),
+    (re.compile(r"^\s*(?:should|do|would|can)\s+(?:we|i|they)\s+(?:use|pick|choose|go\s+with)\s+(.{6,200}?)\s*\?", re.I), "or"),
+]
+MAX_SPLITS = 3
+
+
+def described_pairs(text: str) -> list[tuple[str, str]]:
+    """Ways to cut a comparison's described sides in two, at each "and"/"or" in turn.
+
+    >>> described_pairs("How do the service that reads text aloud and the one that transcribes calls differ?")
+    [('the service that reads text aloud', 'the one that transcribes calls')]
+    >>> described_pairs("Which service reads text aloud?")
+    []
+    """
+    for pattern, joiner in _DESCRIBED:
+        m = pattern.search(text)
+        if not m:
+            continue
+        rest = m.group(1)
+        cuts = [c for c in re.finditer(rf",?\s+{joiner}\s+", rest)][:MAX_SPLITS]
+        pairs = [(rest[:c.start()].strip(" ,"), rest[c.end():].strip(" ,")) for c in cuts]
+        pairs = [(a, b) for a, b in pairs if len(a.split()) >= 2 and len(b.split()) >= 2]
+        if pairs:
+            return pairs
+    return []
+
+
+def described_sides(knowledge, question: str) -> list:
+    """The two things a comparison describes without naming them, each decided from its own
+    words as a which-question would be; [] unless both are things the material teaches, and
+    differ, and each description is close enough to the material to answer it."""
+    from studyrag.rag.decide import decide_question
+    from studyrag.rag.scope import relevance
+
+    best, best_score = [], 0.0
+    for pair in described_pairs(question):
+        sides = [_decided(knowledge, text, decide_question, relevance) for text in pair]
+        if all(sides) and sides[0][0] != sides[1][0] and min(x[1] for x in sides) > best_score:
+            best, best_score = [x[0] for x in sides], min(x[1] for x in sides)
+    return best
+
+
+def _decided(knowledge, text: str, decide_question, relevance):
+    named = [s for s in knowledge.catalog.find(text) if not s.generic]
+    if len(named) == 1:
+        return named[0], float("inf")
+    hits = knowledge.retriever.search(text, k=6)
+    _situation, _vec, decision = decide_question(knowledge, text, hits)
+    if decision is None or len(decision.services) != 1:
+        return None
+    score = relevance(hits) + decision.score
+    # A short description scores under a whole scenario: closeness alone, or the decision with it.
+    if relevance(hits) < knowledge.calibration.which_relevance_floor and score < knowledge.calibration.which_floor:
+        return None
+    thing = knowledge.catalog.get(decision.services[0])
+    return (thing, score) if thing is not None else None

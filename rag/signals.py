@@ -30,6 +30,7 @@ BACKWARD_RE = re.compile(r"^\s*(?:[•\-*▪]\s+|\d{1,2}[.)]\s+)?(?:then\s+)?(?:
 TRAP_RE = re.compile(r"^(.{3,120}?\svs\.?\s.{3,120}?)\s+[—–-]{1,2}\s+(.{3,200}?\svs\.?\s[^.;]{3,200})")
 # "Cost of goods purchased = Purchases − Returns + Freight-In" computes its left side from the
 # names on its right; it does not say the right side is what the left side needs.
+DEFINED_OPEN_RE = re.compile(r"^\s*(.{2,80}?)(\s+=\s+|\s+[—–-]{1,2}\s+|:\s+)(.+)$", re.S)
 FORMULA_RE = re.compile(r"\s[+−÷×]\s|\s[-*/]\s")
 LOOSE_WORD_RE = re.compile(r"[A-Za-z][\w\-]+")
 
@@ -133,7 +134,7 @@ ASKING_TAIL_RE = re.compile(
     r"(?:\b(?:should|would|could|can|do|does|will)\s+(?:they|we|the \w+|it|she|he|i|you)\s+"
     r"(?:use|choose|pick|adopt|select|deploy|try|consider)\b.*"
     r"|\b(?:is|are)\s+(?:this|that|it|best|right|most \w+)\b.*"
-    r"|\b(?:fits?(?:\s+best)?|best\s+fits?|meets?\s+(?:these|the|this|all|its|their)\b)[^?]*"
+    r"|\b(?:fits?(?:\s+best)?|best\s+fits?|meets?\s+(?:these|the|this|all|its|their)\b)(?:\s+[\w\-]+){0,3}"
     r"|^\s*(?:which|what)\s*(?:one)?\s*)\??\s*$", re.I)
 
 
@@ -143,6 +144,8 @@ def scenario_text(question: str, product_words: tuple[str, ...] = ()) -> str:
 
     >>> scenario_text("A team labels 5,000 photos. Which SageMaker capability should they use?", ("sagemaker",))
     'A team labels 5,000 photos.'
+    >>> scenario_text("Which of its model types would fit logins that look like a hijacked account?")
+    'Which of its model types would fit logins that look like a hijacked account'
     """
     vendor_re = re.compile(r"\b(?:" + "|".join(map(re.escape, product_words)) + r")\b\s*", re.I) \
         if product_words else re.compile(r"(?!x)x")
@@ -179,6 +182,7 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             about = own or (subject if PRONOUN_OPEN_RE.match(sent) else None)
             found = [Statement(row[1], (row[0].name,), c.id, s, e, "mention", c.kind)] if row else \
                 _from_sentence(sent, s, e, c, catalog, about, owner)
+            out.extend(_glossed_items(sent, s, c, catalog))  # besides, not instead of, the sentence's own
             opening = opening_names(sent, catalog)
             subject = opening[0] if len(opening) == 1 else subject if PRONOUN_OPEN_RE.match(sent) else None
             out.extend(found)
@@ -189,6 +193,20 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
                 others = [x for x in catalog.find(sent) if not x.generic and x.core != own.core]
                 if not others:
                     out.append(Statement(clean_signal(sent), (own.name,), c.id, s, e, "section", c.kind))
+    return out
+
+
+def _glossed_items(sent: str, s: int, c: Chunk, catalog: Catalog) -> list[Statement]:
+    """"Main recipes: User-Personalization (a list per user), …, and Item-Affinity (which users
+    will like an item)": each glossed item is a definition of its own, quoted on its own span."""
+    from studyrag.rag.entities import inline_items
+
+    out = []
+    for name, start, end in inline_items(sent):
+        thing = next((x for x in catalog.find(name) if not x.generic and x.in_guide), None)
+        if thing is not None and thing.core == catalog.core(name):
+            out.append(Statement(clean_signal(sent[start:end]), (thing.name,), c.id, s + start, s + end,
+                                 "definition", c.kind))
     return out
 
 
@@ -247,7 +265,14 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
             for name, role in zip(_in_role_order(names, roles, catalog), roles):
                 add(role, tuple(x.name for x in resolve_loose(name, catalog)[:1]), "explicit")
             return found
-    if ARROW_RE.search(sent):
+    opened = DEFINED_OPEN_RE.match(sent)
+    thing = whole_thing(opened.group(1), catalog) if opened and not ARROW_RE.search(opened.group(1)) else None
+    if thing is not None and ARROW_RE.search(sent):
+        # "- **Disinflation** = inflation still positive but falling (e.g. 6% → 3%)", "- **Crowding
+        # out** – borrowing → higher rates → investment falls": the arrows are inside what the
+        # thing is, not a "need → thing" of their own.
+        add(opened.group(3), (thing.name,), "explicit" if opened.group(2).strip() == "=" else "definition")
+    elif ARROW_RE.search(sent):
         left, right = ARROW_RE.split(sent, maxsplit=1)
         targets = _targets(right, catalog)
         thing = None if targets else whole_thing(left, catalog)

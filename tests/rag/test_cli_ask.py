@@ -188,10 +188,14 @@ def test_models_lists_the_registry_with_installed_yes_no(cli):
     out = proc.stdout.decode("utf-8")
     rows = {line.split()[0].rstrip("*"): line.split() for line in out.splitlines()[1:] if line and not line.startswith(" ")
             and line.split()[0].rstrip("*") in MODELS}
-    assert set(rows) == set(MODELS) == {"smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"}
+    assert set(rows) == set(MODELS) == {"smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b",
+                                        "qwen2.5-coder-0.5b-q4"}
     for name, row in rows.items():
         assert row[1] == ("yes" if MODELS[name].installed() else "no")
-        assert MODELS[name].sha256[:16] in row
+        if MODELS[name].requantized_from:  # derived here from its verified source
+            assert row[2] == "derived" and f"q4_0 of {MODELS[name].requantized_from}" in " ".join(row)
+        else:
+            assert MODELS[name].sha256[:16] in row
         if not MODELS[name].installed():
             assert f"install: {MODELS[name].install}" in out
     assert f"{DEFAULT_MODEL}*" in out

@@ -72,10 +72,13 @@ def one_line(e: pytest.ExceptionInfo) -> str:
 
 
 # -- the registry itself --------------------------------------------------------------------------
-def test_the_registry_names_three_verifiable_models():
-    assert set(MODELS) == {"smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"}
+def test_the_registry_names_three_verifiable_models_and_one_derived_from_them():
+    assert set(MODELS) == {"smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b-q4"}
     assert DEFAULT_MODEL == "qwen2.5-coder-0.5b"
     for m in MODELS.values():
+        if m.requantized_from:  # no weights of its own: its source is verified
+            assert MODELS[m.requantized_from].sha256 and not m.parts and m.quant == "q4_0"
+            continue
         assert len(m.sha256) == 64 and int(m.sha256, 16) >= 0 and m.sha256 == m.sha256.lower()
         assert m.size > 10_000_000 and m.parts and m.install.startswith("pip install")
     assert len(MODELS["qwen2.5-coder-0.5b"].parts) == 6 and len(MODELS["qwen2.5-coder-1.5b"].parts) == 22
