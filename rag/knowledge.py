@@ -169,21 +169,25 @@ class Knowledge:
         terminology — a CSV file that keeps brand names untranslated", under the heading
         "Amazon Translate", is a part of Amazon Translate."""
         parents: dict[str, str] = {}
+        named: dict[str, set[str]] = {}  # heading -> the things it names, looked up once
         for st in self.signals.statements:
             if st.kind != "definition" or len(st.targets) != 1 or st.targets[0] in parents:
                 continue
             row = self.row_of.get(st.chunk_id)
-            whole = self._enclosing(self.chunks[row], st.targets[0]) if row is not None else None
+            whole = self._enclosing(self.chunks[row], st.targets[0], named) if row is not None else None
             if whole is not None:
                 parents[st.targets[0]] = whole
         return parents
 
-    def _enclosing(self, c: Chunk, part: str) -> str | None:
+    def _enclosing(self, c: Chunk, part: str, named: dict[str, set[str]]) -> str | None:
         """The nearest heading above ``c`` that names one thing other than ``part``."""
         if c.kind not in ("body", "table", "summary"):
             return None
         for head in reversed(c.section):
-            found = {s.name for s in self.catalog.find(re.sub(r"\s*\([^()]*\)\s*$", "", head)) if not s.generic}
+            if head not in named:
+                bare = re.sub(r"\s*\([^()]*\)\s*$", "", head)
+                named[head] = {s.name for s in self.catalog.find(bare) if not s.generic}
+            found = set(named[head])
             if part in found or re.search(r"\bvs\.?\b|\bversus\b", head, re.I):
                 continue
             if len(found) == 1:
