@@ -148,9 +148,9 @@ def not_named(decision: Decision, named: set[str]) -> Decision:
 
 
 def to_part(decision: Decision, parent_of: dict[str, str], whose: list | None) -> Decision:
-    """A question asking for a part ("what do I configure so brand names stay in English?")
+    """A question asking for a part ("what do I configure so a heavy week costs no more than a weekly pass?")
     answered with the best part of the thing that won; one naming whose part it asks for
-    ("which Amazon Translate feature …") with the best part of that thing. ``whose``: None
+    ("which Metro Card feature …") with the best part of that thing. ``whose``: None
     when no part is asked for, else the things the asking phrase names ([] for none). A part
     well behind (under KIND_RATIO of the winner's score) is too weak to stand, and "which
     <umbrella> feature" asks for any of the umbrella's things: the winner stands.

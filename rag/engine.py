@@ -438,7 +438,7 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     wanted = _kind_beyond_names(asked_kind(q.search_text, ignore=set(k.catalog.prefixes)), named)
     in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
     decision = not_named(without(decision, exclude), in_situation)
-    # "which SageMaker feature", "which storage option": words naming no thing of the material
+    # "which <umbrella> feature", "which storage option": words naming no thing of the material
     # name a category (or the umbrella) the answer belongs to, not a thing whose part is asked.
     whose = asks_for_part(q.search_text)
     owners = None if whose is None else (k.catalog.find(whose) or None) if whose else []

@@ -165,9 +165,9 @@ class Knowledge:
 
     @cached_property
     def parent_of(self) -> dict[str, str]:
-        """Each thing defined inside another thing's section, and that thing: "Custom
-        terminology — a CSV file that keeps brand names untranslated", under the heading
-        "Amazon Translate", is a part of Amazon Translate."""
+        """Each thing defined inside another thing's section, and that thing: "Fare
+        capping — stops charging once a week's rides cost a weekly pass", under the heading
+        "Metro Card", is a part of Metro Card."""
         parents: dict[str, str] = {}
         named: dict[str, set[str]] = {}  # heading -> the things it names, looked up once
         for st in self.signals.statements:

@@ -141,15 +141,15 @@ PART_ASK_RE = re.compile(
 
 
 def asks_for_part(text: str) -> str | None:
-    """Whose part the question asks for ("which Polly feature" -> "Polly"), "" when it names
+    """Whose part the question asks for ("which Metro Card feature" -> "Metro Card"), "" when it names
     no owner ("What do I configure?"), None when it does not ask for a part.
 
-    >>> asks_for_part("Names must stay in English. What do I configure?"), asks_for_part("Which Polly feature fits?")
-    ('', 'Polly')
+    >>> asks_for_part("Names must stay in English. What do I configure?"), asks_for_part("Which Metro Card feature fits?")
+    ('', 'Metro Card')
     >>> asks_for_part("Which service fits?") is None
     True
-    >>> asks_for_part("Which of Amazon Lex's building blocks runs the code?")
-    'Amazon Lex'
+    >>> asks_for_part("Which of Bike Share's passes lasts a day?")
+    'Bike Share'
     """
     m = PART_ASK_RE.search(asking_part(text))
     return None if m is None else (m.group("whose") or m.group("owner") or "").strip()

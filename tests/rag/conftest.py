@@ -51,6 +51,11 @@ class PgSettings(Settings):
 _SCHEMAS: set[str] = set()
 
 
+def lead(ans) -> str:
+    """An answer's first line: the decided thing and its marker."""
+    return ans.answer.split("\n")[0]
+
+
 def extractive_tutor_on(tmp, filename: str, text: str):
     """A Tutor (no model: extractive answers) over a material of one file, ingested for real."""
     from studyrag.ingest.pipeline import ingest

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import extractive_tutor_on
+from .conftest import extractive_tutor_on, lead
 
 COFFEE_NOTES = """# Coffee Brewing — Revision Notes
 
@@ -50,10 +50,6 @@ The kiosk sells 120 iced drinks a day and makes its Cold brew the evening before
 @pytest.fixture(scope="module")
 def coffee(tmp_path_factory):
     return extractive_tutor_on(tmp_path_factory.mktemp("coffee"), "coffee-notes.md", COFFEE_NOTES)
-
-
-def lead(ans) -> str:
-    return ans.answer.split("\n")[0]
 
 
 def test_a_lettered_list_item_defines_its_thing(coffee):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import extractive_tutor_on
+from .conftest import extractive_tutor_on, lead
 
 TRANSIT_GUIDE = """# Harbor City Transit Products — Study Guide
 
@@ -59,10 +59,6 @@ Ticket types: Single (one crossing, valid 90 minutes), Return (out and back on t
 @pytest.fixture(scope="module")
 def transit(tmp_path_factory):
     return extractive_tutor_on(tmp_path_factory.mktemp("transit"), "transit-guide.md", TRANSIT_GUIDE)
-
-
-def lead(ans) -> str:
-    return ans.answer.split("\n")[0]
 
 
 def test_a_question_asking_what_to_configure_gets_the_part(transit):
