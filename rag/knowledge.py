@@ -55,6 +55,8 @@ def cached_vectors(embedder, texts: list[str], derived: Derived | None, label: s
     return vecs
 
 
+VS_HEADING_RE = re.compile(r"\bvs\.?\b|\bversus\b", re.I)  # a comparison heading is about both sides
+
 class Knowledge:
     def __init__(self, settings: Settings, *, closed_book: bool | None = None) -> None:
         self.settings = settings
@@ -153,11 +155,8 @@ class Knowledge:
         if c.kind not in ("body", "table", "summary"):
             return None
         for head in reversed(c.section):
-            # "DLP (Data Loss Prevention)": the parenthesis spells out the name, it is not a second thing.
-            bare = re.sub(r"\s*\([^()]*\)\s*$", "", head)
-            found = [s for s in self.catalog.find(bare) if not s.generic] or \
-                [s for s in self.catalog.find(head) if not s.generic]
-            if re.search(r"\bvs\.?\b|\bversus\b", head, re.I) or len(found) > 1:
+            found = self._heading_things(head) or [s for s in self.catalog.find(head) if not s.generic]
+            if VS_HEADING_RE.search(head) or len(found) > 1:
                 return None  # a comparison section is about both sides, not one
             if found:
                 return found[0]
@@ -169,26 +168,31 @@ class Knowledge:
         capping — stops charging once a week's rides cost a weekly pass", under the heading
         "Metro Card", is a part of Metro Card."""
         parents: dict[str, str] = {}
-        named: dict[str, set[str]] = {}  # heading -> the things it names, looked up once
         for st in self.signals.statements:
             if st.kind != "definition" or len(st.targets) != 1 or st.targets[0] in parents:
                 continue
             row = self.row_of.get(st.chunk_id)
-            whole = self._enclosing(self.chunks[row], st.targets[0], named) if row is not None else None
+            whole = self._enclosing(self.chunks[row], st.targets[0]) if row is not None else None
             if whole is not None:
                 parents[st.targets[0]] = whole
         return parents
 
-    def _enclosing(self, c: Chunk, part: str, named: dict[str, set[str]]) -> str | None:
+    def _heading_things(self, head: str) -> list[Service]:
+        """The things a heading names, looked up once per heading. "DLP (Data Loss
+        Prevention)": the trailing parenthesis spells out the name, it is not a second thing."""
+        memo = self.__dict__.setdefault("_heading_memo", {})
+        if head not in memo:
+            bare = re.sub(r"\s*\([^()]*\)\s*$", "", head)
+            memo[head] = [s for s in self.catalog.find(bare) if not s.generic]
+        return memo[head]
+
+    def _enclosing(self, c: Chunk, part: str) -> str | None:
         """The nearest heading above ``c`` that names one thing other than ``part``."""
         if c.kind not in ("body", "table", "summary"):
             return None
         for head in reversed(c.section):
-            if head not in named:
-                bare = re.sub(r"\s*\([^()]*\)\s*$", "", head)
-                named[head] = {s.name for s in self.catalog.find(bare) if not s.generic}
-            found = set(named[head])
-            if part in found or re.search(r"\bvs\.?\b|\bversus\b", head, re.I):
+            found = {s.name for s in self._heading_things(head)}
+            if part in found or VS_HEADING_RE.search(head):
                 continue
             if len(found) == 1:
                 return found.pop()

@@ -134,18 +134,19 @@ def described_sides(knowledge, question: str) -> list:
     """The two things a comparison describes without naming them, each decided from its own
     words as a which-question would be; [] unless both are things the material teaches, and
     differ, and each description is close enough to the material to answer it."""
-    from studyrag.rag.decide import decide_question
-    from studyrag.rag.scope import relevance
-
     best, best_score = [], 0.0
     for pair in described_pairs(question):
-        sides = [_decided(knowledge, text, decide_question, relevance) for text in pair]
+        sides = [_decided(knowledge, text) for text in pair]
         if all(sides) and sides[0][0] != sides[1][0] and min(x[1] for x in sides) > best_score:
             best, best_score = [x[0] for x in sides], min(x[1] for x in sides)
     return best
 
 
-def _decided(knowledge, text: str, decide_question, relevance):
+def _decided(knowledge, text: str):
+    """(the thing a description decides, how confidently), or None."""
+    from studyrag.rag.decide import decide_question
+    from studyrag.rag.scope import relevance
+
     named = [s for s in knowledge.catalog.find(text) if not s.generic]
     if len(named) == 1:
         return named[0], float("inf")
