@@ -299,7 +299,7 @@ def _is_table(b: Block, src: str) -> bool:
     line ("Recreate: stop all old instances, then start the new ones.") is not a table."""
     lines = [src[s:e] for s, e in b.lines]
     return len(lines) >= 3 and not any(BULLET_RE.match(l) for l in lines) and \
-        sum(map(_is_sentence, lines)) * 2 < len(lines)
+        sum(map(_is_sentence, lines)) * 2 < len(lines) and not _wrapped_prose(lines)
 
 
 # Over 60 lines: one pass over the blocks, whose state (heading path, open chunk, kind) a split would have to thread through.
@@ -399,8 +399,11 @@ def _sentence_spans(src: str, start: int, end: int) -> list[tuple[int, int]]:
     ['One is here.', 'Two, e.g. this.', 'Three']
     """
     cuts = [start]
+    fenced = "```" in src[start:end]
     for m in SENT_END_RE.finditer(src, start, end):
         if ABBREV_RE.search(src[max(start, m.start() - 8) : m.start()]):
+            continue
+        if not fenced and _wrapped_at(src, m.start(), m.end()):
             continue
         cuts.append(m.end())
     cuts.append(end)
@@ -413,6 +416,34 @@ def _sentence_spans(src: str, start: int, end: int) -> list[tuple[int, int]]:
         if e > s:
             spans.append((s, e))
     return spans or [(start, end)]
+
+
+WRAP_WIDTH = 50  # a shorter line ends where its writer ended it, not where an editor wrapped it
+
+
+def _wrapped_at(src: str, cut: int, after: int) -> bool:
+    """Is the line break at ``cut`` an editor's wrap inside a sentence: one newline after a long
+    line that stops mid-sentence, and the next line goes on in lower case?
+
+    >>> s = "A hard-wrapped paragraph keeps its sentence going across the\\nline break here. Next one."
+    >>> [s[a:b] for a, b in _sentence_spans(s, 0, len(s))][1]
+    'Next one.'
+    """
+    if src[cut:after] != "\n" or not src[after:after + 12].lstrip(" \t")[:1].islower():
+        return False
+    line = src[src.rfind("\n", 0, cut) + 1:cut]
+    end = src.find("\n", after)
+    rows = "|" in line or "|" in src[after:end if end >= 0 else len(src)]  # table rows end where they end
+    return not rows and len(line) >= WRAP_WIDTH and bool(re.search(r"[a-z,;]$", line))
+
+
+def _wrapped_prose(lines: list[str]) -> bool:
+    """A paragraph hard-wrapped at a fixed width (no column marks; many lines go on in lower
+    case) is prose, however few of its lines end a sentence."""
+    if any(l.lstrip().startswith("```") or "|" in l or "\t" in l for l in lines):
+        return False
+    goes_on = sum(1 for nxt in lines[1:] if re.match(r"\s*[a-z(]", nxt))
+    return goes_on * 3 >= len(lines) - 1
 
 
 def sentence_spans(src: str, start: int, end: int) -> list[tuple[int, int]]:

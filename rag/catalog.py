@@ -111,7 +111,7 @@ class Catalog:
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
                 # An identifier-shaped heading ("NetworkPolicy", "802.1X") is a name at once.
                 uses = sum(d.name.lower() in t for t in lowered)
-                if _joins_names(d.name, texts):
+                if _joins_names(d.name, texts) or _plain_side(d.name, h, texts):
                     continue
                 if builder.known(d.name) or uses >= 2 or (uses and IDENTIFIER_RE.fullmatch(d.name)):
                     builder.add(d.name, True, defined=True)
@@ -127,8 +127,13 @@ class Catalog:
                 continue
             if how == "code" and builder.word_of_a_name(name):
                 continue  # "GitLab" of "GitLab CI/CD", "AquaLine" of "AquaLine Controller"
-            if name not in labels and (name in twice or _worth_keeping(name, how, texts, lowered, profile)):
+            # A table row, a list line or a label naming a part of a known thing ("Coldstore
+            # One Zone-IA | 99.5% | ...") is a thing, however seldom the text repeats it whole.
+            part = builder.part_of_known(name) if how in ("table", "lead", "label", "term") else None
+            if name not in labels and (name in twice or part or _worth_keeping(name, how, texts, lowered, profile)):
                 builder.add(name, True, defined=True, kinds=kinds)
+                if part and _short_name(part, texts):
+                    builder.alias(name, part)  # "One Zone-IA" alone, after "Coldstore One Zone-IA"
         for name, how, _kinds in defined:  # "GIN" for "Generalized Inverted Index (GIN)"
             if how.startswith("alias:"):
                 builder.alias(how[len("alias:"):], name)
@@ -136,6 +141,8 @@ class Catalog:
             builder.add(name, builder.in_guide(name))
         for name, tail in _tail_aliases([s.name for s in builder.found.values() if s.defined], texts):
             builder.alias(name, tail)
+        for name, spelled in _spelled_out([s.name for s in builder.found.values() if s.defined], texts):
+            builder.alias(name, spelled)
         return cls(list(builder.found.values()), prefixes, "\n".join(texts))
 
     def stands_for(self, word: str, service: Service) -> bool:
@@ -153,6 +160,26 @@ class Catalog:
         uses = word_uses(word, [self._text])
         in_names = sum(self._text.count(a.lower()) for a in service.aliases if word in a.lower().split())
         return uses - in_names <= 2
+
+    def named_within(self, thing: Service) -> Service | None:
+        """The thing whose name opens this one's and goes on like a name: "Coldstore" for
+        "Coldstore One Zone-IA" and for "Coldstore for Lustre"; never the umbrella.
+
+        >>> c = Catalog([Service("Coldstore", "coldstore", True, {"Coldstore"}),
+        ...              Service("Coldstore for Lustre", "coldstore for lustre", True, {"Coldstore for Lustre"})])
+        >>> c.named_within(c.services[1]).name, c.named_within(c.services[0])
+        ('Coldstore', None)
+        """
+        words = thing.name.split()
+        for n in range(len(words) - 1, 0, -1):
+            head = self._alias_of.get(" ".join(words[:n]).lower())
+            if head is None or head is thing or head.generic:
+                continue
+            rest = words[n:]
+            if len(rest) > 1 and rest[0].lower() in ("for", "of", "on"):
+                rest = rest[1:]
+            return head if re.match(r"[A-Z0-9]", rest[0]) else None
+        return None
 
     def find(self, text: str) -> list[Service]:
         """Services named in ``text``, in order of first mention, longest match wins."""
@@ -179,6 +206,19 @@ class Catalog:
 
     def get(self, name: str) -> Service | None:
         return self.by_core.get(self.core(name))
+
+
+FIGURE_RE = re.compile(r"[\d\s.,%$€£¥~≈<>≥≤+\-/×]+")
+
+
+def is_figure(name: str) -> bool:
+    """A figure the material stresses ("**99.9%**", "**50**"): a name an option can match,
+    never the thing a question asks for.
+
+    >>> is_figure("99.9%"), is_figure("802.11ax"), is_figure("$100")
+    (True, False, True)
+    """
+    return bool(FIGURE_RE.fullmatch(name))
 
 
 class _Builder:
@@ -210,6 +250,29 @@ class _Builder:
         svc.defined = svc.defined or defined
         svc.kinds = svc.kinds | kinds
         svc.aliases |= _aliases(name, core, self.prefixes, self.profile)
+
+    def part_of_known(self, name: str) -> str | None:
+        """The rest of a name that opens with a thing already known and goes on like a name
+        ("One Zone-IA" of "Coldstore One Zone-IA", "Lustre" of "Coldstore for Lustre", when
+        "Coldstore" is a thing), else None: such a name is a thing of its own.
+
+        >>> b = _Builder((), None); b.found["coldstore"] = Service("Coldstore", "coldstore", True)
+        >>> b.part_of_known("Coldstore One Zone-IA"), b.part_of_known("Coldstore for Lustre"), b.part_of_known("Coldstore bucket")
+        ('One Zone-IA', 'Lustre', None)
+        """
+        words = re.sub(r"\(.*?\)", " ", name).split()
+        while words and words[0].lower() in self.prefixes:
+            words.pop(0)
+        for n in (2, 1):
+            head = self.found.get(core_of(" ".join(words[:n]), self.prefixes)) if len(words) > n else None
+            if head is None or head.generic:
+                continue
+            rest = words[n:]
+            if len(rest) > 1 and rest[0].lower() in ("for", "of", "on"):
+                rest = rest[1:]
+            if re.match(r"[A-Z0-9]", rest[0]) and rest[0].lower() not in FUNCTION_WORDS:
+                return " ".join(rest)
+        return None
 
     def word_of_a_name(self, word: str) -> bool:
         return any(word in svc.name.split() and svc.name != word for svc in self.found.values())
@@ -279,6 +342,14 @@ def _labels(defined) -> set[str]:
     return {n for n, c in counts.items() if c >= 3} | numbered
 
 
+def _plain_side(name: str, heading: str, texts: list[str]) -> bool:
+    """A side of a comparison heading that is one ordinary word ("Object" of "Object vs block
+    vs file storage", while the text keeps writing "object"): a word, not a thing taught."""
+    if not re.search(r"\bvs\.?\b|\bversus\b", heading, re.I) or " " in name or re.search(r"[A-Z].*[A-Z]|[\d\-+]", name):
+        return False
+    return word_uses(name.lower(), texts) > 2
+
+
 def word_uses(word: str, texts: list[str]) -> int:
     """How often ``word`` stands as a whole word in ``texts`` (case as given).
 
@@ -336,6 +407,38 @@ def _tail_aliases(names: list[str], texts: list[str]) -> list[tuple[str, str]]:
         if tail[:1].isupper() and words[1].lower() not in FUNCTION_WORDS and _alone(tail, texts):
             out.append((name, tail))
     return out
+
+
+ENDING_ACRONYM_RE = re.compile(r"(?<=[\s\-])([A-Z]{2,5})$")
+
+
+def _spelled_out(names: list[str], texts: list[str]) -> list[tuple[str, str]]:
+    """(name, the same name with its closing acronym spelled out), where the text writes it so:
+    "Coldstore Standard-Infrequent Access" for "Coldstore Standard-IA".
+
+    >>> _spelled_out(["Coldstore Standard-IA"], ["Coldstore Standard-Infrequent Access suits rare reads."])
+    [('Coldstore Standard-IA', 'Coldstore Standard-Infrequent Access')]
+    """
+    out = []
+    for name in names:
+        m = ENDING_ACRONYM_RE.search(name)
+        if not m:
+            continue
+        words = r"[\s\-]+".join(rf"{letter}[a-z]+" for letter in m.group(1))
+        pattern = re.compile(rf"(?<![\w\-]){re.escape(name[:m.start()])}{words}(?![\w\-])")
+        found = next((f.group(0) for t in texts for f in pattern.finditer(t)), None)
+        if found:
+            out.append((name, found))
+    return out
+
+
+def _short_name(rest: str, texts: list[str]) -> bool:
+    """Does the text use a name's rest ("One Zone-IA") on its own, as a name (several words or
+    written like an identifier, never one plain word like "Logs"), at least twice?"""
+    if " " not in rest and not re.search(r"[\-\d]|[A-Z].*[A-Z]", rest):
+        return False
+    pattern = re.compile(rf"(?<![\w\-]){re.escape(rest)}(?![\w\-])")
+    return sum(len(pattern.findall(t)) for t in texts) >= 2 and _alone(rest, texts)
 
 
 def _alone(name: str, texts: list[str]) -> bool:

@@ -19,9 +19,10 @@ from studyrag.rag.decide import decide_question, not_named, of_kind, to_part, wi
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
 from studyrag.rag.citations import Citation, Citations, with_mark
+from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
-from studyrag.rag.question import COMPARE_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, parse
+from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, parse
 from studyrag.rag.sides import compare_sides, described_sides
 from studyrag.rag.unknown import unknown_names
 from studyrag.rag.verify import check_sentence, content_words, split_sentences
@@ -237,9 +238,17 @@ class Tutor:
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
             return
+        contrast = None
+        if kind in ("which", "fact", "explain") and DIFFER_RE.search(query):
+            # "What separates the two lock modes?": the sides go unnamed; the comparison the
+            # material draws itself that is closest to the question answers it.
+            contrast = k.closest_contrast(qvec)
+            kind = "compare" if contrast is not None else kind
         ans.kind = kind
         cites = Citations(k)
-        if ans.kind == "mcq":
+        if contrast is not None:
+            plan = plans.contrast(k, q, qvec, contrast, cites)
+        elif ans.kind == "mcq":
             trusted = self.backend is not None and self.backend.trusted_to_decide
             plan = plans.choice(k, q, qvec, hits, decision, cites, self._llm_choice if trusted else None)
         elif ans.kind == "compare":
@@ -437,7 +446,9 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     qvec, svec = vecs
     wanted = _kind_beyond_names(asked_kind(q.search_text, ignore=set(k.catalog.prefixes)), named)
     in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
-    decision = not_named(without(decision, exclude), in_situation)
+    # "two VMs across zones → **99.99%**" states a figure: an option may be one, a thing to use is not.
+    figures = tuple(n for n, _score in decision.ranking if is_figure(n))
+    decision = not_named(without(decision, exclude + figures), in_situation)
     # "which <umbrella> feature", "which storage option": words naming no thing of the material
     # name a category (or the umbrella) the answer belongs to, not a thing whose part is asked.
     whose = asks_for_part(q.search_text)

@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from studyrag.rag.catalog import FUNCTION_WORDS
 from studyrag.rag.entities import BARE_ROW_RE
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.question import Question, asking_part
@@ -54,6 +55,41 @@ def _stem(w: str) -> str:
 def _content_words(text: str) -> set[str]:
     """'How long can a request run?' -> {'request', 'run', 'can'} less question words."""
     return {_stem(w) for w in WORD_RE.findall(text.lower()) if len(w) > 2 and w not in QUESTION_WORDS}
+
+
+def table_rows(k: Knowledge, question: str, hits, picked: list[int]) -> list[int]:
+    """A fact asked of a table the sentences do not give: when the closest passage is a table,
+    its header row and the rows whose first cell the question names ("z values for 90, 95 and
+    99 percent" -> the 90%, 95% and 99% rows), at most TABLE_ROWS of them; [] when no row's
+    first cell is asked about, or the picked sentences already name all that is.
+
+    The first cells decide: a row naming the question's words in another column is about
+    something else."""
+    if not hits or hits[0].chunk.kind != "table":
+        return []
+    idx = [i for i, s in enumerate(k.sentences) if s.row == hits[0].row and "|" in s.text]
+    asked = _cell_words(question)
+    keys = {i: asked & _cell_words(_first_cell(k.sentences[i].text)) for i in idx[1:]}
+    matched = [i for i in idx[1:] if keys[i]]
+    named = set().union(*keys.values()) if keys else set()
+    said = set().union(*(_cell_words(k.sentences[i].text) for i in picked)) if picked else set()
+    if not matched or named <= said:
+        return []
+    return [idx[0], *matched[:TABLE_ROWS]]
+
+
+TABLE_ROWS = 5  # a longer answer than this is the table itself, which its citation opens
+
+
+def _first_cell(row: str) -> str:
+    return row.strip().strip("|").split("|")[0]
+
+
+def _cell_words(text: str) -> set[str]:
+    """Numbers and words of a question or a table cell, hyphenated words split: "90%" and
+    "90 percent" share "90", "Standard-IA" and "standard" share "standard"."""
+    return {w for w in re.findall(r"\d+(?:\.\d+)?|[a-z]{3,}", text.lower())
+            if w not in QUESTION_WORDS and w not in FUNCTION_WORDS}
 
 
 def asked_count(text: str) -> int | None:
@@ -286,11 +322,13 @@ def _is_item(text: str, line_start: int) -> bool:
     return True
 
 
-def side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None) -> list[int]:
+def side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None,
+                   leading_only: bool = False) -> list[int]:
     """Sentences about one side of a comparison: its own section's and those naming it.
 
     Definitions ('Amazon SageMaker Canvas is the ...') and the guide's own answer to this
-    question (a matching FAQ entry) come first."""
+    question (a matching FAQ entry) come first; ``leading_only``: only sentences that open
+    with the side ("Cached volumes — primary data lives in ...")."""
     if isinstance(side, TextSide):  # a side the material has no name for: found by its words
         own = {i for i, s in enumerate(k.sentences) if side.pattern.search(k.chunks[s.row].section[-1])}
         pool = sorted(own | {i for i, s in enumerate(k.sentences) if side.pattern.search(s.text)})
@@ -303,6 +341,8 @@ def side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = No
 
         def leads(s) -> bool:
             return s.services[:1] == (side.name,) and k.catalog.spans(s.text)[:1] and k.catalog.spans(s.text)[0][0] < 4
+    if leading_only:
+        pool = [i for i in pool if leads(k.sentences[i])]
     if not pool:
         return []
     if qvec is None:

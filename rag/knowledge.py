@@ -19,7 +19,7 @@ from studyrag.index.embedders.base import embed_in_length_order
 from studyrag.index.stores.derived import Derived, FolderDerived, array_bytes, array_from
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.ingest.formats import page_at
-from studyrag.rag import entities, outside, profile, scope
+from studyrag.rag import contrasts, entities, outside, profile, scope
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
@@ -85,6 +85,10 @@ class Knowledge:
         # is answered from that entry's answer.
         self.faq_rows = [i for i, c in enumerate(self.chunks) if c.kind == "faq" and self._usable(c)]
         self.faq_vecs = cached_vectors(self.embedder, [self.chunks[i].section[-1] for i in self.faq_rows], cache, "faq")
+        # The comparisons the material draws itself ("X vs Y" lines and sections).
+        self.contrasts = contrasts.collect(self.sentences, self.chunks)
+        texts = [s.text for s in self.sentences]
+        self.contrast_vecs = cached_vectors(self.embedder, [c.text(texts) for c in self.contrasts], cache, "contrasts")
         self.signals = SignalIndex.build(
             usable, self.sources, self.catalog, self.embedder, cache, "signals", self._statement_owner
         )
@@ -166,7 +170,8 @@ class Knowledge:
     def parent_of(self) -> dict[str, str]:
         """Each thing defined inside another thing's section, and that thing: "Fare
         capping — stops charging once a week's rides cost a weekly pass", under the heading
-        "Metro Card", is a part of Metro Card."""
+        "Metro Card", is a part of Metro Card; and each thing whose name opens with another's
+        ("Metro Card Plus")."""
         parents: dict[str, str] = {}
         for st in self.signals.statements:
             if st.kind != "definition" or len(st.targets) != 1 or st.targets[0] in parents:
@@ -175,6 +180,10 @@ class Knowledge:
             whole = self._enclosing(self.chunks[row], st.targets[0]) if row is not None else None
             if whole is not None:
                 parents[st.targets[0]] = whole
+        for thing in self.catalog.services:  # "Coldstore One Zone-IA" is a part of Coldstore
+            whole = self.catalog.named_within(thing) if thing.name not in parents and thing.in_guide else None
+            if whole is not None:
+                parents[thing.name] = whole.name
         return parents
 
     def _heading_things(self, head: str) -> list[Service]:
@@ -254,6 +263,13 @@ class Knowledge:
         sims = self.faq_vecs @ qvec
         j = int(np.argmax(sims))
         return self.faq_rows[j] if sims[j] >= floor else None
+
+    def closest_contrast(self, qvec) -> contrasts.Contrast | None:
+        """The material's own comparison a question is about (see rag/contrasts.py)."""
+        from studyrag.rag.decide import KIND_RATIO
+
+        best_sentence = float(np.max(self.sentence_vecs @ qvec)) if len(self.sentences) else 0.0
+        return contrasts.closest(self.contrasts, self.contrast_vecs, qvec, best_sentence, KIND_RATIO)
 
     def _second_embedder(self, name: str | None):
         """The decision's second opinion (settings.decision_embedder), None when off, the

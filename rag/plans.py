@@ -14,7 +14,8 @@ import numpy as np
 
 from studyrag.rag import mcq
 from studyrag.rag.citations import quoted
-from studyrag.rag.evidence import LIST_RE, asked_count, covering, fact_sentences, headed_list, side_sentences, top_sentences
+from studyrag.rag.evidence import (LIST_RE, asked_count, covering, fact_sentences, headed_list, side_sentences, table_rows,
+                                   top_sentences)
 from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import asking_part
 
@@ -85,9 +86,14 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
                      if p.strip()]
     part_vecs = k.embedder.embed_queries(sub_questions) if len(sub_questions) > 1 else None
     count = asked_count(q.search_text)
-    picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs,
-                            listed=count is not None or bool(LIST_RE.search(asking)), asked=asked, count=count, whole_qvec=whole_qvec)
+    # "What values count as small, medium and large?" asks for figures, not a list of things.
+    listed = count is not None or bool(LIST_RE.search(asking)) and not q.asks_number
+    picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs, listed=listed, asked=asked,
+                            count=count, whole_qvec=whole_qvec)
     picked = _each_named(k, q, qvec, picked, rows)
+    in_table = table_rows(k, q.search_text, hits, picked)
+    if in_table:  # a table holds the fact: the best sentences, then its header and the asked rows
+        picked = [i for i in picked if i not in in_table][:2] + in_table
     return Plan(quoted(k, cites, picked), picked[:2])
 
 
@@ -120,6 +126,26 @@ def compare(k: Knowledge, q, qvec, named, cites) -> Plan:
         lines.append(f"- **{side.name}**: {marks}" if marks else f"- **{side.name}**: (not described in the guide)")
         support.extend(idx[:1])
     return Plan("\n".join(lines) + "\n", support, tuple(s.name for s in sides))
+
+
+CONTRAST_SENTENCES = 3  # the comparison's own opening sentences quoted; each side adds one
+
+
+def contrast(k: Knowledge, q, qvec, drawn, cites) -> Plan:
+    """The material's own comparison (rag/contrasts.py), quoted: its "X vs Y" line, or the
+    opening sentences of its "X vs Y" section."""
+    from studyrag.rag.sides import compare_sides
+
+    head = ("比較：" if _lang(q) == "zh" else "Comparison: ") + drawn.label
+    drawn_here = list(drawn.sentences)[:CONTRAST_SENTENCES]
+    # Each side's own sentence that says what it is ("Cached volumes — primary data lives
+    # in ..."), after the comparison itself.
+    sides = compare_sides(k.catalog, k.sentence_texts, drawn.label)
+    own: list[int] = []
+    for side in sides:
+        own += [i for i in side_sentences(k, side, qvec, n=3, leading_only=True) if i not in drawn_here + own][:1]
+    body = quoted(k, cites, drawn_here).rstrip() + (" " + quoted(k, cites, own) if own else "\n")
+    return Plan(f"{head}\n{body}", drawn_here[:2], tuple(s.name for s in sides))
 
 
 def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Plan:

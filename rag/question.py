@@ -26,6 +26,16 @@ COMPARE_RE = re.compile(
     r"different (?:from|than)|separates?|distinguish(?:es)?|tell (?:\w+ ){1,3}apart|sets? (?:\w+ ){1,3}apart)\b|"
     r"差異|差別|不同|比較|還是|關係", re.I
 )
+# The part of COMPARE_RE that asks how two things differ (not "instead of", "relates to"):
+# such a question may leave its sides unnamed ("what separates the two lock modes?").
+DIFFER_RE = re.compile(
+    r"\b(?:differences?|differ(?:s|ed)?|how (?:are|is) [^?]{1,80}? different(?=\s*(?:[?,.;:—–]|from|than|and|when|in|$))|"
+    r"(?:are|is) (?:\w+ ){0,2}different(?=\s*(?:[?,.;:—–]|from|than|and|when|in|$))|"
+    r"different (?:from|than)|what(?:'s| is) different|separates|separate\s+(?:\w+\s+){0,6}from|distinguish(?:es)?|"
+    r"tell (?:\w+ ){1,3}apart|"
+    r"sets? (?:\w+ ){1,3}apart|how (?:do|does) .{1,80}? compare|"
+    r"(?:pick|choose|use) .{3,80} over .{3,80} (?:and|or) (?:the other way round|vice versa))\b"
+    r"|差異|差別|區別|(?:有何|有什麼|哪裡|何處)不同", re.I)
 WHICH_RE = re.compile(
     r"\bwhich\b|\bwhat\s+(?:\w+\s+){0,3}(?:service|capability|feature|tool|solution|approach)\s+(?:should|would|can|could|do|does|is best|fits)\b|"
     r"\bshould (?:they|we|the team|i|it|he|she|the company) use\b|\bwhat should\b|"
@@ -205,6 +215,7 @@ class Question:
     def asks_number(self) -> bool:
         return bool(re.search(r"\bhow (?:long|many|much|often|big|large|fast|far)\b|\bwhat (?:is the )?"
                               r"(?:percentage|percent|size|limit|maximum|minimum|number|duration|timeout|discount)\b"
+                              r"|\bwhat (?:\w+ ){0,2}(?:values|thresholds|cut-?offs|benchmarks|critical values)\b"
                               r"|多久|多長|多少", self.search_text + " " + self.text, re.I))
 
     def kind(self, named_services: int, asked_about: bool = False) -> str:

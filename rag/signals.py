@@ -84,13 +84,26 @@ def _targets(text: str, catalog: Catalog, anywhere: bool = False) -> tuple[str, 
     """Only the first clause after a cue names the target(s) ("X plus Y", "X and Y"), and it
     must start with a name: "point to your data in Amazon S3" names no target. ``anywhere``
     accepts a name later in the clause ("use the SMMP library or Amazon SageMaker HyperPod")."""
-    head = re.split(r"[.;,]|\s(?:when|because|which|while|but|for|to)\s", text, maxsplit=1)[0]
+    head = _first_clause(text, catalog)
     lead = re.sub(r"^\s*(?:the|an?|always|still)\s+", "", head, flags=re.I)
     found = resolve_loose(lead, catalog)
     spans = catalog.spans(lead)
     if not found or (spans and spans[0][0] > 3 and not anywhere):
         return ()
     return tuple(s.name for s in found)
+
+
+CLAUSE_END_RE = re.compile(r"[.;,]|\s(?:when|because|which|while|but|for|to)\s")
+
+
+def _first_clause(text: str, catalog: Catalog) -> str:
+    """The text up to its first clause break that is not inside a name ("Coldstore for Lustre,
+    linked to the bucket" -> "Coldstore for Lustre" when that is a thing)."""
+    inside = [(a, b) for a, b, _thing in catalog.spans(text)]
+    for m in CLAUSE_END_RE.finditer(text):
+        if not any(a <= m.start() < b for a, b in inside):
+            return text[:m.start()]
+    return text
 
 
 # "Fine-tune a JumpStart model ... via Amazon SageMaker Training Jobs": two services the
@@ -180,8 +193,13 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             owner = bullet_owner(src, s, catalog)
             row = table_row(src, s, catalog)
             about = own or (subject if PRONOUN_OPEN_RE.match(sent) else None)
-            found = [Statement(row[1], (row[0].name,), c.id, s, e, "mention", c.kind)] if row else \
-                _from_sentence(sent, s, e, c, catalog, about, owner)
+            chooser = chooser_row(src, s, catalog) if row is None else None
+            if row:
+                found = [Statement(row[1], (row[0].name,), c.id, s, e, "mention", c.kind)]
+            elif chooser:  # "Windows share, SMB | Coldstore for Windows": a need, then its thing
+                found = [Statement(clean_signal(chooser[1]), chooser[0], c.id, s, e, "explicit", c.kind)]
+            else:
+                found = _from_sentence(sent, s, e, c, catalog, about, owner)
             out.extend(_glossed_items(sent, s, c, catalog))  # besides, not instead of, the sentence's own
             opening = opening_names(sent, catalog)
             subject = opening[0] if len(opening) == 1 else subject if PRONOUN_OPEN_RE.match(sent) else None
@@ -390,6 +408,27 @@ def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | N
         return None
     said = ". ".join(f"{h}: {v}" for h, v in zip(header[1:], row[1:]) if h and v)
     return (spans[0][2], said) if said else None
+
+
+def chooser_row(src: str, start: int, catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
+    """A row of a table that maps needs to things, the thing in its last cell: "Windows share,
+    SMB | Coldstore for Windows" is (("Coldstore for Windows",), "Windows share, SMB"). Its
+    first cell names no thing; a header row ("Clue | Pick") names none at all.
+
+    >>> from studyrag.rag.catalog import Catalog, Service
+    >>> cat = Catalog([Service("Coldstore for Windows", "coldstore for windows", True, {"Coldstore for Windows"})])
+    >>> text = "Clue | Pick\\nWindows share, SMB | Coldstore for Windows\\n"
+    >>> chooser_row(text, text.index("Windows share"), cat)
+    (('Coldstore for Windows',), 'Windows share, SMB')
+    """
+    line_start = src.rfind("\n", 0, start) + 1
+    end = src.find("\n", start)
+    line = src[line_start:end if end >= 0 else len(src)]
+    row = _cells(line) if re.search(r"\s\|\s", line) else []
+    if len(row) < 2 or not row[0] or any(not x.generic for x in catalog.find(row[0])):
+        return None
+    targets = _targets(row[-1], catalog)
+    return (targets, " ".join(row[:-1])) if targets else None
 
 
 def _table_lines(src: str, start: int) -> list[str] | None:

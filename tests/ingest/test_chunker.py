@@ -336,3 +336,32 @@ def test_numbered_title_lines_between_paragraphs_are_headings_and_a_numbered_lis
     heads = {c.heading for c in chunk_text(NUMBERED_PAGE, SOURCE)}
     assert "2. Quay Migrate (QM)" in heads and "1. Harbour Store — Object Storage for the Lake" in heads, heads
     assert not any("endpoint" in h for h in heads), heads
+
+
+WRAPPED_NOTES = """# Soil notes
+
+## Texture
+
+Loam holds water and air in balance because it mixes sand, silt and clay in roughly
+equal parts; gardeners prize it for vegetables. Clay soils drain slowly and crack
+when they dry out, so they need organic matter worked in every autumn before the
+first frosts arrive.
+
+| Soil | drains | holds nutrients |
+|---|---|---|
+sand | fast | poorly
+clay | slowly | well
+"""
+
+
+def test_a_hard_wrapped_paragraph_is_prose_with_whole_sentences():
+    from studyrag.ingest.chunker import sentence_spans
+
+    chunks = chunk_text(WRAPPED_NOTES, "soil.md")
+    prose = next(c for c in chunks if "Loam" in c.text)
+    assert prose.kind == "body"
+    sentences = [WRAPPED_NOTES[a:b] for a, b in sentence_spans(WRAPPED_NOTES, prose.start, prose.end)]
+    assert len(sentences) == 2 and sentences[0].endswith("vegetables.") and "crack\nwhen" in sentences[1]
+    rows = [c for c in chunks if "sand | fast" in c.text]
+    spans = sentence_spans(WRAPPED_NOTES, rows[0].start, rows[0].end)
+    assert any(WRAPPED_NOTES[a:b] == "sand | fast | poorly" for a, b in spans)
