@@ -239,9 +239,11 @@ class Tutor:
             yield shown.emit(REFUSAL[_lang(q)])
             return
         contrast = None
-        if kind in ("which", "fact", "explain") and DIFFER_RE.search(query):
+        if kind in ("which", "fact", "explain") and DIFFER_RE.search(asking_part(query)) and k.matching_faq(qvec) is None:
             # "What separates the two lock modes?": the sides go unnamed; the comparison the
-            # material draws itself that is closest to the question answers it.
+            # material draws itself that is closest to the question answers it. Only the asking
+            # sentence counts ("the scores look different from … Which capability …?" asks for a
+            # thing), and the material's own answer to the question (its FAQ) comes first.
             contrast = k.closest_contrast(qvec)
             kind = "compare" if contrast is not None else kind
         ans.kind = kind

@@ -69,3 +69,9 @@ def test_a_question_that_asks_no_difference_is_not_answered_with_a_comparison(br
     ans = brewing.ask("How long does the bottled beer need to carbonate at room temperature?")
     assert not lead(ans).startswith("Comparison"), ans.answer
     assert "two weeks" in ans.answer
+
+
+def test_a_scenario_that_mentions_a_difference_but_asks_which_is_not_a_comparison(brewing):
+    ans = brewing.ask("Our beer tastes different from last year's batch and the garage is warm all summer. "
+                      "Which kind of yeast suits a warm fermenter?")
+    assert not lead(ans).startswith("Comparison"), ans.answer
