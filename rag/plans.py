@@ -18,6 +18,7 @@ from studyrag.rag.evidence import (LIST_RE, asked_count, covering, fact_sentence
                                    top_sentences)
 from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import asking_part
+from studyrag.rag.sides import compare_sides
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,6 @@ CONTRAST_SENTENCES = 3  # the comparison's own opening sentences quoted; each si
 def contrast(k: Knowledge, q, qvec, drawn, cites) -> Plan:
     """The material's own comparison (rag/contrasts.py), quoted: its "X vs Y" line, or the
     opening sentences of its "X vs Y" section."""
-    from studyrag.rag.sides import compare_sides
-
     head = ("比較：" if _lang(q) == "zh" else "Comparison: ") + drawn.label
     drawn_here = list(drawn.sentences)[:CONTRAST_SENTENCES]
     # Each side's own sentence that says what it is ("Cached volumes — primary data lives
