@@ -175,10 +175,7 @@ class Catalog:
             head = self._alias_of.get(" ".join(words[:n]).lower())
             if head is None or head is thing or head.generic:
                 continue
-            rest = words[n:]
-            if len(rest) > 1 and rest[0].lower() in ("for", "of", "on"):
-                rest = rest[1:]
-            return head if re.match(r"[A-Z0-9]", rest[0]) else None
+            return head if _name_rest(words[n:]) else None
         return None
 
     def find(self, text: str) -> list[Service]:
@@ -267,11 +264,9 @@ class _Builder:
             head = self.found.get(core_of(" ".join(words[:n]), self.prefixes)) if len(words) > n else None
             if head is None or head.generic:
                 continue
-            rest = words[n:]
-            if len(rest) > 1 and rest[0].lower() in ("for", "of", "on"):
-                rest = rest[1:]
-            if re.match(r"[A-Z0-9]", rest[0]) and rest[0].lower() not in FUNCTION_WORDS:
-                return " ".join(rest)
+            rest = _name_rest(words[n:])
+            if rest and rest.split()[0].lower() not in FUNCTION_WORDS:
+                return rest
         return None
 
     def word_of_a_name(self, word: str) -> bool:
@@ -340,6 +335,14 @@ def _labels(defined) -> set[str]:
             counts[name] = counts.get(name, 0) + 1
     numbered = {n for n, _h, _k in defined if re.fullmatch(r"[A-Za-z]+ \d+", n)}
     return {n for n, c in counts.items() if c >= 3} | numbered
+
+
+def _name_rest(rest: list[str]) -> str | None:
+    """The words after a known thing's name, when they go on like a name ("One Zone-IA",
+    "for Lustre" -> "Lustre"); None for "bucket"."""
+    if len(rest) > 1 and rest[0].lower() in ("for", "of", "on"):
+        rest = rest[1:]
+    return " ".join(rest) if re.match(r"[A-Z0-9]", rest[0]) else None
 
 
 def _plain_side(name: str, heading: str, texts: list[str]) -> bool:
