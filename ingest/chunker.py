@@ -386,8 +386,9 @@ def _split_long(b: Block, src: str, chunk_size: int) -> list[tuple[int, int]]:
 
 
 # A sentence ends at . ! ? (plus closing quotes) before whitespace and a capital, digit,
-# quote or bullet; or at a line break (bullets and table rows are one line each).
-SENT_END_RE = re.compile(r"(?<=[.!?。！？])[\"”’)]*[ \t]+(?=[A-Z\"“(•\d])|\n+|(?<=[。！？])")
+# quote or bullet, or before a bold term that a definition follows ("… at birth. **Ego** — …",
+# not "… **Not allowed under IFRS**; …"); or at a line break (bullets and table rows are one line each).
+SENT_END_RE = re.compile(r"(?<=[.!?。！？])[\"”’)]*[ \t]+(?=[A-Z\"“(•\d]|[*_]{1,2}[A-Z\d][^*_\n]{0,60}[*_]{1,2}\s*(?:[—–:=]|-\s))|\n+|(?<=[。！？])")
 ABBREV_RE = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|Vol)\.)$")
 
 

@@ -477,7 +477,8 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         # an ordinary word the text also writes in lower case.
         return len(words) > 1 and (uses >= 2 or word_uses(words[0].lower(), texts) == 0)
     if how == "code":
-        return _alone(name, texts) and not _brand(name, texts) and _introduced(name, texts)
+        return _alone(name, texts) and not _brand(name, texts) and _introduced(name, texts) \
+            and not (re.fullmatch(r"[a-z]+", name) and _plain_uses(name, texts) > 1)
     if how == "term" and len(words) > 1:
         # "Matrix strategy: strategy.matrix expands one job …" defines the term; a longer
         # label used once ("Environments record deployments: a job …") is a sentence's start.
@@ -496,6 +497,16 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         # not a thing taught, unless the text also calls it by that name ("a Role grants ...").
         return plain <= 2 and (how not in ("label", "is_a") or named_elsewhere(name, texts))
     return True
+
+
+def _plain_uses(word: str, texts: list[str]) -> int:
+    """How often a word stands in running text, not written as code: "last" in "the last
+    commit" counts, "`last`" does not.
+
+    >>> _plain_uses("last", ["`last` shows logins; the last one failed"])
+    1
+    """
+    return sum(len(re.findall(rf"(?<![\w\-`]){re.escape(word)}(?![\w\-`])", t)) for t in texts)
 
 
 def _brand(name: str, texts: list[str]) -> bool:
@@ -523,7 +534,7 @@ def _introduced(name: str, texts: list[str]) -> bool:
     """
     n = re.escape(name)
     pattern = re.compile(rf"(?:^|\n)[ \t]*(?:[-*•▪◦·|]|\d+[.)])?[ \t]*[`*]*{n}(?![\w\-])|"
-                         rf"(?<![\w\-]){n}[`*]*[ \t]*(?:\(|:|—|–|=)")
+                         rf"(?<![\w\-]){n}[`*]*[ \t]*(?:\(|:|—|–|=)|\|[ \t]*`{n}`[ \t]*\|")
     return any(pattern.search(t) for t in texts)
 
 

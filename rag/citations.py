@@ -56,8 +56,12 @@ class Citations:
 
 
 def quoted(k: Knowledge, cites: "Citations", picked: list[int]) -> str:
-    """The picked sentences, quoted in source order, each with its citation marker."""
-    order = sorted(picked, key=lambda i: (k.sentences[i].row, k.sentences[i].start))
+    """The picked sentences, each with its citation marker: the passage of the first picked
+    (the best) first, each passage's sentences in source order."""
+    first = {}
+    for j, i in enumerate(picked):
+        first.setdefault(k.sentences[i].row, j)
+    order = sorted(picked, key=lambda i: (first[k.sentences[i].row], k.sentences[i].start))
     return " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in order) + "\n"
 
 

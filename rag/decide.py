@@ -159,14 +159,34 @@ def to_part(decision: Decision, parent_of: dict[str, str], whose: list | None) -
         return decision
     if any(s.generic for s in whose):
         return decision
-    best_name, best_score = decision.ranking[0]
+    best_name = decision.ranking[0][0]
     wholes = {s.name for s in whose} or {best_name}
     if parent_of.get(best_name) in wholes:
         return decision  # already a part of the thing asked about
-    for name, score in decision.ranking[:KIND_DEPTH]:
+    return _near_best(decision, lambda name: parent_of.get(name) in wholes)
+
+
+def beside_named(decision: Decision, parent_of: dict[str, str], named: set[str]) -> Decision:
+    """A question that names a part of the winner ("the port has PortFast on; how do I make it
+    shut itself down when spanning-tree frames arrive?") asks at the level of the parts: the
+    best other part of the winner ("BPDU Guard") stands for the whole ("STP"), unless it is too
+    weak (under KIND_RATIO of the winner's score)."""
+    if not decision.ranking or len(decision.services) > 1:
+        return decision
+    best_name = decision.ranking[0][0]
+    if not any(parent_of.get(n) == best_name for n in named):
+        return decision
+    return _near_best(decision, lambda name: parent_of.get(name) == best_name and name not in named)
+
+
+def _near_best(decision: Decision, fits) -> Decision:
+    """The best-ranked thing that ``fits`` among those within KIND_RATIO of the winner's
+    score (at most KIND_DEPTH deep), as the decision; the decision itself when none does."""
+    best_score = decision.ranking[0][1]
+    for name, score in decision.ranking[1:KIND_DEPTH]:
         if score < KIND_RATIO * best_score:
             break
-        if parent_of.get(name) in wholes:
+        if fits(name):
             return Decision((name,), score, score - best_score, decision.best_statement.get(name),
                             decision.ranking, decision.best_statement)
     return decision

@@ -15,13 +15,14 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Iterator
 
 from studyrag.rag import plans
-from studyrag.rag.decide import decide_question, not_named, of_kind, to_part, without
+from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, not_named, of_kind, to_part, without
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
 from studyrag.rag.citations import Citation, Citations, with_mark
 from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
+from studyrag.rag.remedies import to_remedy
 from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, parse
 from studyrag.rag.sides import compare_sides, described_sides
 from studyrag.rag.unknown import unknown_names
@@ -225,6 +226,11 @@ class Tutor:
         if kind in ("fact", "explain") and names_a_list(k, query) and \
                 relevance(hits) >= k.calibration.which_relevance_floor:
             pass  # "What access modes …?" names a list the material heads: in scope
+        elif carried is not None and kind == "which" and relevance(hits) >= k.calibration.which_relevance_floor:
+            # "then which part acts as our conscience?" after a question on the id: a short
+            # question of its own, in a conversation the material covers; near enough to the
+            # material, it is not held to the bar of a scenario asked out of the blue.
+            pass
         elif not _in_scope(hits, named + named_in_options, k.topics, k.calibration,
                            decision if kind == "which" else None) or (
                 kind in ("which", "explain", "fact") and not any(s.name in k.topics for s in named)
@@ -455,8 +461,9 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     # name a category (or the umbrella) the answer belongs to, not a thing whose part is asked.
     whose = asks_for_part(q.search_text)
     owners = None if whose is None else (k.catalog.find(whose) or None) if whose else []
-    decision = to_part(decision, k.parent_of, owners)
+    decision = beside_named(to_part(decision, k.parent_of, owners), k.parent_of, in_situation)
     decision = _without_named_partner(of_kind(decision, k, wanted), in_situation)
+    decision = to_remedy(decision, k.remedy_at, k.remedies, asking_part(q.search_text), KIND_RATIO)
     if decision.services[0] in in_situation | k.catalog.brand_named(situation):
         return plans.fact(k, q, qvec, hits, cites)
     return plans.which(k, q, svec, decision, cites)

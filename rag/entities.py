@@ -50,6 +50,9 @@ DEFINING_RE = re.compile(
 # Names written like code in running text: "PreSync", "SealedSecret", "repository_dispatch".
 CODE_NAME_RE = re.compile(
     r"(?<![\w./\-@$])([A-Z]?[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][A-Z]?[a-z]+[A-Z][a-z]+\w*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w/\-(])")
+# A command or a setting written as code: "`git reflog`", "`ss -tulpn`", "`strategy.matrix`";
+# not a path, a value or a placeholder ("`/etc/fstab`", "`10`", "`<file>`").
+CODE_SPAN_RE = re.compile(r"`([a-z][\w.\-]{1,30}(?:[ \t]+[\w.+:=\-]{1,20}){0,2})`")
 NOT_SUBJECTS = frozenset("it its this that these those there here each every everything nothing something "
                          "what which who one both neither either all most some many another such".split())
 VS_SPLIT_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
@@ -147,6 +150,8 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
     for line in re.finditer(r"[^\n]+", text):
         out.extend(Definition(name, "item", line.start() + start) for name, start, _e in inline_items(line.group(0)))
     for m in CODE_NAME_RE.finditer(text):
+        out.append(Definition(m.group(1), "code", m.start()))
+    for m in CODE_SPAN_RE.finditer(text):  # "`ss -tulpn` = listening ports", "`copytruncate` (for …)"
         out.append(Definition(m.group(1), "code", m.start()))
     for m in ACRONYM_RE.finditer(text):
         long = clean_name(m.group(1))

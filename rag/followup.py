@@ -10,7 +10,8 @@ A follow-up leans on the last turn in one of four ways:
 - it names a new thing in the same frame ("and for Serverless Inference?"): that thing
   replaces the one the last question named;
 - it names nothing and points nowhere ("what's the best way to get the data back without
-  paying?" after ransomware): the last turn's thing is added as its topic.
+  paying?" after ransomware, "then which part acts as our conscience?" after the id): the
+  last turn's thing is added as its topic.
 An elliptical one ("and the encrypted version of it?") asks the last question again.
 
 >>> class Cat:
@@ -79,13 +80,31 @@ def standalone(question: str, history: list, catalog) -> Standalone:
             out = re.sub(re.escape(alias), named_now[0].name, out, flags=re.I)
         if out != prev_q:
             return Standalone(out, (), named_now[0].name)
-    if LEAD_RE.match(question) and len(question.split()) <= 8:
-        return Standalone(f"{prev_q} {LEAD_RE.sub('', question)}", (), referent)
+    rest = LEAD_RE.sub("", question)
+    if LEAD_RE.match(question) and len(question.split()) <= 8 and not (referent and _asks_anew(rest)):
+        return Standalone(f"{prev_q} {rest}", (), referent)
     if referent and not named_now:
         # "What's the best way to get the data back without paying?" after a question on
         # ransomware is still about ransomware: the topic goes along, the question's own words lead.
         return Standalone(f"{question} ({referent})", (), referent, carried=True)
     return Standalone(question)
+
+
+ASKING_WORDS = frozenset("""what which who whom whose when where why how is are was were do does did can could should
+would will one ones the a an it its this that of to for in on our my your their""".split())
+
+
+def _asks_anew(rest: str) -> bool:
+    """Does a short follow-up ask a question of its own ("then which part acts as our
+    conscience?"), not only extend the last one ("and which one is cheaper?", "and for cold
+    data?")? Its own asking word, then at least three words that say something.
+
+    >>> _asks_anew("which part acts as our conscience?"), _asks_anew("what's the one for the v6 address?")
+    (True, False)
+    """
+    if not re.match(r"\s*(?:what|which|who|how|where|when)\b", rest, re.I):
+        return False
+    return len([w for w in re.findall(r"[\w-]+", rest.lower()) if w not in ASKING_WORDS and len(w) > 1]) >= 3
 
 
 def _named(question: str, catalog) -> list:

@@ -19,7 +19,7 @@ from studyrag.index.embedders.base import embed_in_length_order
 from studyrag.index.stores.derived import Derived, FolderDerived, array_bytes, array_from
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.ingest.formats import page_at
-from studyrag.rag import contrasts, entities, outside, profile, scope
+from studyrag.rag import contrasts, entities, outside, profile, remedies, scope
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
@@ -28,6 +28,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from studyrag.settings import Settings
+
+
+# "| OSPF | 110 |": a short table row still states a value (not a separator row "|---|---|").
+SHORT_ROW_RE = re.compile(r"^\|\s*[^|\s-][^|]*\|\s*[^|\s-][^|]*\|")
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,8 @@ class Knowledge:
             for s, e in sentence_spans(src, c.start, c.end):
                 text = src[s:e]
                 # Questions, list lead-ins ("... when:") and bare labels are not evidence.
-                if len(text) < 25 or text.endswith(("?", ":", "？", "：")) or text.startswith("Correct choice"):
+                if len(text) < 25 and not SHORT_ROW_RE.match(text) or text.endswith(("?", ":", "？", "：")) \
+                        or text.startswith("Correct choice"):
                     continue
                 names = tuple(x.name for x in self.catalog.find(text) if not x.generic)
                 out.append(Sentence(row, s, e, text, names))
@@ -185,6 +190,22 @@ class Knowledge:
             if whole is not None:
                 parents[thing.name] = whole.name
         return parents
+
+    @cached_property
+    def _remedies(self) -> dict[tuple[str, int], str]:
+        return remedies.collect(self.sentences, self.chunks, self.sources, self.catalog)
+
+    @cached_property
+    def remedies(self) -> frozenset[str]:
+        return frozenset(self._remedies.values())
+
+    def remedy_at(self, st) -> str | None:
+        """The remedy the list item holding statement ``st`` gives (rag/remedies.py), or None."""
+        row = self.row_of.get(st.chunk_id)
+        if row is None or not self._remedies:
+            return None
+        source = self.chunks[row].source
+        return self._remedies.get((source, remedies.item_start(self.sources[source], st.start)))
 
     def _heading_things(self, head: str) -> list[Service]:
         """The things a heading names, looked up once per heading. "DLP (Data Loss
@@ -242,8 +263,15 @@ class Knowledge:
     def sentence_words(self):
         """The sentences' words and their rarity (rag/cooccur.py), built on first use."""
         from studyrag.rag.cooccur import WordIndex
+        from studyrag.rag.signals import table_header
 
-        return WordIndex(self.sentence_texts)
+        # A table row says its cells under its header's words: "| OSPF | 110 |" under
+        # "| Route source | Default AD |" says OSPF's default AD is 110.
+        texts = []
+        for s in self.sentences:
+            header = table_header(self.sources[self.chunks[s.row].source], s.start) if "|" in s.text else None
+            texts.append(f"{s.text} {header}" if header else s.text)
+        return WordIndex(texts)
 
     @cached_property
     def figures_of_service(self) -> dict[str, set[str]]:

@@ -86,6 +86,9 @@ ENTITY_CUE_RE = re.compile(
     r"|\bhelps? (?:them|us|me)\b|\bright (?:way|choice)\b|\bfits?\b|\bsuits?\b"
     # "what SageMaker piece stops this ...": a thing that does something is asked for
     r"|\bwhat\s+(?:\w+\s+){1,3}\w+s\s+(?:this|these|the|it|them|us|our|my|a|an|lots|all|each|every)\b"
+    # "what would have prevented that?": what counters a problem is a thing
+    r"|\b(?:what|which)\b[^?]{0,40}?\b(?:would|could|can|will|should|might)\s+(?:have\s+)?(?:stop(?:ped)?|prevent(?:ed)?|"
+    r"block(?:ed)?|caught|catch|fix(?:ed)?|avoid(?:ed)?|protect(?:ed)?)\b"
     r"|應該|該用|要用|哪(?:個|一個|一項|種)|適合|選擇|採用", re.I)
 
 
@@ -230,11 +233,17 @@ class Question:
         if self.asks_fact or asked_about and re.match(r"\s*what\b(?!\s+(?:is|are|does|do|did)\b)", asking_part(q), re.I) \
                 and not ENTITY_CUE_RE.search(asking_part(q)):
             return "fact"
-        if re.match(r"\s*(?:what (?:is|are|does|do)|how (?:does|do|is|are)|why|do|does|is|are|can|explain|describe|tell|define)\b", q, re.I) \
+        if (re.match(r"\s*(?:what (?:exactly |really |actually |precisely )?(?:is|are|does|do)|how (?:does|do|is|are)|why|do|does|is|are|can|could|would|explain|describe|tell|define)\b", q, re.I)
+                or CONFIRM_RE.search(q)) \
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
                 or re.search(r"\bdo (?:i|you|we) (?:still |really |even )?need\b", q, re.I):
             return "explain"
         return "which"
+
+
+# "The id runs on the pleasure principle, right?": a statement to confirm is asked to be explained.
+CONFIRM_RE = re.compile(r",\s*(?:right|correct|true|yes|no|isn'?t it|aren'?t they|don'?t they|doesn'?t it)\s*\?\s*$"
+                        r"|(?:對吧|對嗎|是嗎|沒錯吧)\s*[?？]\s*$", re.I)
 
 
 class BadQuestion(ValueError):

@@ -151,6 +151,24 @@ ASKING_TAIL_RE = re.compile(
     r"|^\s*(?:which|what)\s*(?:one)?\s*)\??\s*$", re.I)
 
 
+def asked_need(question: str, product_words: tuple[str, ...] = ()) -> str:
+    """What the asking sentence says the answer does, without its asking words ("" when it
+    says nothing of it).
+
+    >>> asked_need("The port has PortFast on. Which feature shuts it down when a BPDU arrives?")
+    'shuts it down when a BPDU arrives'
+    >>> asked_need("A team labels photos. Which service should they use?")
+    ''
+    """
+    tail = QUESTION_TAIL_RE.search(question.strip())
+    if not tail or not re.search(r"\b(?:which|what|should|how)\b|哪|應該", tail.group(0), re.I):
+        return ""
+    vendor_re = re.compile(r"\b(?:" + "|".join(map(re.escape, product_words)) + r")\b\s*", re.I) \
+        if product_words else re.compile(r"(?!x)x")
+    need = ASKING_TAIL_RE.sub("", vendor_re.sub("", ASKING_HEAD_RE.sub(r"\1", tail.group(0).strip())))
+    return need.strip(" ?")
+
+
 def scenario_text(question: str, product_words: tuple[str, ...] = ()) -> str:
     """The situation a question describes, without its 'Which service should they use?' tail
     and without ``product_words`` (the catalog's name prefixes: 'SageMaker' says nothing of the need).
@@ -168,9 +186,9 @@ def scenario_text(question: str, product_words: tuple[str, ...] = ()) -> str:
         body = body[: tail.start()].strip()
         # "Which capability runs load tests across instance types and ...?" states the need
         # itself: keep what the tail says beyond its asking words.
-        need = ASKING_TAIL_RE.sub("", vendor_re.sub("", ASKING_HEAD_RE.sub(r"\1", tail.group(0).strip())))
+        need = asked_need(question, product_words)
         if len(re.findall(r"[\w-]+", need)) >= 5:
-            body = f"{body} {need.strip(' ?')}".strip()
+            body = f"{body} {need}".strip()
     if len(body) < 25:
         body = question
     return vendor_re.sub("", ASKING_HEAD_RE.sub(r"\1", body)).strip()
@@ -196,6 +214,10 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             chooser = chooser_row(src, s, catalog) if row is None else None
             if row:
                 found = [Statement(row[1], (row[0].name,), c.id, s, e, "mention", c.kind)]
+                # A cell alone ("Yelling at your dog after a bad day at work") matches a
+                # scenario that the whole row, said with every label, dilutes.
+                found += [Statement(cell, (owner.name,), c.id, s, e, "mention", c.kind)
+                          for owner, cell in row_cells(src, s, catalog, row[0]) if len(cell.split()) >= CELL_WORDS]
             elif chooser:  # "Windows share, SMB | Coldstore for Windows": a need, then its thing
                 found = [Statement(clean_signal(chooser[1]), chooser[0], c.id, s, e, "explicit", c.kind)]
             else:
@@ -331,6 +353,12 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
         # as plainly as an arrow does ("X, Y and Z run …" opens with a list, not a definition).
         add(sent, (defined.name,), "mention" if _opens_a_list(sent, defined, catalog) else "definition")
         return found
+    glossed = None if found or c.kind not in ("body", "summary", "faq") else _relative_gloss(sent, catalog)
+    if glossed is not None:
+        # "Defense: **Dynamic ARP Inspection (DAI)**, which checks ARP messages against …": the
+        # relative clause says what the thing it follows does, whatever else the sentence names.
+        add(glossed[1], (glossed[0].name,), "definition")
+        return found
     if not found and owner is not None and c.kind in ("body", "summary"):
         # "  - On failure the Pod is removed from Service endpoints" under "- **readinessProbe** —":
         # the detail is about the probe it hangs from, not about the Pod and Service it names.
@@ -406,8 +434,41 @@ def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | N
     spans = catalog.spans(row[0]) if row else []
     if len(header) < 2 or len(row) < 2 or not spans or spans[0][2].generic:
         return None
-    said = ". ".join(f"{h}: {v}" for h, v in zip(header[1:], row[1:]) if h and v)
+    own = []  # the cells up to one that names another thing whole (a row can describe two)
+    for h, v in zip(header[1:], row[1:]):
+        thing = whole_thing(v, catalog) if v else None
+        if thing is not None and not thing.generic:
+            break
+        own.append((h, v))
+    said = ". ".join(f"{h}: {v}" for h, v in own if h and v)
     return (spans[0][2], said) if said else None
+
+
+CELL_WORDS = 4  # a cell shorter than this is a value ("UDP", "120 minutes"), not a description
+
+
+def row_cells(src: str, start: int, catalog: Catalog, first: Service) -> list[tuple[Service, str]]:
+    """The cells after the first of the table row ``start`` sits in, each with the thing it
+    describes: ``first`` (the thing of the first cell), or the thing a later cell names
+    whole ("| **Avoid** | … | **Exploit** | Make sure it happens |" describes two).
+
+    >>> from studyrag.rag.catalog import Catalog
+    >>> cat = Catalog.from_texts(["Avoid. Avoid. Exploit. Exploit."], [], [("Avoid", "bold", frozenset()), ("Exploit", "bold", frozenset())])
+    >>> text = "Threat | Means | Opportunity | Means\\nAvoid | Remove the cause | Exploit | Make sure it happens\\n"
+    >>> [(svc.name, cell) for svc, cell in row_cells(text, text.index("Avoid"), cat, cat.get("Avoid"))]
+    [('Avoid', 'Remove the cause'), ('Exploit', 'Make sure it happens')]
+    """
+    lines = _table_lines(src, start)
+    if lines is None or len(lines) < 2:
+        return []
+    out, owner = [], first
+    for cell in _cells(lines[-1])[1:]:
+        named = whole_thing(cell, catalog) if cell else None
+        if named is not None and not named.generic:
+            owner = named
+        elif cell:
+            out.append((owner, cell))
+    return out
 
 
 def chooser_row(src: str, start: int, catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
@@ -451,6 +512,13 @@ def _table_lines(src: str, start: int) -> list[str] | None:
         rows.insert(0, prev)
         pos = prev_start
     return [r for r in rows if not re.fullmatch(r"[\s:\-|]+", r)]
+
+
+def table_header(src: str, start: int) -> str | None:
+    """The header row of the table whose row starts at ``start`` (None outside a table, or for
+    the header itself)."""
+    lines = _table_lines(src, start)
+    return lines[0] if lines is not None and len(lines) >= 2 else None
 
 
 def _cells(line: str) -> list[str]:
@@ -507,6 +575,25 @@ def _defined_here(sent: str, catalog: Catalog) -> Service | None:
     if not spans or spans[0][0] != lead.end() or spans[0][2].generic:
         return None
     return spans[0][2] if DEFINITION_SEP_RE.match(sent[spans[0][1]:]) else None
+
+
+RELATIVE_RE = re.compile(r"[*_`]*\s*(?:\([^)]{1,40}\)[*_`]*)?,\s+(?:which|that)\s+(?=[a-z])")
+
+
+def _relative_gloss(sent: str, catalog: Catalog) -> tuple[Service, str] | None:
+    """A thing followed by ", which …" and what the clause says it does.
+
+    >>> from studyrag.rag.catalog import Catalog
+    >>> cat = Catalog.from_texts(["DHCP snooping here. DHCP snooping there."], [], [("DHCP snooping", "bold", frozenset())])
+    >>> svc, said = _relative_gloss("Defense: **DHCP snooping**, which drops server messages on untrusted ports.", cat)
+    >>> svc.name, said
+    ('DHCP snooping', 'drops server messages on untrusted ports.')
+    """
+    for start, end, svc in catalog.spans(sent):
+        m = RELATIVE_RE.match(sent, end)
+        if m and not svc.generic:
+            return svc, sent[m.end():]
+    return None
 
 
 def _opens_a_list(sent: str, defined: Service, catalog: Catalog) -> bool:

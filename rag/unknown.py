@@ -32,7 +32,19 @@ def material_words(texts: list[str]) -> frozenset[str]:
 
 def unknown_names(question: str, vocab: frozenset[str]) -> list[str]:
     """Capitalised runs of the question with a word the material never uses."""
-    return [run for run in _name_runs(question) if not all(_known(w, vocab) for w in run.split())]
+    return [run for run in _name_runs(question)
+            if not all(_known(w, vocab) for w in run.split()) and not _spelled_acronym(run, vocab)]
+
+
+def _spelled_acronym(run: str, vocab: frozenset[str]) -> bool:
+    """A name of several words whose initials the material writes ("Availability Zone" where
+    the material says "AZ").
+
+    >>> _spelled_acronym("Availability Zone", frozenset({"az"})), _spelled_acronym("Skyline Monorail", frozenset({"az"}))
+    (True, False)
+    """
+    words = run.split()
+    return len(words) >= 2 and stem("".join(w[0] for w in words)) in vocab
 
 
 def _known(word: str, vocab: frozenset[str]) -> bool:

@@ -365,3 +365,13 @@ def test_a_hard_wrapped_paragraph_is_prose_with_whole_sentences():
     rows = [c for c in chunks if "sand | fast" in c.text]
     spans = sentence_spans(WRAPPED_NOTES, rows[0].start, rows[0].end)
     assert any(WRAPPED_NOTES[a:b] == "sand | fast | poorly" for a, b in spans)
+
+
+def test_a_bold_term_that_a_definition_follows_opens_a_sentence_other_bold_words_do_not():
+    from studyrag.ingest.chunker import sentence_spans
+
+    line = ("- **Id** — unconscious, present at birth. **Ego** — mostly conscious, the referee. "
+            "**Superego** = the conscience. Taught in unit 9. **Not on the exam**; read it anyway.")
+    assert [line[a:b] for a, b in sentence_spans(line, 0, len(line))] == [
+        "- **Id** — unconscious, present at birth.", "**Ego** — mostly conscious, the referee.",
+        "**Superego** = the conscience.", "Taught in unit 9. **Not on the exam**; read it anyway."]
