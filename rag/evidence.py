@@ -104,7 +104,7 @@ def asked_count(text: str) -> int | None:
 
 # "what formats ...", "which statuses ...": a plural asked for (not "what does", "what is").
 # ", which gets taken away" is a relative clause, not a question for a list of things.
-LIST_RE = re.compile(r"(?<![,;]\s)\b(?:what|which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,2}(?!(?:does|has|was|this)\b)\w{3,}s\b|"
+LIST_RE = re.compile(r"\b(?:what|(?<![,;]\s)which)\s+(?:(?!(?:does|is|was|has)\b)\w+\s+){0,2}(?!(?:does|has|was|this)\b)\w{3,}s\b|"
                      r"\bwhat\s+are\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?[\w\-]{3,}s\b|^\s*(?:name|list)\s+(?:the|all)\b", re.I)
 BULLET_RE = re.compile(r"^\s*(?:[•\-*·▪–]|\d{1,2}[.)]|\|(?!\s*[-:|]+\s*$))\s*")  # list items and table rows
 

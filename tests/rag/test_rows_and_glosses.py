@@ -135,3 +135,13 @@ def test_a_short_follow_up_with_a_question_of_its_own_is_decided_by_its_own_word
 @pytest.mark.parametrize("text", ["What exactly is a bowline?", "A reef reduces sail area, right?"])
 def test_a_definition_or_a_statement_to_confirm_is_explained(text):
     assert parse(text).kind(1, asked_about=True) == "explain"
+
+
+@pytest.mark.parametrize("text, lists", [
+    ("When you set up a labeling job, what types of workforce can you pick from?", True),
+    ("What's the word for the help a tutor gives, which gets taken away as the child improves?", False),
+])
+def test_a_relative_which_asks_for_no_list_and_a_question_after_a_comma_still_may(text, lists):
+    from studyrag.rag.evidence import LIST_RE
+
+    assert bool(LIST_RE.search(text)) is lists
