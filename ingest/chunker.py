@@ -26,6 +26,7 @@ BULLET_RE = re.compile(r"^\s*(?:[•\-*▪◦]|\d{1,2}[.)])\s+")
 FAQ_Q_RE = re.compile(r"^\s*(\d{1,2})\.\s+(.+\?)\s*$")
 SCENARIO_RE = re.compile(r"^\s*Scenario\s+(\d+)\s*[:：]")
 MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+FENCE_RE = re.compile(r"^\s*(?:```|~~~)")
 RULE_LINE_RE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")  # a Markdown "---" rule: a separator, not text
 # Noise inside a block: trailing link markers. Whole-line noise: site banners and labels.
 TRAILING_NOISE_RE = re.compile(r"\s*(?:Source\s*↗|↗)\s*$")
@@ -53,6 +54,7 @@ class Block:
     start: int
     end: int
     lines: list[tuple[int, int]] = field(default_factory=list)  # (start, end) per line
+    fenced: bool = False  # opens inside a ``` code fence: a "# comment" there is no heading
 
     def text(self, src: str) -> str:
         return src[self.start : self.end]
@@ -67,14 +69,18 @@ def split_blocks(src: str) -> list[Block]:
     blocks: list[Block] = []
     cur: Block | None = None
     pos = 0
+    fenced = False  # inside a ``` or ~~~ code fence
     for raw in src.splitlines(keepends=True):
         line = raw.rstrip("\r\n")
         start, end = pos, pos + len(line)
         pos += len(raw)
+        opens_fence = bool(FENCE_RE.match(line))
+        in_code, fenced = fenced or opens_fence, fenced != opens_fence
         if not line.strip() or is_noise_line(line) or RULE_LINE_RE.match(line):
             cur = None
             continue
-        if MD_HEADING_RE.match(line):  # "### SIEM" right above its list is still a heading of its own
+        heading = not in_code and MD_HEADING_RE.match(line)
+        if heading:  # "### SIEM" right above its list is still a heading of its own
             cur = None
         # Trim leading whitespace (bullets are indented) and trailing noise off the span.
         lead = len(line) - len(line.lstrip())
@@ -85,11 +91,11 @@ def split_blocks(src: str) -> list[Block]:
             cur = None
             continue
         if cur is None:
-            cur = Block(start, end)
+            cur = Block(start, end, fenced=in_code)
             blocks.append(cur)
         cur.end = end
         cur.lines.append((start, end))
-        if m or MD_HEADING_RE.match(line):  # a noise marker or a heading ends the block
+        if m or heading:  # a noise marker or a heading ends the block
             cur = None
     return blocks
 
@@ -135,6 +141,7 @@ def _split_lead_headings(blocks: list[Block], src: str) -> list[Block]:
         first, second = (src[s:e] for s, e in b.lines[:2]) if len(b.lines) >= 2 else ("", "")
         lead_heading = (
             first
+            and not b.fenced
             and "|" not in first
             and looks_like_heading(first)
             and not MD_HEADING_RE.match(first)
@@ -193,7 +200,7 @@ def _is_single_line(b: Block) -> bool:
 
 def _md_level(b: Block, src: str) -> int:
     """The level of a Markdown heading block ("### SIEM" -> 3), 0 for anything else."""
-    m = MD_HEADING_RE.match(b.text(src)) if _is_single_line(b) else None
+    m = MD_HEADING_RE.match(b.text(src)) if _is_single_line(b) and not b.fenced else None
     return len(m.group(1)) if m else 0
 
 
@@ -249,6 +256,7 @@ def sectionize(src: str, blocks: list[Block]) -> tuple[str, list[_Section]]:
 
     is_head = [
         _is_single_line(b)
+        and not b.fenced
         and looks_like_heading(b.text(src))
         and (i + 1 < len(body))  # a heading is followed by something
         and not (_numbered(b, src) and _numbered(body[i + 1], src))  # "1. X" "2. Y": a list

@@ -90,9 +90,12 @@ class Catalog:
         return core_of(name, self.prefixes)
 
     @classmethod
-    def from_texts(cls, texts: list[str], headings: list[str], defined=(), profile=None) -> "Catalog":
+    def from_texts(cls, texts: list[str], headings: list[str], defined=(), profile=None,
+                   tables: tuple[str, ...] = ()) -> "Catalog":
         """Names from the profile's product prefixes, the headings the text keeps using, and
-        ``defined``: (name, how, kinds) the material's structure defines (rag/entities.py)."""
+        ``defined``: (name, how, kinds) the material's structure defines (rag/entities.py).
+        ``tables``: the material's tables, where a command written as code may stand alone
+        ("| Undo the last commit | `tool reset --soft HEAD~1` |")."""
         from studyrag.rag.profile import Profile
 
         profile = profile or Profile.empty()
@@ -117,7 +120,7 @@ class Catalog:
                     builder.add(d.name, True, defined=True)
                     if _names_a_kind(d.name, texts):
                         builder.found[core_of(d.name, prefixes)].generic = True
-        labels = _labels(defined) | tagged
+        labels = _labels(defined, texts) | tagged
         # A table's first cell that a line also defines ("Canary: send a small share …" and the
         # row "Canary | No | Fast") is a thing taught, though the text says it once.
         twice = {n for n, how, _k in defined if how == "table"} & \
@@ -130,7 +133,7 @@ class Catalog:
             # A table row, a list line or a label naming a part of a known thing ("Coldstore
             # One Zone-IA | 99.5% | ...") is a thing, however seldom the text repeats it whole.
             part = builder.part_of_known(name) if how in ("table", "lead", "label", "term") else None
-            if name not in labels and (name in twice or part or _worth_keeping(name, how, texts, lowered, profile)):
+            if name not in labels and (name in twice or part or _worth_keeping(name, how, texts + list(tables) if how == "code" else texts, lowered, profile)):
                 builder.add(name, True, defined=True, kinds=kinds)
                 if part and _short_name(part, texts):
                     builder.alias(name, part)  # "One Zone-IA" alone, after "Coldstore One Zone-IA"
@@ -327,14 +330,28 @@ def _tagged_heads(headings: list[str]) -> set[str]:
     return {head for head, tagged in tails.items() if len(tagged) >= 2}
 
 
-def _labels(defined) -> set[str]:
-    """Lead terms that label many places ('AIF-C01 signal:', 'Scenario 3:') are not things taught."""
-    counts: dict[str, int] = {}
+def _labels(defined, texts: list[str]) -> set[str]:
+    """Lead terms that label many places ('AIF-C01 signal:', 'Scenario 3:', a paragraph
+    opening '**Exam tip:**' three times or more, and '**Exam trap:**' of its family) are not
+    things taught.
+
+    >>> bold = [(n, "bold", frozenset()) for n in ("Exam tip", "Exam trap", "RER")]
+    >>> sorted(_labels(bold, ["**Exam tip:** one", "**Exam tip:** two. **RER** makes", "**Exam tip**: three with **RER**",
+    ...                       "**Exam trap:** four"]))
+    ['Exam tip', 'Exam trap']
+    """
+    counts: dict[str, int] = {}  # per core: "Example:" three times makes "Examples" a label too
     for name, how, _kinds in defined:
         if how in ("lead", "label"):
-            counts[name] = counts.get(name, 0) + 1
+            counts[core_of(name)] = counts.get(core_of(name), 0) + 1
     numbered = {n for n, _h, _k in defined if re.fullmatch(r"[A-Za-z]+ \d+", n)}
-    return {n for n, c in counts.items() if c >= 3} | numbered
+    bold = {n for n, how, _k in defined if how == "bold"}
+    opens = {n: sum(len(re.findall(rf"(?m)^[ \t>*\-]*\*\*{re.escape(n)}(?::\*\*|\*\*:)", t)) for t in texts)
+             for n in bold}
+    # "**Exam trap:**" once beside "**Exam tip:**" five times is of the same family of labels.
+    families = {n.split()[0] for n, c in opens.items() if c >= 3 and len(n.split()) > 1}
+    opened = {n for n, c in opens.items() if c >= 3 or c and len(n.split()) > 1 and n.split()[0] in families}
+    return {n for n, _h, _k in defined if counts.get(core_of(n), 0) >= 3} | numbered | opened
 
 
 def _name_rest(rest: list[str]) -> str | None:
@@ -534,7 +551,7 @@ def _introduced(name: str, texts: list[str]) -> bool:
     """
     n = re.escape(name)
     pattern = re.compile(rf"(?:^|\n)[ \t]*(?:[-*•▪◦·|]|\d+[.)])?[ \t]*[`*]*{n}(?![\w\-])|"
-                         rf"(?<![\w\-]){n}[`*]*[ \t]*(?:\(|:|—|–|=)|\|[ \t]*`{n}`[ \t]*\|")
+                         rf"(?<![\w\-]){n}[`*]*[ \t]*(?:\(|:|—|–|=)|\|[ \t]*`{n}(?:[ \t]+<[^<>`]*>)*`[ \t]*\|")
     return any(pattern.search(t) for t in texts)
 
 

@@ -204,6 +204,29 @@ def without(decision: Decision, names: tuple[str, ...]) -> Decision:
     return Decision((name,), score, score - runner, decision.best_statement.get(name), rest, decision.best_statement)
 
 
+def shifted(decision: Decision, own: Decision | None) -> Decision:
+    """A follow-up that changes the last question's situation ("what if it had been the same
+    people, before and after?") asks for what the change points to: each thing scores its
+    share of the best score for the whole situation plus its share of the best for the
+    follow-up's own words.
+
+    >>> whole = Decision(("Two-group test",), 0.9, 0.1, None, [("Two-group test", 0.9), ("Paired test", 0.8)])
+    >>> own = Decision(("Paired test",), 0.5, 0.3, None, [("Paired test", 0.5), ("Two-group test", 0.2)])
+    >>> shifted(whole, own).services
+    ('Paired test',)
+    """
+    if own is None or not own.ranking or not decision.ranking:
+        return decision
+    top, own_top = decision.ranking[0][1], own.ranking[0][1]
+    said = dict(own.ranking)
+    ranking = sorted(((n, s / top + said.get(n, 0.0) / own_top) for n, s in decision.ranking),
+                     key=lambda kv: kv[1], reverse=True)
+    name, score = ranking[0]
+    runner = ranking[1][1] if len(ranking) > 1 else 0.0
+    return Decision((name,), decision.score, score - runner, decision.best_statement.get(name), ranking,
+                    decision.best_statement)
+
+
 def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
     """The decision moved from the asked-for kind itself ("Joins" for "which kind of join")
     to the best thing of that kind ("LEFT JOIN"). ``wanted``: stems of the asked-for kind."""

@@ -14,8 +14,8 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Iterator
 
-from studyrag.rag import plans
-from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, not_named, of_kind, to_part, without
+from studyrag.rag import alternatives, plans
+from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, not_named, of_kind, shifted, to_part, without
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
 from studyrag.rag.citations import Citation, Citations, with_mark
@@ -187,10 +187,11 @@ class Tutor:
             return
         exclude: tuple[str, ...] = ()
         carried = None  # a topic the conversation adds: it helps retrieval, it does not make a question in scope
+        change = None  # a follow-up's own words, when they change the last question's situation
         if history and not lead_only:
             history = self._with_last_answer(history)
             follow = standalone(q.text, history, k.catalog)
-            q.text, exclude = follow.text, follow.exclude
+            q.text, exclude, change = follow.text, follow.exclude, follow.change
             carried = follow.referent if follow.carried else None
         if q.lang != "en":
             # The stem alone: options are scored as written, and a small model given both
@@ -207,6 +208,8 @@ class Tutor:
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
         situation, svec, decision = decide_question(k, query, hits)
+        if change is not None and decision is not None and q.lang == "en":
+            decision = shifted(decision, decide_question(k, change, hits)[2])
         named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
@@ -452,6 +455,10 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     points to ("Which setting lets GitLab cancel old jobs?" over notes where GitLab CI/CD wins):
     then what it asks for is a part of that thing, a word of a sentence the catalog may not hold."""
     qvec, svec = vecs
+    # "Should fiscal or monetary policy lead?": one of the two offered, whatever else fits.
+    chosen = alternatives.among(decision, alternatives.offered(asking_part(q.search_text), k.catalog))
+    if chosen is not None:
+        return plans.chosen(k, q, qvec, hits, chosen, cites)
     wanted = _kind_beyond_names(asked_kind(q.search_text, ignore=set(k.catalog.prefixes)), named)
     in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
     # "two VMs across zones → **99.99%**" states a figure: an option may be one, a thing to use is not.

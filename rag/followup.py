@@ -38,6 +38,7 @@ ZH_PRONOUN_RE = re.compile(r"^(?:那|那麼|那它|這個|那個|它)|它|其")
 SWITCH_RE = re.compile(
     r"\b(?:instead|the other(?: one)?|another one|else|alternative|which one|what if|still (?:the )?(?:right|best|same)|"
     r"would that still|same one)\b|另一個|另外一個|換成|還是同一|呢[?？]?\s*$", re.I)
+SAME_RE = re.compile(r"\b(?:still|same one)\b|還是同一", re.I)  # "would that still be right?" keeps the situation
 EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成", re.I)
 QUESTION_WORD_RE = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|does|do|is|are|can|should|would)\b"
                               r"|什麼|哪|誰|何|怎|嗎|多少|為何", re.I)
@@ -53,6 +54,7 @@ class Standalone:
     exclude: tuple[str, ...] = ()  # names the follow-up asks to move away from
     referent: str | None = None  # what "it" was taken to be
     carried: bool = False  # the referent was added as the topic, the follow-up does not name it
+    change: str | None = None  # the follow-up's own words, when they change the last question's situation ("what if …")
 
 
 def standalone(question: str, history: list, catalog) -> Standalone:
@@ -64,7 +66,8 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     named_now = _named(question, catalog)
     if SWITCH_RE.search(question):
         exclude = (referent,) if referent and EXCLUDE_RE.search(question) else ()
-        return Standalone(f"{prev_q} {LEAD_RE.sub('', question)}", exclude, referent)
+        rest = LEAD_RE.sub('', question)
+        return Standalone(f"{prev_q} {rest}", exclude, referent, change=None if SAME_RE.search(question) else rest)
     pronoun = PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question)
     if referent and not named_now and pronoun:
         rest = LEAD_RE.sub("", question)

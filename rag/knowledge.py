@@ -77,7 +77,8 @@ class Knowledge:
         self.profile = profile.choose(settings.material_profile, list(self.sources.values()))
         texts = [c.text for c in self.chunks if c.kind != "table"]
         defined = entities.collect([c for c in self.chunks if c.kind in ("body", "table", "summary")])
-        self.catalog = Catalog.from_texts(texts, heads, defined, self.profile)
+        tables = tuple(c.text for c in self.chunks if c.kind == "table")
+        self.catalog = Catalog.from_texts(texts, heads, defined, self.profile, tables)
         # Kept with the index build (ingest fills it); a store without a place for it (a
         # plugin's) falls back to the work dir.
         cache = getattr(self.retriever.index, "derived", None) or FolderDerived(Path(settings.work_dir) / "cache")

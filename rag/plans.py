@@ -46,6 +46,21 @@ def which(k: Knowledge, q, svec, decision, cites) -> Plan:
     return Plan(lead, body, tuple(services))
 
 
+def chosen(k: Knowledge, q, qvec, hits, decision, cites) -> Plan:
+    """One of the alternatives the question offers ("a ConfigMap or a Secret, and is the Secret
+    encrypted?"), then what the material says of each that the question asks."""
+    first = cites.add_statement(decision.statement)
+    rows = [h.row for h in hits[:3]]
+    picked = _each_named(k, q, qvec, top_sentences(k, qvec, rows, n=4), rows)
+    said = decision.statement
+    picked = [i for i in picked if said is None or k.sentences[i].start != said.start
+              or k.sentences[i].row != k.row_of.get(said.chunk_id)][:4]
+    for i in picked:
+        cites.add_sentence(k.sentences[i])
+    label = "答案：" if _lang(q) == "zh" else "Answer: "
+    return Plan(f"{label}{decision.services[0]} [{first}]\n", picked, decision.services)
+
+
 def explain(k: Knowledge, q, qvec, hits, cites) -> Plan:
     faq = k.matching_faq(qvec)
     if faq is not None:  # the guide asks this question itself: quote its answer

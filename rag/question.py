@@ -65,6 +65,14 @@ CHOOSE_ENTITY_RE = re.compile(
     r"|應該(?:使用|選擇|採用|用)|該用|要用", re.I)
 
 
+# Nouns that say a thing is asked for: "which tool …", "what's the command for …".
+KIND_NOUNS = (r"service|feature|capability|tool|option|solution|approach|"
+              r"product|offering|mode|component|technique|method|strategy|setting|api|type|kind|level|store|index|join|form|"
+              r"model|design|pattern|workflow|platform|choice|mechanism|family|database|engine|plan|configuration|"
+              r"deployment|command|term|protocol|process|concept|principle|law|effect|theory|test|algorithm|statement")
+# "What is the term for …?" asks for a name, not for a definition.
+NAMED_FOR_RE = re.compile(rf"^\s*what (?:is|are) the (?:\w+[\s\-]+){{0,2}}(?:{KIND_NOUNS})s? (?:for|that|which|used|when|where)\b",
+                          re.I)
 # What a which-thing question says when it asks for a thing to use ("should they use",
 # "which capability fits", "meets these requirements"); a "what ..." question without any
 # of these asks for a fact ("what term lengths can we commit to?").
@@ -72,10 +80,8 @@ ENTITY_CUE_RE = re.compile(
     r"\b(?:should|would|could|can|will|must|do|does|did)\s+(?:they|we|i|you|he|she|it|the\s+\w+|this\s+\w+|"
     r"our\s+\w+|their\s+\w+|a\s+\w+|an\s+\w+)\s+(?:[\w'’]+\s+){0,6}?(?:use|choose|pick|adopt|select|deploy|turn to|rely on|"
     r"reach for|go with|try|enable|apply|set up|run|add|need)\b"
-    r"|\b(?:which|what(?:'?s)?)\s+(?:\w+[\s\-]+){0,4}(?:service|feature|capability|tool|option|solution|approach|"
-    r"product|offering|mode|component|technique|method|strategy|setting|api|type|kind|level|store|index|join|form|"
-    r"model|design|pattern|workflow|platform|choice|mechanism|family|database|engine|plan|configuration|"
-    r"deployment)s?\b(?!\s+(?-i:[A-Z]))"  # not "Feature Store": a name, not the noun
+    # not "Feature Store" (a name), nor "which theory is which" (the sides of a comparison)
+    rf"|\b(?:which|what(?:'?s)?)\s+(?:\w+[\s\-]+){{0,4}}(?:{KIND_NOUNS})s?\b(?!\s+(?-i:[A-Z])|\s+(?:is|are)\s+which\b)"
     r"|\bwhat(?:'?s| is)\s+(?:\w+\s+){1,5}(?:called|named)\b"
     r"|\bbest (?:fits?|suited|choice|option|way)\b|\bmost (?:cost[\s-]effective|appropriate|suitable)\b"
     r"|\bmeets? (?:these|the|this|all)\b|\bwhat (?:should|would|could|can) (?:they|we|i|you) (?:use|choose|pick|do|try|adopt)\b"
@@ -236,6 +242,7 @@ class Question:
         if (re.match(r"\s*(?:what (?:exactly |really |actually |precisely )?(?:is|are|does|do)|how (?:does|do|is|are)|why|do|does|is|are|can|could|would|explain|describe|tell|define)\b", q, re.I)
                 or CONFIRM_RE.search(q)) \
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
+                and not NAMED_FOR_RE.match(q) \
                 or re.search(r"\bdo (?:i|you|we) (?:still |really |even )?need\b", q, re.I):
             return "explain"
         return "which"

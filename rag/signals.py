@@ -211,7 +211,10 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             owner = bullet_owner(src, s, catalog)
             row = table_row(src, s, catalog)
             about = own or (subject if PRONOUN_OPEN_RE.match(sent) else None)
-            chooser = chooser_row(src, s, catalog) if row is None else None
+            # A grid row whose label is no thing still has cells that gloss their own.
+            glossing = [] if row else [(thing, cell) for thing, cell in row_cells(src, s, catalog, None)
+                                       if len(cell.split()) >= CELL_WORDS]
+            chooser = chooser_row(src, s, catalog) if row is None and not glossing else None
             if row:
                 found = [Statement(row[1], (row[0].name,), c.id, s, e, "mention", c.kind)]
                 # A cell alone ("Yelling at your dog after a bad day at work") matches a
@@ -221,7 +224,8 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             elif chooser:  # "Windows share, SMB | Coldstore for Windows": a need, then its thing
                 found = [Statement(clean_signal(chooser[1]), chooser[0], c.id, s, e, "explicit", c.kind)]
             else:
-                found = _from_sentence(sent, s, e, c, catalog, about, owner)
+                found = [Statement(cell, (thing.name,), c.id, s, e, "mention", c.kind) for thing, cell in glossing] \
+                    or _from_sentence(sent, s, e, c, catalog, about, owner)
             out.extend(_glossed_items(sent, s, c, catalog))  # besides, not instead of, the sentence's own
             opening = opening_names(sent, catalog)
             subject = opening[0] if len(opening) == 1 else subject if PRONOUN_OPEN_RE.match(sent) else None
@@ -447,10 +451,11 @@ def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | N
 CELL_WORDS = 4  # a cell shorter than this is a value ("UDP", "120 minutes"), not a description
 
 
-def row_cells(src: str, start: int, catalog: Catalog, first: Service) -> list[tuple[Service, str]]:
+def row_cells(src: str, start: int, catalog: Catalog, first: Service | None) -> list[tuple[Service, str]]:
     """The cells after the first of the table row ``start`` sits in, each with the thing it
-    describes: ``first`` (the thing of the first cell), or the thing a later cell names
-    whole ("| **Avoid** | … | **Exploit** | Make sure it happens |" describes two).
+    describes: ``first`` (the thing of the first cell; None: only cells naming their own),
+    the thing a later cell names whole ("| **Avoid** | … | **Exploit** | Make sure it
+    happens |" describes two), or the thing a cell names and glosses.
 
     >>> from studyrag.rag.catalog import Catalog
     >>> cat = Catalog.from_texts(["Avoid. Avoid. Exploit. Exploit."], [], [("Avoid", "bold", frozenset()), ("Exploit", "bold", frozenset())])
@@ -464,11 +469,27 @@ def row_cells(src: str, start: int, catalog: Catalog, first: Service) -> list[tu
     out, owner = [], first
     for cell in _cells(lines[-1])[1:]:
         named = whole_thing(cell, catalog) if cell else None
-        if named is not None and not named.generic:
+        glossed, termed = CELL_GLOSS_RE.match(cell), CELL_TERM_RE.match(cell)
+        opener = whole_thing(glossed.group(1), catalog) if glossed else None
+        term = whole_thing(termed.group(1), catalog) if termed and opener is None else None
+        if opener is not None and not opener.generic:
+            # "| Behavior goes up | Negative reinforcement (the chime stops once you buckle) |":
+            # a cell that names its own thing and glosses it describes that thing; so does one
+            # that ends with its term ("| Membrane pulls away from the wall (plasmolysis) |").
+            out.append((opener, cell))
+        elif term is not None and not term.generic:
+            out.append((term, cell))
+        elif first is None:
+            continue  # only the cells that name their own thing
+        elif named is not None and not named.generic:
             owner = named
         elif cell:
             out.append((owner, cell))
     return out
+
+
+CELL_GLOSS_RE = re.compile(r"(.{2,60}?)\s*(?:\(.{6,}\)|\s[—–:-]\s.{6,})$")
+CELL_TERM_RE = re.compile(r".{12,}?\s\(([^()]{2,40})\)$")
 
 
 def chooser_row(src: str, start: int, catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
@@ -489,6 +510,9 @@ def chooser_row(src: str, start: int, catalog: Catalog) -> tuple[tuple[str, ...]
     if len(row) < 2 or not row[0] or any(not x.generic for x in catalog.find(row[0])):
         return None
     targets = _targets(row[-1], catalog)
+    code = re.fullmatch(r"`([^`<]+?)(?:\s+<[^`]*>)*`", line.strip().strip("|").split("|")[-1].strip())
+    if code and not any(catalog.core(t) == catalog.core(code.group(1)) for t in targets):
+        return None  # "| Undo the last commit | `tool reset --soft HEAD~1` |" names no "Tool"
     return (targets, " ".join(row[:-1])) if targets else None
 
 
@@ -564,7 +588,7 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
 
 
 DEFINITION_LEAD_RE = re.compile(r"^[\s•\-*·▪|]*(?:\d{1,2}[.)]\s*)?[*_`]*(?:\([a-z0-9]\)\s*)?")
-DEFINITION_SEP_RE = re.compile(r"^[*_`\s]*(?:\([^)]{1,40}\)\s*)?(?:[:—–|]|\s--\s|,\s)")
+DEFINITION_SEP_RE = re.compile(r"^[*_`\s]*(?:\([^)]{1,40}\)\s*)?(?:[:—–|]|\s--?\s|,\s)")
 
 
 def _defined_here(sent: str, catalog: Catalog) -> Service | None:

@@ -375,3 +375,27 @@ def test_a_bold_term_that_a_definition_follows_opens_a_sentence_other_bold_words
     assert [line[a:b] for a, b in sentence_spans(line, 0, len(line))] == [
         "- **Id** — unconscious, present at birth.", "**Ego** — mostly conscious, the referee.",
         "**Superego** = the conscience.", "Taught in unit 9. **Not on the exam**; read it anyway."]
+
+
+FENCED_NOTES = """# Kiln Notes
+
+## Firing
+
+Firing turns clay into ceramic.
+
+```bash
+# load the shelves first
+kilnctl start --cone 06
+# then wait for the controller to beep
+kilnctl status
+```
+
+## Glazing
+
+Glaze is applied after the bisque firing.
+"""
+
+
+def test_a_comment_inside_a_code_fence_is_no_heading():
+    sections = {c.section for c in chunk_text(FENCED_NOTES, "kiln.md")}
+    assert sections == {("Firing",), ("Glazing",)}, sections
