@@ -10,7 +10,6 @@ and Monetary policy).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 OR_RE = re.compile(r"\s*,?\s+or\s+(?:(?:a|an|the)\s+)?", re.I)
 ARTICLE_RE = re.compile(r"(?:\b(?:a|an|the)\s+)?$", re.I)
@@ -53,9 +52,4 @@ def _elided(head: str, after, catalog):
 def among(decision, names: list[str]):
     """The decision's ranking narrowed to the offered names; None when it scores none of them."""
     ranking = [(n, s) for n, s in decision.ranking if n in names]
-    if not ranking:
-        return None
-    best, score = ranking[0]
-    runner = ranking[1][1] if len(ranking) > 1 else 0.0
-    return replace(decision, services=(best,), score=score, margin=score - runner,
-                   statement=decision.best_statement.get(best), ranking=ranking)
+    return decision.led_by(ranking) if ranking else None

@@ -331,7 +331,7 @@ def _tagged_heads(headings: list[str]) -> set[str]:
 
 
 def _labels(defined, texts: list[str]) -> set[str]:
-    """Lead terms that label many places ('AIF-C01 signal:', 'Scenario 3:', a paragraph
+    """Lead terms that label many places ('Exam signal:', 'Scenario 3:', a paragraph
     opening '**Exam tip:**' three times or more, and '**Exam trap:**' of its family) are not
     things taught.
 

@@ -68,6 +68,14 @@ class Decision:
     ranking: list[tuple[str, float]] = field(default_factory=list)
     best_statement: dict[str, Statement] = field(default_factory=dict)  # per ranked service
 
+    def led_by(self, ranking: list[tuple[str, float]], score: float | None = None) -> "Decision":
+        """This decision re-ranked: the first of ``ranking`` is the answer (``score``: the
+        decision's score to keep, when the new ranking's scale is not the question's)."""
+        name, top = ranking[0]
+        runner = ranking[1][1] if len(ranking) > 1 else 0.0
+        return Decision((name,), top if score is None else score, top - runner, self.best_statement.get(name),
+                        ranking, self.best_statement)
+
     def score_of(self, name: str) -> float:
         key = core_of(name)
         return next((s for n, s in self.ranking if core_of(n) == key), 0.0)
@@ -139,12 +147,9 @@ def not_named(decision: Decision, named: set[str]) -> Decision:
         return decision
     ranking = sorted(((n, s * NAMED_FACTOR if n in named else s) for n, s in decision.ranking),
                      key=lambda kv: kv[1], reverse=True)
-    name, score = ranking[0]
-    if name == decision.ranking[0][0]:
+    if ranking[0][0] == decision.ranking[0][0]:
         return decision
-    runner = ranking[1][1] if len(ranking) > 1 else 0.0
-    return Decision((name,), score, score - runner, decision.best_statement.get(name), ranking,
-                    decision.best_statement)
+    return decision.led_by(ranking)
 
 
 def to_part(decision: Decision, parent_of: dict[str, str], whose: list | None) -> Decision:
@@ -197,11 +202,7 @@ def without(decision: Decision, names: tuple[str, ...]) -> Decision:
     if not names or not set(decision.services) & set(names):
         return decision
     rest = [(n, s) for n, s in decision.ranking if n not in names]
-    if not rest:
-        return decision
-    name, score = rest[0]
-    runner = rest[1][1] if len(rest) > 1 else 0.0
-    return Decision((name,), score, score - runner, decision.best_statement.get(name), rest, decision.best_statement)
+    return decision.led_by(rest) if rest else decision
 
 
 def shifted(decision: Decision, own: Decision | None) -> Decision:
@@ -221,10 +222,7 @@ def shifted(decision: Decision, own: Decision | None) -> Decision:
     said = dict(own.ranking)
     ranking = sorted(((n, s / top + said.get(n, 0.0) / own_top) for n, s in decision.ranking),
                      key=lambda kv: kv[1], reverse=True)
-    name, score = ranking[0]
-    runner = ranking[1][1] if len(ranking) > 1 else 0.0
-    return Decision((name,), decision.score, score - runner, decision.best_statement.get(name), ranking,
-                    decision.best_statement)
+    return decision.led_by(ranking, score=decision.score)
 
 
 def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:

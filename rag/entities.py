@@ -50,10 +50,10 @@ DEFINING_RE = re.compile(
 # Names written like code in running text: "PreSync", "SealedSecret", "repository_dispatch".
 CODE_NAME_RE = re.compile(
     r"(?<![\w./\-@$])([A-Z]?[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][A-Z]?[a-z]+[A-Z][a-z]+\w*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w/\-(])")
-# A command or a setting written as code: "`git reflog`", "`ss -tulpn`", "`strategy.matrix`",
-# "`git reset --soft HEAD~1`"; not a path, a value or a placeholder ("`/etc/fstab`", "`10`",
-# "`<file>`"). A trailing placeholder is not part of the name: "`git revert <hash>`" names
-# "git revert".
+# A command or a setting written as code: "`kilnctl status`", "`ss -tulpn`", "`strategy.matrix`",
+# "`kilnctl ramp --slow 2h`"; not a path, a value or a placeholder ("`/etc/fstab`", "`10`",
+# "`<file>`"). A trailing placeholder is not part of the name: "`kilnctl log <date>`" names
+# "kilnctl log".
 CODE_SPAN_RE = re.compile(r"`([a-z][\w.\-]{1,30}(?:[ \t]+[\w.+:=~^@{}\-]{1,20}){0,3})(?:[ \t]+<[^<>`\n]{1,20}>)*`")
 NOT_SUBJECTS = frozenset("it its this that these those there here each every everything nothing something "
                          "what which who one both neither either all most some many another such".split())
