@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 OR_RE = re.compile(r"\s*,?\s+or\s+(?:(?:a|an|the)\s+)?", re.I)
-ARTICLE_RE = re.compile(r"(?:\b(?:a|an|the)\s+)?$", re.I)
 
 
 def offered(asking: str, catalog) -> list[str]:

@@ -14,6 +14,7 @@ adds product-name prefixes and names the material never teaches, to spot distrac
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from studyrag.rag.entities import NUMBERING_RE, heading_names
@@ -125,6 +126,7 @@ class Catalog:
         # row "Canary | No | Fast") is a thing taught, though the text says it once.
         twice = {n for n, how, _k in defined if how == "table"} & \
             {n for n, how, _k in defined if how in ("lead", "label", "term")}
+        code_texts = texts + list(tables)
         for name, how, kinds in sorted(defined, key=lambda d: d[1] == "code"):
             if how.startswith("alias:"):
                 continue
@@ -133,7 +135,7 @@ class Catalog:
             # A table row, a list line or a label naming a part of a known thing ("Coldstore
             # One Zone-IA | 99.5% | ...") is a thing, however seldom the text repeats it whole.
             part = builder.part_of_known(name) if how in ("table", "lead", "label", "term") else None
-            if name not in labels and (name in twice or part or _worth_keeping(name, how, texts + list(tables) if how == "code" else texts, lowered, profile)):
+            if name not in labels and (name in twice or part or _worth_keeping(name, how, code_texts if how == "code" else texts, lowered, profile)):
                 builder.add(name, True, defined=True, kinds=kinds)
                 if part and _short_name(part, texts):
                     builder.alias(name, part)  # "One Zone-IA" alone, after "Coldstore One Zone-IA"
@@ -330,6 +332,9 @@ def _tagged_heads(headings: list[str]) -> set[str]:
     return {head for head, tagged in tails.items() if len(tagged) >= 2}
 
 
+BOLD_OPENER_RE = re.compile(r"(?m)^[ \t>*\-]*\*\*([^*\n]+?)(?::\*\*|\*\*:)")  # "**Exam tip:**", "- **Tip**:"
+
+
 def _labels(defined, texts: list[str]) -> set[str]:
     """Lead terms that label many places ('Exam signal:', 'Scenario 3:', a paragraph
     opening '**Exam tip:**' three times or more, and '**Exam trap:**' of its family) are not
@@ -346,8 +351,8 @@ def _labels(defined, texts: list[str]) -> set[str]:
             counts[core_of(name)] = counts.get(core_of(name), 0) + 1
     numbered = {n for n, _h, _k in defined if re.fullmatch(r"[A-Za-z]+ \d+", n)}
     bold = {n for n, how, _k in defined if how == "bold"}
-    opens = {n: sum(len(re.findall(rf"(?m)^[ \t>*\-]*\*\*{re.escape(n)}(?::\*\*|\*\*:)", t)) for t in texts)
-             for n in bold}
+    opened_lines = Counter(m for t in texts for m in BOLD_OPENER_RE.findall(t))
+    opens = {n: opened_lines[n] for n in bold}
     # "**Exam trap:**" once beside "**Exam tip:**" five times is of the same family of labels.
     families = {n.split()[0] for n, c in opens.items() if c >= 3 and len(n.split()) > 1}
     opened = {n for n, c in opens.items() if c >= 3 or c and len(n.split()) > 1 and n.split()[0] in families}
