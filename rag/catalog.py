@@ -32,9 +32,12 @@ def core_of(name: str, prefixes: tuple[str, ...] = ()) -> str:
 
     >>> core_of("Amazon SageMaker Multi-Model Endpoints (MME)", ("amazon", "aws", "sagemaker"))
     'multi-model endpoint'
+    >>> core_of("Network ACLs"), core_of("network ACL"), core_of("DNS")
+    ('network acl', 'network acl', 'dns')
     """
     s = re.sub(r"\(.*?\)", " ", name)
-    words = [w.lower() for w in re.findall(r"[\w\-]+", s)]
+    # "ACLs", "VPCs": an acronym's plural is the acronym.
+    words = [(w[:-1] if re.fullmatch(r"[A-Z][A-Z0-9]+s", w) else w).lower() for w in re.findall(r"[\w\-]+", s)]
     while words and words[0] in prefixes:
         words.pop(0)
     words = [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words]
@@ -67,8 +70,11 @@ class Catalog:
                 pats.append((a, s))
         pats.sort(key=lambda p: len(p[0]), reverse=True)
         self._alias_of = {a.lower(): s for a, s in pats}
-        # Words of a name may be split by Markdown emphasis ("**Hash** partitioning").
-        alt = "|".join(re.escape(a).replace(r"\ ", r"[*_`\s]+") for a, _ in pats)
+        # Words of a name may be split by Markdown emphasis ("**Hash** partitioning"). A name
+        # in capitals that is also a word of the text ("RUN" and "run tasks") is matched as written.
+        plain = set(re.findall(r"(?<![\w\-`])[a-z]+(?![\w\-`])", text))
+        alt = "|".join((r"(?-i:{})" if a.isupper() and a.lower() in plain else "{}").format(
+            re.escape(a).replace(r"\ ", r"[*_`\s]+")) for a, _ in pats)
         # Plural/singular tolerant: "endpoint(s)", "job(s)".
         self._re = re.compile(rf"(?<![\w\-])(?:{alt})(?:e?s)?(?![\w\-])", re.I) if pats else None
 
@@ -92,11 +98,12 @@ class Catalog:
 
     @classmethod
     def from_texts(cls, texts: list[str], headings: list[str], defined=(), profile=None,
-                   tables: tuple[str, ...] = ()) -> "Catalog":
+                   tables: tuple[str, ...] = (), entries: frozenset[str] = frozenset()) -> "Catalog":
         """Names from the profile's product prefixes, the headings the text keeps using, and
         ``defined``: (name, how, kinds) the material's structure defines (rag/entities.py).
         ``tables``: the material's tables, where a command written as code may stand alone
-        ("| Undo the last commit | `tool reset --soft HEAD~1` |")."""
+        ("| Undo the last commit | `tool reset --soft HEAD~1` |"). ``entries``: the names of
+        glossary lines (entities.glossary_entries), things though the text says them once."""
         from studyrag.rag.profile import Profile
 
         profile = profile or Profile.empty()
@@ -135,7 +142,7 @@ class Catalog:
             # A table row, a list line or a label naming a part of a known thing ("Coldstore
             # One Zone-IA | 99.5% | ...") is a thing, however seldom the text repeats it whole.
             part = builder.part_of_known(name) if how in ("table", "lead", "label", "term") else None
-            if name not in labels and (name in twice or part or _worth_keeping(name, how, code_texts if how == "code" else texts, lowered, profile)):
+            if name not in labels and (name in twice or part or name in entries or _worth_keeping(name, how, code_texts if how == "code" else texts, lowered, profile)):
                 builder.add(name, True, defined=True, kinds=kinds)
                 if part and _short_name(part, texts):
                     builder.alias(name, part)  # "One Zone-IA" alone, after "Coldstore One Zone-IA"
@@ -184,7 +191,13 @@ class Catalog:
         return None
 
     def find(self, text: str) -> list[Service]:
-        """Services named in ``text``, in order of first mention, longest match wins."""
+        """Services named in ``text``, in order of first mention, longest match wins.
+
+        >>> c = Catalog([Service("RUN", "run", True, {"RUN"}), Service("NAT", "nat", True, {"NAT"})],
+        ...             text="RUN adds a layer. Managers run tasks. NAT hides hosts.")
+        >>> [s.name for s in c.find("they run tasks; RUN apt-get; a nat gateway")]
+        ['RUN', 'NAT']
+        """
         if not self._re:
             return []
         out: list[Service] = []
@@ -319,17 +332,25 @@ def _family_words(names: list[str], prefixes: tuple[str, ...]) -> tuple[str, ...
 
 def _tagged_heads(headings: list[str]) -> set[str]:
     """Heading openings that label several sections, each with its own tagline after a dash
-    ("Worked example — Maple Tutoring", "Worked example — Riverside Bikes"): labels, not things.
+    ("Worked example — Maple Tutoring", "Worked example: memory arithmetic"): labels, not things.
 
-    >>> sorted(_tagged_heads(["Worked example — Maple", "Worked example — Bikes", "Canvas — No-code ML"]))
+    >>> sorted(_tagged_heads(["Worked example — Maple", "Worked example: bikes", "Canvas — No-code ML"]))
     ['Worked example']
+    >>> sorted(_tagged_heads(["Worked example 4", "Worked example 5", "Step 1"]))
+    ['Worked example 4', 'Worked example 5']
     """
     tails: dict[str, set[str]] = {}
+    numbered: dict[str, set[str]] = {}  # "Worked example 4", "Worked example 5": numbered labels
     for h in set(headings):
-        parts = re.split(r"\s+[—–]\s+|\s+-\s+", NUMBERING_RE.sub("", h.split(" > ")[-1]), maxsplit=1)
+        bare = NUMBERING_RE.sub("", h.split(" > ")[-1])
+        parts = re.split(r"\s+[—–]\s+|\s+-\s+|:\s+", bare, maxsplit=1)
         if len(parts) == 2 and parts[1].strip():
             tails.setdefault(parts[0].strip(" *#"), set()).add(parts[1].strip())
-    return {head for head, tagged in tails.items() if len(tagged) >= 2}
+        label = re.fullmatch(r"([A-Za-z][\w ]*?) \d{1,3}", parts[0].strip(" *#"))
+        if label:
+            numbered.setdefault(label.group(1), set()).add(label.group(0))
+    return {head for head, tagged in tails.items() if len(tagged) >= 2} | \
+        {name for names in numbered.values() if len(names) >= 2 for name in names}
 
 
 BOLD_OPENER_RE = re.compile(r"(?m)^[ \t>*\-]*\*\*([^*\n]+?)(?::\*\*|\*\*:)")  # "**Exam tip:**", "- **Tip**:"
@@ -349,7 +370,7 @@ def _labels(defined, texts: list[str]) -> set[str]:
     for name, how, _kinds in defined:
         if how in ("lead", "label"):
             counts[core_of(name)] = counts.get(core_of(name), 0) + 1
-    numbered = {n for n, _h, _k in defined if re.fullmatch(r"[A-Za-z]+ \d+", n)}
+    numbered = {n for n, _h, _k in defined if re.fullmatch(r"[A-Za-z]+(?: [a-z]+){0,2} \d+", n)}  # "Worked example 5"
     bold = {n for n, how, _k in defined if how == "bold"}
     opened_lines = Counter(m for t in texts for m in BOLD_OPENER_RE.findall(t))
     opens = {n: opened_lines[n] for n in bold}
@@ -499,7 +520,9 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         # an ordinary word the text also writes in lower case.
         return len(words) > 1 and (uses >= 2 or word_uses(words[0].lower(), texts) == 0)
     if how == "code":
-        return _alone(name, texts) and not _brand(name, texts) and _introduced(name, texts) \
+        # A command written whole with its options ("`sshd -t`") is a thing wherever it stands.
+        command = re.fullmatch(r"[a-z][\w.\-]*(?: [\w.+:=~^@{}\-]+)+", name) is not None and " -" in f" {name}"
+        return _alone(name, texts) and not _brand(name, texts) and (command or _introduced(name, texts)) \
             and not (re.fullmatch(r"[a-z]+", name) and _plain_uses(name, texts) > 1)
     if how == "term" and len(words) > 1:
         # "Matrix strategy: strategy.matrix expands one job …" defines the term; a longer

@@ -31,6 +31,7 @@ class Contrast:
     label: str  # the material's own words for it: "Pooled t vs Welch t"
     sentences: tuple[int, ...]  # indexes into Knowledge.sentences, in source order
     context: str = ""  # the heading it stands under or follows: what the two sides are of
+    body: tuple[int, ...] = ()  # a section's every sentence (``sentences`` are its opening ones)
 
     def text(self, sentence_texts: list[str]) -> str:
         """What is embedded: where it stands, the label and the sentences that draw it."""
@@ -64,8 +65,33 @@ def collect(sentences, chunks) -> list[Contrast]:
             by_section.setdefault((chunk.source, chunk.section), []).append(i)
     for (_source, section), idx in by_section.items():
         row = sentences[idx[0]].row
-        out.append(Contrast(section[-1].strip(), tuple(idx[:SECTION_SENTENCES]), _context(chunks, row)))
+        out.append(Contrast(section[-1].strip(), tuple(idx[:SECTION_SENTENCES]), _context(chunks, row), tuple(idx)))
     return out
+
+
+def side_runs(body: tuple[int, ...], leads, sides: int) -> list[list[int]]:
+    """Each side's run of a comparison section's sentences: from the sentence that opens with
+    that side to the one that opens with the next ("A security group works at … It is
+    stateful …" then "A network ACL works at … It is stateless …"). ``leads(i)``: the side
+    sentence ``i`` opens with, as an index into the sides, or None.
+
+    >>> side_runs((10, 11, 12, 13, 14), {10: 0, 13: 1}.get, 2)
+    [[10, 11, 12], [13, 14]]
+    >>> side_runs((10, 11), {10: 0}.get, 2)
+    [[10, 11], []]
+    """
+    runs: dict[int, list[int]] = {}
+    current = None
+    for i in body:
+        side = leads(i)
+        if side is not None and side not in runs:
+            current = side
+            runs[current] = []
+        elif side is not None and side != current:
+            current = None  # a later mention of a side already described: not its run
+        if current is not None:
+            runs[current].append(i)
+    return [runs.get(s, []) for s in range(sides)]
 
 
 def _context(chunks, row: int) -> str:

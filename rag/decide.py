@@ -112,6 +112,8 @@ def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None =
     for svc in _services_with_figures(knowledge, figures(query or "")):
         if svc in agg:
             agg[svc] += FIGURE_BONUS
+    # The material's subject (rag/subject.py) is where every answer lies, not one of them.
+    agg = {n: s for n, s in agg.items() if n not in knowledge.subjects} or agg
     ranking = sorted(agg.items(), key=lambda kv: kv[1], reverse=True)
     best, best_score = ranking[0]
     runner = ranking[1][1] if len(ranking) > 1 else 0.0

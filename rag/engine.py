@@ -24,7 +24,7 @@ from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
 from studyrag.rag.remedies import to_remedy
 from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, parse
-from studyrag.rag.sides import compare_sides, described_sides
+from studyrag.rag.sides import compare_sides, described_sides, owned
 from studyrag.rag.unknown import unknown_names
 from studyrag.rag.verify import check_sentence, content_words, split_sentences
 
@@ -210,7 +210,8 @@ class Tutor:
         situation, svec, decision = decide_question(k, query, hits)
         if change is not None and decision is not None and q.lang == "en":
             decision = shifted(decision, decide_question(k, change, hits)[2])
-        named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried]
+        owners = owned(k.catalog, query)  # "S3's WORM feature" asks about WORM
+        named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried and s.name not in owners]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
         if kind in ("which", "fact", "explain", "compare"):

@@ -25,10 +25,11 @@ BULLET = r"(?:[•\-*▪◦·]|\d{1,2}[.)])"
 TERM = r"[A-Z`\"“(]?[\w`][\w`'’./+\-]*(?:[ \t]+[\w`(][\w`'’./+\-()]*){0,5}"
 # "- **Term**: ...", "**Term.** ...", "| **Term** | ...": a bold term that opens a line or cell.
 BOLD_RE = re.compile(r"\*\*([^*\n]{2,60}?)\*\*|__([^_\n]{2,60}?)__")
-# "• Term — definition", "- Term: definition", "Term — definition" (a line's lead term).
-# A parenthetical before the dash or colon gives other names, not part of this one:
-# "Shadow deployment (traffic mirroring or dark launch): copy live requests …".
-LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*)?({TERM}?)(?:\*\*)?([ \t]+\([^()\n]{{1,60}}\))?[ \t]*(—|–|--|:)[ \t]+\S", re.M)
+# "*Image*: read-only template", "*Service* = desired state": a term marked in italics where
+# it is defined (italics elsewhere are mostly emphasis: "*never*", "*before*").
+ITALIC_RE = re.compile(r"(?:(?<![*\w])\*(?=[^\s*])([^*\n]{2,60}?)(?<=[^\s*])\*(?![*\w])|"
+                       r"(?<![_\w])_(?=[^\s_])([^_\n]{2,60}?)(?<=[^\s_])_(?![_\w]))(?=[ \t]*(?:[:=—–(]|-[ \t]))")
+LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*?|__?)?({TERM}?)(?:\*\*?|__?)?([ \t]+\([^()\n]{{1,60}}\))?[ \t]*(—|–|--|:)[ \t]+\S", re.M)
 TABLE_ROW_RE = re.compile(r"^[ \t]*\|[ \t]*([^|\n]{1,60}?)[ \t]*\|", re.M)
 # A plain-text table row, cells split by " | " and no outer bars: "Firestore | Document NoSQL | Serverless".
 BARE_ROW_RE = re.compile(r"^[ \t]*([^|\s][^|\n]{0,59}?)[ \t]+\|[ \t]+[^|\n]*\S[ \t]+\|[ \t]+\S", re.M)
@@ -52,9 +53,9 @@ CODE_NAME_RE = re.compile(
     r"(?<![\w./\-@$])([A-Z]?[a-z]+(?:[A-Z][a-z0-9]+)+|[A-Z][A-Z]?[a-z]+[A-Z][a-z]+\w*|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w/\-(])")
 # A command or a setting written as code: "`kilnctl status`", "`ss -tulpn`", "`strategy.matrix`",
 # "`kilnctl ramp --slow 2h`"; not a path, a value or a placeholder ("`/etc/fstab`", "`10`",
-# "`<file>`"). A trailing placeholder is not part of the name: "`kilnctl log <date>`" names
-# "kilnctl log".
-CODE_SPAN_RE = re.compile(r"`([a-z][\w.\-]{1,30}(?:[ \t]+[\w.+:=~^@{}\-]{1,20}){0,3})(?:[ \t]+<[^<>`\n]{1,20}>)*`")
+# "`<file>`"). A trailing placeholder or path is not part of the name: "`kilnctl log <date>`"
+# and "`kilnctl log /var/kiln`" name "kilnctl log".
+CODE_SPAN_RE = re.compile(r"`([a-z][\w.\-]{1,30}(?:[ \t]+[\w.+:=~^@{}\-]{1,20}){0,3})(?:[ \t]+(?:<[^<>`\n]{1,20}>|/[\w./\-]*))*`")
 NOT_SUBJECTS = frozenset("it its this that these those there here each every everything nothing something "
                          "what which who one both neither either all most some many another such".split())
 VS_SPLIT_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
@@ -99,25 +100,35 @@ def plausible(name: str) -> bool:
 def heading_names(heading: str) -> list[Definition]:
     """The names a heading gives: each side of its dashes, 'vs' and lists, less 'for <product>'."""
     out: list[Definition] = []
-    parts = DASH_SPLIT_RE.split(NUMBERING_RE.sub("", heading))
-    # After a dash comes a tagline ("JumpStart — Pre-trained Model Hub"), unless it lists
-    # things ("Inference Modes — On-Demand, Provisioned Throughput, Batch").
-    parts = parts[:1] + [p for p in parts[1:] if re.search(r",|\s(?:vs\.?|versus|and|or)\s", p)]
-    for part in parts:
-        for side in VS_SPLIT_RE.split(part):
+    for part in heading_parts(heading):
+        sides = VS_SPLIT_RE.split(part)
+        for side in sides:
             for piece in {side, *LIST_SPLIT_RE.split(side)}:
                 for cand in {piece, OF_PRODUCT_RE.sub(r"\1", piece)}:
                     name = clean_name(re.sub(r"\(.*?\)", "", cand))
-                    if plausible(name) and name[:1].isupper():
+                    # A side of "volumes vs bind mounts vs tmpfs" is a name however it is written.
+                    if plausible(name) and (name[:1].isupper() or len(sides) > 1):
                         out.append(Definition(name, "heading"))
     return out
+
+
+def heading_parts(heading: str) -> list[str]:
+    """A heading's parts that name things: after a dash comes a tagline ("JumpStart —
+    Pre-trained Model Hub"), unless it lists things ("Inference Modes — On-Demand, Batch").
+
+    >>> heading_parts("Amazon Comprehend — Natural Language Processing")
+    ['Amazon Comprehend']
+    """
+    parts = DASH_SPLIT_RE.split(NUMBERING_RE.sub("", heading))
+    return parts[:1] + [p for p in parts[1:] if re.search(r",|\s(?:vs\.?|versus|and|or)\s", p)]
 
 
 def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
     """Names a passage defines: bold terms, line lead terms, table first cells, acronyms, 'X vs Y'."""
     out: list[Definition] = []
     heading_stems = {stem(w) for h in section for w in WORD_RE.findall(h)}
-    for m in BOLD_RE.finditer(text):
+    emphasis = [*BOLD_RE.finditer(text), *ITALIC_RE.finditer(text)]
+    for m in emphasis:
         raw = m.group(1) or m.group(2)
         # "**Range** partitioning" under "Partitioning vs Sharding": the name is "Range partitioning".
         noun = re.match(r" ([a-z][a-z\-]{3,})\b", text[m.end():m.end() + 40])
@@ -159,6 +170,11 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
         long = clean_name(m.group(1))
         out.append(Definition(long, "acronym", m.start()))
         out.append(Definition(m.group(2), f"alias:{long}", m.start()))  # the same thing, shorter
+    for m in SHORT_FORM_RE.finditer(text):  # "Angiotensin-converting enzyme (ACE)": its initials spell it
+        long = spelled_by(text[max(0, m.start() - 80):m.start()], m.group(1))
+        if long:
+            out.append(Definition(long, "acronym", m.start() - len(long)))
+            out.append(Definition(m.group(1), f"alias:{long}", m.start()))
     seen: set[str] = set()
     return [d for d in out if plausible(d.name) and not (d.name in seen or seen.add(d.name))]
 
@@ -168,6 +184,29 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
 INLINE_ITEM_RE = re.compile(
     r"(?:(?<=:[ \t])|(?<=,[ \t])|(?<=\band[ \t])|(?<=\bor[ \t])|(?<=;[ \t]))"
     r"([A-Z][\w\-/+.]*(?:[ \t][A-Z0-9][\w\-/+.]*){0,3})[ \t]+\(([^()\n]{6,200})\)")
+
+
+SHORT_FORM_RE = re.compile(r"(?<=[\w\-])[ \t]*\(([A-Z][A-Z0-9]{1,7})\)")
+
+
+def spelled_by(before: str, short: str) -> str | None:
+    """The words just before a short form whose initials spell it, however they are written.
+
+    >>> spelled_by("3. Angiotensin-converting enzyme", "ACE"), spelled_by("the area under the curve", "AUC")
+    ('Angiotensin-converting enzyme', 'area under the curve')
+    >>> spelled_by("keeps the cell neutral", "ACE") is None
+    True
+    """
+    words = before.split()
+    for n in range(1, min(len(words), len(short) + 2) + 1):
+        tail = words[-n:]
+        initials = "".join(p[0] for w in tail for p in re.split(r"-", w) if p and p.lower() not in FUNCTION_INITIALS)
+        if initials.lower() == short.lower() and tail[0][:1].isalpha() and tail[0][0].lower() == short[0].lower():
+            return clean_name(" ".join(tail))
+    return None
+
+
+FUNCTION_INITIALS = frozenset("of the and for in on to a an".split())
 
 
 def inline_items(line: str) -> list[tuple[str, int, int]]:
@@ -181,6 +220,56 @@ def inline_items(line: str) -> list[tuple[str, int, int]]:
     found = [(clean_name(m.group(1)), m.start(), m.end()) for m in INLINE_ITEM_RE.finditer(line)]
     found = [f for f in found if plausible(f[0])]
     return found if len(found) >= 2 else []
+
+
+# A line of a column table: cells split by bars or by runs of spaces ("Haematocrit   40-54%").
+TABLE_LINE_RE = re.compile(r"\||\w {2,}\w")
+BULLETED_RE = re.compile(r"[ \t]*[•\-*▪◦·][ \t]")
+
+
+def glossary_entries(texts: list[str], reach: int = 3) -> set[str]:
+    """Names of "Term: definition" lines that stand among lines like them: notes written as a
+    glossary define a term once and may never use it again, so such a name is a thing
+    though the text says it once. A "Rule of thumb:" line among prose stays a label, and so
+    do the fields of a bullet list ("- Defaults: ...").
+
+    >>> notes = ("Surfactant: a film on the alveoli.\\nElastance: recoil.\\nCompliance: stretch.\\nPlain prose.\\n"
+    ...          "Rule of thumb: see above.\\nMore prose.\\nAnd more.")
+    >>> sorted(glossary_entries([notes]))
+    ['Compliance', 'Elastance', 'Surfactant']
+    """
+    out: set[str] = set()
+    for text in texts:
+        lines = [x for x in _prose_lines(text) if not TABLE_LINE_RE.search(x.strip())]
+        lines = [x for x in lines if _entry_line(x) or not _title_line(x)]  # a title parts sections
+        entry = [_entry_line(x) for x in lines]
+        for i, line in enumerate(lines):
+            near = entry[max(0, i - reach):i] + entry[i + 1:i + 1 + reach]
+            if entry[i] and near and sum(near) * 2 > len(near):
+                out.update(d.name for d in definitions(line) if d.how in ("label", "term") and d.offset == 0)
+    return out
+
+
+def _prose_lines(text: str) -> list[str]:
+    """The text's non-empty lines outside code fences ("  image: nginx" is no entry)."""
+    out, fenced = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif line.strip() and not fenced:
+            out.append(line)
+    return out
+
+
+def _title_line(line: str) -> bool:
+    """"8.4 Surface tension and surfactant", "Other receptors": short, no sentence's end."""
+    s = line.strip()
+    return len(s.split()) <= 8 and not re.search(r"[.!?;:)\]]$", s)
+
+
+def _entry_line(line: str) -> bool:
+    m = LEAD_RE.match(line)
+    return bool(m and m.group(3) == ":" and not BULLETED_RE.match(line))
 
 
 def _line_before(text: str, offset: int) -> str:

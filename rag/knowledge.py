@@ -19,7 +19,7 @@ from studyrag.index.embedders.base import embed_in_length_order
 from studyrag.index.stores.derived import Derived, FolderDerived, array_bytes, array_from
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.ingest.formats import page_at
-from studyrag.rag import contrasts, entities, outside, profile, remedies, scope
+from studyrag.rag import contrasts, entities, outside, profile, remedies, scope, subject
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
@@ -78,7 +78,12 @@ class Knowledge:
         texts = [c.text for c in self.chunks if c.kind != "table"]
         defined = entities.collect([c for c in self.chunks if c.kind in ("body", "table", "summary")])
         tables = tuple(c.text for c in self.chunks if c.kind == "table")
-        self.catalog = Catalog.from_texts(texts, heads, defined, self.profile, tables)
+        entries = frozenset(entities.glossary_entries(list(self.sources.values())))
+        self.catalog = Catalog.from_texts(texts, heads, defined, self.profile, tables, entries)
+        passages: dict[str, list[str]] = {}
+        for c in self.chunks:
+            passages.setdefault(c.source, []).append(c.text)
+        self.subjects = subject.subjects(self.sources, passages, self.catalog)  # never a "which" answer
         # Kept with the index build (ingest fills it); a store without a place for it (a
         # plugin's) falls back to the work dir.
         cache = getattr(self.retriever.index, "derived", None) or FolderDerived(Path(settings.work_dir) / "cache")
@@ -210,11 +215,13 @@ class Knowledge:
 
     def _heading_things(self, head: str) -> list[Service]:
         """The things a heading names, looked up once per heading. "DLP (Data Loss
-        Prevention)": the trailing parenthesis spells out the name, it is not a second thing."""
+        Prevention)": the trailing parenthesis spells out the name, it is not a second thing;
+        nor is a tagline after a dash (entities.heading_parts)."""
         memo = self.__dict__.setdefault("_heading_memo", {})
         if head not in memo:
             bare = re.sub(r"\s*\([^()]*\)\s*$", "", head)
-            memo[head] = [s for s in self.catalog.find(bare) if not s.generic]
+            # "Amazon Comprehend — Natural Language Processing": the tagline names no second thing.
+            memo[head] = [s for part in entities.heading_parts(bare) for s in self.catalog.find(part) if not s.generic]
         return memo[head]
 
     def _enclosing(self, c: Chunk, part: str) -> str | None:

@@ -18,7 +18,8 @@ from studyrag.rag.evidence import (LIST_RE, asked_count, covering, fact_sentence
                                    top_sentences)
 from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import asking_part
-from studyrag.rag.sides import compare_sides
+from studyrag.rag.contrasts import side_runs
+from studyrag.rag.sides import TextSide, compare_sides
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,11 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     return Plan(quoted(k, cites, picked), picked[:2])
 
 
+def _named_in(name: str, label: str) -> bool:
+    """A side's name is said in a comparison's label ("Green" in "Green Tea vs Black Tea")."""
+    return all(re.search(rf"(?<!\w){re.escape(w)}", label, re.I) for w in re.findall(r"\w+", name)[:2])
+
+
 def _without_name(text: str, thing) -> str:
     """'Who approves Amazon SageMaker Model Registry versions?' -> 'Who approves versions?'"""
     for alias in sorted(thing.aliases, key=len, reverse=True):
@@ -129,6 +135,11 @@ def _rows_about(k: Knowledge, thing) -> list[int]:
 
 def compare(k: Knowledge, q, qvec, named, cites) -> Plan:
     sides = named[:4]
+    drawn = k.closest_contrast(qvec)  # the material's own section setting these sides side by side
+    if drawn is not None and all(_named_in(s.name, drawn.label) for s in sides):
+        side_by_side = _side_by_side_plan(k, q, qvec, drawn, cites)
+        if side_by_side is not None:
+            return side_by_side
     faq = k.matching_faq(qvec)
     lines = [("比較：" if _lang(q) == "zh" else "Comparison: ") + " vs ".join(s.name for s in sides)]
     support, used = [], set()
@@ -152,14 +163,73 @@ def contrast(k: Knowledge, q, qvec, drawn, cites) -> Plan:
     opening sentences of its "X vs Y" section."""
     head = ("比較：" if _lang(q) == "zh" else "Comparison: ") + drawn.label
     drawn_here = list(drawn.sentences)[:CONTRAST_SENTENCES]
+    side_by_side = _side_by_side_plan(k, q, qvec, drawn, cites)
+    if side_by_side is not None:
+        return side_by_side
+    sides = compare_sides(k.catalog, k.sentence_texts, drawn.label)
     # Each side's own sentence that says what it is ("Cached volumes — primary data lives
     # in ..."), after the comparison itself.
-    sides = compare_sides(k.catalog, k.sentence_texts, drawn.label)
     own: list[int] = []
     for side in sides:
         own += [i for i in side_sentences(k, side, qvec, n=3, leading_only=True) if i not in drawn_here + own][:1]
     body = quoted(k, cites, drawn_here).rstrip() + (" " + quoted(k, cites, own) if own else "\n")
     return Plan(f"{head}\n{body}", drawn_here[:2], tuple(s.name for s in sides))
+
+
+def _side_by_side_plan(k: Knowledge, q, qvec, drawn, cites) -> Plan | None:
+    """A comparison section that describes each side in turn, quoted side by side: each
+    side's opening sentence and its sentence on the point asked, so neither side is left
+    out. None unless the section gives every side a paragraph of its own (three sentences
+    or more, opening with the side's name)."""
+    sides = compare_sides(k.catalog, k.sentence_texts, drawn.label)
+    if len(sides) < 2 or any(k.sentences[i].text.lstrip().startswith("|") for i in drawn.body):
+        return None  # a section with a table sets its sides against each other in the table
+    runs = side_runs(drawn.body, lambda i: _leading_side(k, i, sides), len(sides))
+    if not all(len(run) >= 3 for run in runs):
+        return None  # one-line summaries ("- Crashing: money ↑"): the sides' own sentences say more
+    # The point asked, without the sides' names: a sentence that repeats a name ("Green tea
+    # keeps for six months") is no nearer to "how do I brew green vs black tea?" for it.
+    point = q.search_text
+    for word in {w for s in sides for w in re.findall(r"\w{3,}", s.name)}:
+        point = re.sub(rf"(?<!\w){re.escape(word)}\w*", " ", point, flags=re.I)
+    picks = _side_by_side(k, runs, k.retriever.embed_query(point) if point.strip() else qvec)
+    head = ("比較：" if _lang(q) == "zh" else "Comparison: ") + drawn.label
+    return Plan(head + "\n" + "".join(quoted(k, cites, p) for p in picks), [p[0] for p in picks],
+                tuple(s.name for s in sides))
+
+
+def _side_by_side(k: Knowledge, runs: list[list[int]], qvec) -> list[list[int]]:
+    """Each side's opening sentence and the one nearest the question; after the first side,
+    also nearest what was picked for the sides before ("It is stateless, …" beside "It is
+    stateful, …"), so the sides are set against each other on the same point."""
+    picks: list[list[int]] = []
+    for run in runs:
+        before = [p[-1] for p in picks if len(p) > 1]
+
+        def fit(i: int) -> float:
+            v = k.sentence_vecs[i]
+            if not before:
+                return float(v @ qvec)
+            # The point set first already answers the question: the parallel counts more.
+            return 0.5 * float(v @ qvec) + max(float(v @ k.sentence_vecs[j]) for j in before)
+        picks.append([run[0], *sorted(run[1:], key=fit, reverse=True)[:1]])
+    return picks
+
+
+def _leading_side(k: Knowledge, i: int, sides) -> int | None:
+    """Which of ``sides`` a prose sentence ``i`` opens with ("A network ACL (NACL) works at …"),
+    or None (a line of code, "ENV APP_ENV=prod", is no sentence about a side)."""
+    text = k.sentences[i].text
+    if not re.search(r"[.!?)]$", text.strip()) or re.search(r"=|#\s", text):
+        return None
+    spans = k.catalog.spans(text[:80])
+    for j, side in enumerate(sides):
+        if isinstance(side, TextSide):
+            if side.leads(text):
+                return j
+        elif spans and spans[0][2] is side and re.fullmatch(r"[\W_]*(?:(?:a|an|the)\s+)?", text[:spans[0][0]], re.I):
+            return j
+    return None
 
 
 def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Plan:

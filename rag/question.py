@@ -52,9 +52,11 @@ FACT_RE = re.compile(
     r"|(?:^|[.?!:]\s+)(?:list|name|enumerate)\s+(?:the|all|every)\b"
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
     r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|"
-    r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees)\b"
-    r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b|(?:^|[,;]\s*)where (?:does|do|is|are|did|will|would|can)\b"
-    r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length)s?\b"
+    r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees|thresholds|cut-?offs|criteria|ranges)\b"
+    r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b"
+    r"|(?:^|[,;]\s*)where (?:exactly |precisely )?(?:does|do|is|are|did|will|would|can|should)\b"
+    r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length|path|"
+    r"directory|folder|location|address|extension)s?\b"
     r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼",
     re.I,
 )

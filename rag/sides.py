@@ -160,3 +160,18 @@ def _decided(knowledge, text: str):
         return None
     thing = knowledge.catalog.get(decision.services[0])
     return (thing, score) if thing is not None else None
+
+
+def owned(catalog, text: str) -> set[str]:
+    """Things the text names only as the owner of the next one ("S3" in "S3's WORM feature"):
+    what is asked about is the owned thing, not the two side by side.
+
+    >>> from studyrag.rag.catalog import Catalog, Service
+    >>> cat = Catalog([Service("Kiln", "kiln", True, {"Kiln"}), Service("Damper", "damper", True, {"Damper"})])
+    >>> sorted(owned(cat, "In the kiln's damper setting, what changes?")), sorted(owned(cat, "kiln vs damper"))
+    (['Kiln'], [])
+    """
+    spans = [sp for sp in catalog.spans(text) if not sp[2].generic]
+    return {a[2].name for a, b in zip(spans, spans[1:])
+            if re.fullmatch(r"['’]s\s+", text[a[1]:b[0]]) and a[2] is not b[2]}
+

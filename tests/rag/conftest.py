@@ -56,6 +56,11 @@ def lead(ans) -> str:
     return ans.answer.split("\n")[0]
 
 
+def catalog_names(tutor) -> set[str]:
+    """The names of the things a tutor's material teaches."""
+    return {s.name for s in tutor.knowledge.catalog.services}
+
+
 def extractive_tutor_on(tmp, filename: str, text: str):
     """A Tutor (no model: extractive answers) over a material of one file, ingested for real."""
     from studyrag.ingest.pipeline import ingest

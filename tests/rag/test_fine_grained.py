@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import extractive_tutor_on
+from .conftest import catalog_names, extractive_tutor_on
 
 IRRIGATION_NOTES = """Garden Irrigation Study Notes
 By the allotment society, spring edition
@@ -41,10 +41,6 @@ def garden(tmp_path_factory):
     return extractive_tutor_on(tmp_path_factory.mktemp("garden"), "irrigation-notes.txt", IRRIGATION_NOTES)
 
 
-def _names(tutor) -> set[str]:
-    return {s.name for s in tutor.knowledge.catalog.services}
-
-
 def test_a_heading_right_above_its_text_starts_a_section(garden):
     sections = {c.section[0] for c in garden.knowledge.chunks}
     assert {"Controllers", "Watering methods", "Water sources"} <= sections, sections
@@ -56,7 +52,7 @@ def test_prose_written_one_sentence_per_line_is_not_a_table(garden):
 
 
 def test_settings_written_like_code_are_things_and_a_brand_word_is_not(garden):
-    names = _names(garden)
+    names = catalog_names(garden)
     assert {"rain_delay", "SoakCycle", "zone_budget"} <= names, names  # "x: pauses every …" defines x
     assert {"AquaLine Controller", "HydroBox Timer"} <= names
     assert "AquaLine" not in names and "HydroBox" not in names  # the first word of a name

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import extractive_tutor_on
+from .conftest import catalog_names, extractive_tutor_on
 
 TRANSIT_GUIDE = """Riverton Transit Study Guide
 
@@ -72,19 +72,15 @@ def transit(tmp_path_factory):
     return extractive_tutor_on(tmp_path_factory.mktemp("transit"), "transit-guide.txt", TRANSIT_GUIDE)
 
 
-def _names(tutor) -> set[str]:
-    return {s.name for s in tutor.knowledge.catalog.services}
-
-
 def test_table_rows_without_bars_and_is_a_sentences_name_things(transit):
-    names = _names(transit)
+    names = catalog_names(transit)
     assert {"Zone A", "Zone B", "Zone C"} <= names  # first cells of a bar-less table
     assert "Zone" not in names and "Covers" not in names  # its header row is no thing
     assert "Kerbside Express" in names  # "Kerbside Express is a door-to-door minibus ..."
 
 
 def test_a_heading_joining_two_names_is_not_a_third_thing(transit):
-    names = _names(transit)
+    names = catalog_names(transit)
     assert {"Night Owl", "Airport Shuttle"} <= names
     assert "Night Owl and Airport Shuttle" not in names
 
