@@ -29,6 +29,9 @@ BOLD_RE = re.compile(r"\*\*([^*\n]{2,60}?)\*\*|__([^_\n]{2,60}?)__")
 # it is defined (italics elsewhere are mostly emphasis: "*never*", "*before*").
 ITALIC_RE = re.compile(r"(?:(?<![*\w])\*(?=[^\s*])([^*\n]{2,60}?)(?<=[^\s*])\*(?![*\w])|"
                        r"(?<![_\w])_(?=[^\s_])([^_\n]{2,60}?)(?<=[^\s_])_(?![_\w]))(?=[ \t]*(?:[:=—–(]|-[ \t]))")
+# "• Term — definition", "- Term: definition", "- *Term*: definition" (a line's lead term).
+# A parenthetical before the dash or colon gives other names, not part of this one:
+# "Shadow deployment (traffic mirroring or dark launch): copy live requests …".
 LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*?|__?)?({TERM}?)(?:\*\*?|__?)?([ \t]+\([^()\n]{{1,60}}\))?[ \t]*(—|–|--|:)[ \t]+\S", re.M)
 TABLE_ROW_RE = re.compile(r"^[ \t]*\|[ \t]*([^|\n]{1,60}?)[ \t]*\|", re.M)
 # A plain-text table row, cells split by " | " and no outer bars: "Firestore | Document NoSQL | Serverless".
@@ -187,6 +190,7 @@ INLINE_ITEM_RE = re.compile(
 
 
 SHORT_FORM_RE = re.compile(r"(?<=[\w\-])[ \t]*\(([A-Z][A-Z0-9]{1,7})\)")
+FUNCTION_INITIALS = frozenset("of the and for in on to a an".split())  # "area under the curve" is AUC
 
 
 def spelled_by(before: str, short: str) -> str | None:
@@ -204,9 +208,6 @@ def spelled_by(before: str, short: str) -> str | None:
         if initials.lower() == short.lower() and tail[0][:1].isalpha() and tail[0][0].lower() == short[0].lower():
             return clean_name(" ".join(tail))
     return None
-
-
-FUNCTION_INITIALS = frozenset("of the and for in on to a an".split())
 
 
 def inline_items(line: str) -> list[tuple[str, int, int]]:
