@@ -71,7 +71,7 @@ class Catalog:
         pats.sort(key=lambda p: len(p[0]), reverse=True)
         self._alias_of = {a.lower(): s for a, s in pats}
         # Words of a name may be split by Markdown emphasis ("**Hash** partitioning"). A name
-        # in capitals that is also a word of the text ("RUN" and "run tasks") is matched as written.
+        # in capitals that is also a word of the text ("FEED" and "bees feed") is matched as written.
         plain = set(re.findall(r"(?<![\w\-`])[a-z]+(?![\w\-`])", text))
         alt = "|".join((r"(?-i:{})" if a.isupper() and a.lower() in plain else "{}").format(
             re.escape(a).replace(r"\ ", r"[*_`\s]+")) for a, _ in pats)
@@ -193,10 +193,10 @@ class Catalog:
     def find(self, text: str) -> list[Service]:
         """Services named in ``text``, in order of first mention, longest match wins.
 
-        >>> c = Catalog([Service("RUN", "run", True, {"RUN"}), Service("NAT", "nat", True, {"NAT"})],
-        ...             text="RUN adds a layer. Managers run tasks. NAT hides hosts.")
-        >>> [s.name for s in c.find("they run tasks; RUN apt-get; a nat gateway")]
-        ['RUN', 'NAT']
+        >>> c = Catalog([Service("FEED", "feed", True, {"FEED"}), Service("BKA", "bka", True, {"BKA"})],
+        ...             text="FEED logs syrup. Bees feed on nectar. BKA runs the course.")
+        >>> [s.name for s in c.find("bees feed in May; FEED 2:1; the bka course")]
+        ['FEED', 'BKA']
         """
         if not self._re:
             return []

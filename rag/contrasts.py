@@ -71,9 +71,9 @@ def collect(sentences, chunks) -> list[Contrast]:
 
 def side_runs(body: tuple[int, ...], leads, sides: int) -> list[list[int]]:
     """Each side's run of a comparison section's sentences: from the sentence that opens with
-    that side to the one that opens with the next ("A security group works at … It is
-    stateful …" then "A network ACL works at … It is stateless …"). ``leads(i)``: the side
-    sentence ``i`` opens with, as an index into the sides, or None.
+    that side to the one that opens with the next ("Green tea is heated soon after picking …
+    It is brewed cooler …", then "Black tea is rolled … It is brewed with boiling water …").
+    ``leads(i)``: the side sentence ``i`` opens with, as an index into the sides, or None.
 
     >>> side_runs((10, 11, 12, 13, 14), {10: 0, 13: 1}.get, 2)
     [[10, 11, 12], [13, 14]]

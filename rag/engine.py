@@ -210,7 +210,7 @@ class Tutor:
         situation, svec, decision = decide_question(k, query, hits)
         if change is not None and decision is not None and q.lang == "en":
             decision = shifted(decision, decide_question(k, change, hits)[2])
-        owners = owned(k.catalog, query)  # "S3's WORM feature" asks about WORM
+        owners = owned(k.catalog, query)  # "the kiln's damper setting" asks about the damper
         named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried and s.name not in owners]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))

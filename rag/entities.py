@@ -119,8 +119,8 @@ def heading_parts(heading: str) -> list[str]:
     """A heading's parts that name things: after a dash comes a tagline ("JumpStart —
     Pre-trained Model Hub"), unless it lists things ("Inference Modes — On-Demand, Batch").
 
-    >>> heading_parts("Amazon Comprehend — Natural Language Processing")
-    ['Amazon Comprehend']
+    >>> heading_parts("Hivekit — Beekeeping Log App"), heading_parts("Modes — Batch, Stream")
+    (['Hivekit'], ['Modes', 'Batch, Stream'])
     """
     parts = DASH_SPLIT_RE.split(NUMBERING_RE.sub("", heading))
     return parts[:1] + [p for p in parts[1:] if re.search(r",|\s(?:vs\.?|versus|and|or)\s", p)]

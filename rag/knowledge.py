@@ -220,7 +220,7 @@ class Knowledge:
         memo = self.__dict__.setdefault("_heading_memo", {})
         if head not in memo:
             bare = re.sub(r"\s*\([^()]*\)\s*$", "", head)
-            # "Amazon Comprehend — Natural Language Processing": the tagline names no second thing.
+            # "Hivekit — Beekeeping Log App": the tagline names no second thing.
             memo[head] = [s for part in entities.heading_parts(bare) for s in self.catalog.find(part) if not s.generic]
         return memo[head]
 

@@ -217,7 +217,7 @@ def _side_by_side(k: Knowledge, runs: list[list[int]], qvec) -> list[list[int]]:
 
 
 def _leading_side(k: Knowledge, i: int, sides) -> int | None:
-    """Which of ``sides`` a prose sentence ``i`` opens with ("A network ACL (NACL) works at …"),
+    """Which of ``sides`` a prose sentence ``i`` opens with ("Black tea is rolled and left to oxidise …"),
     or None (a line of code, "ENV APP_ENV=prod", is no sentence about a side)."""
     text = k.sentences[i].text
     if not re.search(r"[.!?)]$", text.strip()) or re.search(r"=|#\s", text):

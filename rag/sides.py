@@ -163,7 +163,7 @@ def _decided(knowledge, text: str):
 
 
 def owned(catalog, text: str) -> set[str]:
-    """Things the text names only as the owner of the next one ("S3" in "S3's WORM feature"):
+    """Things the text names only as the owner of the next one ("kiln" in "the kiln's damper setting"):
     what is asked about is the owned thing, not the two side by side.
 
     >>> from studyrag.rag.catalog import Catalog, Service

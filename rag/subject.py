@@ -1,8 +1,8 @@
 """What a material as a whole is about: the one thing its title names, when its text keeps
-naming it ("Git" in "Git & Version Control — Exam Notes", named in half its passages).
+naming it ("Hivekit" in "Hivekit — Club Log App Notes", named in half its passages).
 Every question on such notes is asked within that subject, so it is the context of an
 answer, never the thing a "which ...?" question asks for. A title naming several things
-the text names about as often ("IAM, KMS, Macie and CloudTrail") lists topics, no subject.
+the text names about as often ("Kilns, Glazes and Clay Bodies") lists topics, no subject.
 
 >>> from studyrag.rag.catalog import Catalog, Service
 >>> cat = Catalog([Service("Kiln", "kiln", True, {"Kiln"}), Service("Glaze", "glaze", True, {"Glaze"})])
@@ -20,8 +20,8 @@ from studyrag.ingest.chunker import sectionize, split_blocks
 
 def subjects(sources: dict[str, str], passages: dict[str, list[str]], catalog) -> frozenset[str]:
     """Names of the thing each source's title names that at least a quarter of its passages
-    name too, and twice as many as name any other thing of the title ("Docker" beside a
-    "DCA" said once; not "CloudTrail" beside "KMS" and "Macie")."""
+    name too, and twice as many as name any other thing of the title ("Hivekit" beside a
+    "BKA" said once; not "Kilns" beside "Glazes" named about as often)."""
     out = set()
     for path, text in sources.items():
         title, _sections = sectionize(text, split_blocks(text))
