@@ -142,7 +142,9 @@ class Catalog:
             # A table row, a list line or a label naming a part of a known thing ("Coldstore
             # One Zone-IA | 99.5% | ...") is a thing, however seldom the text repeats it whole.
             part = builder.part_of_known(name) if how in ("table", "lead", "label", "term") else None
-            if name not in labels and (name in twice or part or name in entries or _worth_keeping(name, how, code_texts if how == "code" else texts, lowered, profile)):
+            taught = name in twice or part or name in entries  # a thing however seldom the text repeats it
+            if name not in labels and (taught or _worth_keeping(
+                    name, how, code_texts if how == "code" else texts, lowered, profile)):
                 builder.add(name, True, defined=True, kinds=kinds)
                 if part and _short_name(part, texts):
                     builder.alias(name, part)  # "One Zone-IA" alone, after "Coldstore One Zone-IA"
