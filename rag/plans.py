@@ -137,11 +137,12 @@ def compare(k: Knowledge, q, qvec, named, cites) -> Plan:
     sides = named[:4]
     drawn = k.closest_contrast(qvec)  # the material's own section setting these sides side by side
     if drawn is not None and all(_named_in(s.name, drawn.label) for s in sides):
-        side_by_side = _side_by_side_plan(k, q, qvec, drawn, cites)
+        side_by_side = _side_by_side_plan(k, q, qvec, drawn, compare_sides(k.catalog, k.sentence_texts, drawn.label),
+                                          cites)
         if side_by_side is not None:
             return side_by_side
     faq = k.matching_faq(qvec)
-    lines = [("比較：" if _lang(q) == "zh" else "Comparison: ") + " vs ".join(s.name for s in sides)]
+    lines = [_head(q, " vs ".join(s.name for s in sides))]
     support, used = [], set()
     for side in sides:
         ranked = side_sentences(k, side, qvec, n=6, prefer_row=faq)
@@ -161,27 +162,30 @@ CONTRAST_SENTENCES = 3  # the comparison's own opening sentences quoted; each si
 def contrast(k: Knowledge, q, qvec, drawn, cites) -> Plan:
     """The material's own comparison (rag/contrasts.py), quoted: its "X vs Y" line, or the
     opening sentences of its "X vs Y" section."""
-    head = ("比較：" if _lang(q) == "zh" else "Comparison: ") + drawn.label
-    drawn_here = list(drawn.sentences)[:CONTRAST_SENTENCES]
-    side_by_side = _side_by_side_plan(k, q, qvec, drawn, cites)
+    sides = compare_sides(k.catalog, k.sentence_texts, drawn.label)
+    side_by_side = _side_by_side_plan(k, q, qvec, drawn, sides, cites)
     if side_by_side is not None:
         return side_by_side
-    sides = compare_sides(k.catalog, k.sentence_texts, drawn.label)
+    drawn_here = list(drawn.sentences)[:CONTRAST_SENTENCES]
     # Each side's own sentence that says what it is ("Cached volumes — primary data lives
     # in ..."), after the comparison itself.
     own: list[int] = []
     for side in sides:
         own += [i for i in side_sentences(k, side, qvec, n=3, leading_only=True) if i not in drawn_here + own][:1]
     body = quoted(k, cites, drawn_here).rstrip() + (" " + quoted(k, cites, own) if own else "\n")
-    return Plan(f"{head}\n{body}", drawn_here[:2], tuple(s.name for s in sides))
+    return Plan(f"{_head(q, drawn.label)}\n{body}", drawn_here[:2], tuple(s.name for s in sides))
 
 
-def _side_by_side_plan(k: Knowledge, q, qvec, drawn, cites) -> Plan | None:
+def _head(q, label: str) -> str:
+    """A comparison's first line: "Comparison: Green Tea vs Black Tea"."""
+    return ("比較：" if _lang(q) == "zh" else "Comparison: ") + label
+
+
+def _side_by_side_plan(k: Knowledge, q, qvec, drawn, sides, cites) -> Plan | None:
     """A comparison section that describes each side in turn, quoted side by side: each
     side's opening sentence and its sentence on the point asked, so neither side is left
     out. None unless the section gives every side a paragraph of its own (three sentences
-    or more, opening with the side's name)."""
-    sides = compare_sides(k.catalog, k.sentence_texts, drawn.label)
+    or more, opening with the side's name). ``sides``: the label's (sides.compare_sides)."""
     if len(sides) < 2 or any(k.sentences[i].text.lstrip().startswith("|") for i in drawn.body):
         return None  # a section with a table sets its sides against each other in the table
     runs = side_runs(drawn.body, lambda i: _leading_side(k, i, sides), len(sides))
@@ -193,8 +197,7 @@ def _side_by_side_plan(k: Knowledge, q, qvec, drawn, cites) -> Plan | None:
     for word in {w for s in sides for w in re.findall(r"\w{3,}", s.name)}:
         point = re.sub(rf"(?<!\w){re.escape(word)}\w*", " ", point, flags=re.I)
     picks = _side_by_side(k, runs, k.retriever.embed_query(point) if point.strip() else qvec)
-    head = ("比較：" if _lang(q) == "zh" else "Comparison: ") + drawn.label
-    return Plan(head + "\n" + "".join(quoted(k, cites, p) for p in picks), [p[0] for p in picks],
+    return Plan(_head(q, drawn.label) + "\n" + "".join(quoted(k, cites, p) for p in picks), [p[0] for p in picks],
                 tuple(s.name for s in sides))
 
 
