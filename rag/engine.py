@@ -230,10 +230,11 @@ class Tutor:
         if kind in ("fact", "explain") and names_a_list(k, query) and \
                 relevance(hits) >= k.calibration.which_relevance_floor:
             pass  # "What access modes …?" names a list the material heads: in scope
-        elif carried is not None and kind == "which" and relevance(hits) >= k.calibration.which_relevance_floor:
-            # "then which part acts as our conscience?" after a question on the id: a short
-            # question of its own, in a conversation the material covers; near enough to the
-            # material, it is not held to the bar of a scenario asked out of the blue.
+        elif (history or q.options) and relevance(hits) >= k.calibration.conversation_floor:
+            # "then which part acts as our conscience?" after a question on the id, "Can they
+            # bill me for that?": a short question in a conversation the material covers, or
+            # a stem whose options were written for it; near enough to the material, it is
+            # not held to the bar of a scenario asked out of the blue.
             pass
         elif not _in_scope(hits, named + named_in_options, k.topics, k.calibration,
                            decision if kind == "which" else None) or (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studyrag.rag import mcq
+from studyrag.rag import columns, mcq
 from studyrag.rag.citations import quoted
 from studyrag.rag.evidence import (LIST_RE, asked_count, covering, fact_sentences, headed_list, side_sentences, table_rows,
                                    top_sentences)
@@ -135,6 +135,9 @@ def _rows_about(k: Knowledge, thing) -> list[int]:
 
 def compare(k: Knowledge, q, qvec, named, cites) -> Plan:
     sides = named[:4]
+    by_column = _column_plan(k, q, qvec, sides, cites)
+    if by_column is not None:
+        return by_column
     drawn = k.closest_contrast(qvec)  # the material's own section setting these sides side by side
     if drawn is not None and all(_named_in(s.name, drawn.label) for s in sides):
         side_by_side = _side_by_side_plan(k, q, qvec, drawn, compare_sides(k.catalog, k.sentence_texts, drawn.label),
@@ -163,6 +166,9 @@ def contrast(k: Knowledge, q, qvec, drawn, cites) -> Plan:
     """The material's own comparison (rag/contrasts.py), quoted: its "X vs Y" line, or the
     opening sentences of its "X vs Y" section."""
     sides = compare_sides(k.catalog, k.sentence_texts, drawn.label)
+    by_column = _column_plan(k, q, qvec, sides, cites) if len(sides) >= 2 else None
+    if by_column is not None:
+        return by_column
     side_by_side = _side_by_side_plan(k, q, qvec, drawn, sides, cites)
     if side_by_side is not None:
         return side_by_side
@@ -174,6 +180,45 @@ def contrast(k: Knowledge, q, qvec, drawn, cites) -> Plan:
         own += [i for i in side_sentences(k, side, qvec, n=3, leading_only=True) if i not in drawn_here + own][:1]
     body = quoted(k, cites, drawn_here).rstrip() + (" " + quoted(k, cites, own) if own else "\n")
     return Plan(f"{_head(q, drawn.label)}\n{body}", drawn_here[:2], tuple(s.name for s in sides))
+
+
+def _column_plan(k: Knowledge, q, qvec, sides, cites) -> Plan | None:
+    """A table with a column per side (rag/columns.py), read by column: each side's two best
+    sentences of prose, then its cells under their rows' labels. The table nearest the
+    question when there are several; of a long one, the rows nearest it."""
+    tables = columns.find(k.sentence_texts, sides)
+    if not tables:
+        return None
+    table = max(tables, key=lambda t: float(np.mean(k.sentence_vecs[list(t.rows)] @ qvec)))
+    rows = list(table.rows)
+    if len(rows) > columns.MAX_ROWS:
+        near = set(np.argsort(-(k.sentence_vecs[rows] @ qvec))[:columns.MAX_ROWS].tolist())
+        rows = [r for n, r in enumerate(rows) if n in near]
+    lines, support = [_head(q, " vs ".join(s.name for s in sides))], []
+    for side, column in zip(sides, table.columns):
+        # Sentences that open with the side first ("A zoom lens lets you …"); none that opens
+        # with another side or was shown for one.
+        ranked = side_sentences(k, side, qvec, n=3, leading_only=True) + side_sentences(k, side, qvec, n=6)
+        prose = [i for i in dict.fromkeys(ranked) if columns.cells(k.sentences[i].text) is None and i not in support
+                 and not any(_opens_with(k.sentences[i].text, other) for other in sides if other is not side)][:2]
+        said = " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in prose)
+        cells = []
+        for i in rows:
+            pair = columns.side_cells(k.sentences[i].text, column)
+            if pair is not None:
+                label = f"{pair[0]}: " if pair[0] else ""
+                cells.append(f"{label}{pair[1]} [{cites.add_sentence(k.sentences[i])}]")
+        lines.append(f"- **{side.name}**: " + " ".join(x for x in (said, "; ".join(cells)) if x))
+        support.extend(prose)
+    return Plan("\n".join(lines) + "\n", support + rows[:2], tuple(s.name for s in sides))
+
+
+def _opens_with(text: str, side) -> bool:
+    """Does the sentence open with the side ("A zoom lens lets you …")?"""
+    text = re.sub(r"^[\W_]*(?:(?:a|an|the)\s+)?", "", text, flags=re.I)
+    if isinstance(side, TextSide):
+        return bool(side.pattern.match(text))
+    return any(text.lower().startswith(alias.lower()) for alias in side.aliases)
 
 
 def _head(q, label: str) -> str:

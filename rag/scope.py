@@ -7,8 +7,11 @@ between two anchors measured on this corpus with this embedder when it is loaded
 ``off``: the median best cosine of everyday off-topic questions (rag/calibration/off_topic.txt),
 ``on``: the median best cosine of "What is <heading>?" for the material's own headings. A floor
 is ``off + f * (on - off)``, and the "which thing" floor is the same between the two sets'
-relevance + decision scores (relevance adds a little BM25, so f > 1 is usual); the fractions ``f`` place the floors where they separated
-in-scope from out-of-scope questions on the seed guide with MiniLM (docs/refusal.md).
+relevance + decision scores (relevance adds a little BM25, so f > 1 is usual). A follow-up in
+a conversation about the material, or an item with options, is held to a lower floor
+(``conversation_floor``): what it asks was set by the turn before or by its options. The fractions
+``f`` place the floors where they separated in-scope from out-of-scope questions on the study
+materials of the gate (docs/answering.md, "Is it in scope?").
 
 >>> Calibration(off=0.145, on=0.601).relevance_floor
 0.6398
@@ -26,12 +29,15 @@ import numpy as np
 OFF_TOPIC_FILE = Path(__file__).parent / "calibration" / "off_topic.txt"
 LEXICAL_WEIGHT = 0.06  # BM25's share of relevance: off-topic questions share few rare words
 RELEVANCE_F = 1.085  # any question
-WHICH_RELEVANCE_F = 0.888  # a "which thing?" question, whose decision must also be strong:
+WHICH_RELEVANCE_F = 0.8  # a "which thing?" question, whose decision must also be strong:
 # A "which thing?" question's relevance + decision score must reach this fraction of the way
 # from off-topic questions' median to the material's heading questions' median (both measured
 # the same way, with the material's own decisions): short notes with few statements decide
 # with smaller sums than a long guide.
-WHICH_DECIDED_F = 0.752
+WHICH_DECIDED_F = 0.65
+DESCRIBED_RELEVANCE_F, DESCRIBED_DECIDED_F = 0.888, 0.752
+# Everyday off-topic questions came no nearer than 0.6 of the way to the headings' median.
+CONVERSATION_F = 0.7
 OUTSIDE_F = 0.11  # closer to another product's task than to the material by this much: refused
 PROBES = 60
 
@@ -53,6 +59,17 @@ class Calibration:
     @property
     def which_relevance_floor(self) -> float:
         return self.at(WHICH_RELEVANCE_F)
+
+    @property
+    def description_floors(self) -> tuple[float, float]:
+        """Relevance, and relevance + decision, a described side of a comparison must reach
+        ("the service that reads text aloud"): a description names no thing, so it is held
+        to a firmer bar than a scenario, which brings its own situation."""
+        return self.at(DESCRIBED_RELEVANCE_F), round(self.decided_off + DESCRIBED_DECIDED_F * (self.decided_on - self.decided_off), 4)
+
+    @property
+    def conversation_floor(self) -> float:
+        return self.at(CONVERSATION_F)
 
     @property
     def which_floor(self) -> float:

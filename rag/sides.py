@@ -156,7 +156,8 @@ def _decided(knowledge, text: str):
         return None
     score = relevance(hits) + decision.score
     # A short description scores under a whole scenario: closeness alone, or the decision with it.
-    if relevance(hits) < knowledge.calibration.which_relevance_floor and score < knowledge.calibration.which_floor:
+    least_relevance, least_score = knowledge.calibration.description_floors
+    if relevance(hits) < least_relevance and score < least_score:
         return None
     thing = knowledge.catalog.get(decision.services[0])
     return (thing, score) if thing is not None else None
