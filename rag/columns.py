@@ -89,12 +89,10 @@ def find(sentence_texts: list[str], sides: list) -> list[ColumnTable]:
             continue
         rows = []
         for j in range(i + 1, len(sentence_texts)):
-            row = cells(sentence_texts[j])
-            if row is None or SEPARATOR_RE.match(sentence_texts[j]):
-                if row is None:
-                    break
-                continue
-            rows.append(j)
+            if cells(sentence_texts[j]) is None:
+                break
+            if not SEPARATOR_RE.match(sentence_texts[j]):
+                rows.append(j)
         if len(rows) >= 2:
             found.append(ColumnTable(i, tuple(columns), tuple(rows)))
     return found

@@ -11,7 +11,7 @@ relevance + decision scores (relevance adds a little BM25, so f > 1 is usual). A
 a conversation about the material, or an item with options, is held to a lower floor
 (``conversation_floor``): what it asks was set by the turn before or by its options. The fractions
 ``f`` place the floors where they separated in-scope from out-of-scope questions on the study
-materials of the gate (docs/answering.md, "Is it in scope?").
+materials of the gate (docs/any-material.md, "Refusal floors").
 
 >>> Calibration(off=0.145, on=0.601).relevance_floor
 0.6398
