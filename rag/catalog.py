@@ -134,6 +134,9 @@ class Catalog:
         twice = {n for n, how, _k in defined if how == "table"} & \
             {n for n, how, _k in defined if how in ("lead", "label", "term")}
         code_texts = texts + list(tables)
+        # "clopidogrel (Plavix)" names a thing by two names only when the other name is not used on its own.
+        renamed = {how[len("alias:"):] for name, how, _k in defined
+                   if how.startswith("alias:") and not _used_on_its_own(name, texts)}
         for name, how, kinds in sorted(defined, key=lambda d: d[1] == "code"):
             if how.startswith("alias:"):
                 continue
@@ -141,15 +144,21 @@ class Catalog:
                 continue  # "GitLab" of "GitLab CI/CD", "AquaLine" of "AquaLine Controller"
             # A table row, a list line or a label naming a part of a known thing ("Coldstore
             # One Zone-IA | 99.5% | ...") is a thing, however seldom the text repeats it whole.
-            part = builder.part_of_known(name) if how in ("table", "lead", "label", "term") else None
-            taught = name in twice or part or name in entries  # a thing however seldom the text repeats it
+            part = builder.part_of_known(name) if how in ("table", "flat", "lead", "label", "term") else None
+            # a thing however seldom the text repeats it ("amlodipine (Norvasc)" names a thing by two names)
+            # A flattened table's first cell of several words was found again in the running text
+            # (entities.flat_table_heads); a one-word cell must also not be an ordinary word.
+            taught = name in twice or part or name in entries or how == "flat" and " " in name or how == "paren" and not (
+                re.fullmatch(r"[a-z]+", name) and (len(name) < 6 or word_uses(name, texts) > PAREN_PLAIN_USES))
+            if how == "paren" and (not taught or name not in renamed):
+                continue
             if name not in labels and (taught or _worth_keeping(
                     name, how, code_texts if how == "code" else texts, lowered, profile)):
                 builder.add(name, True, defined=True, kinds=kinds)
                 if part and _short_name(part, texts):
                     builder.alias(name, part)  # "One Zone-IA" alone, after "Coldstore One Zone-IA"
         for name, how, _kinds in defined:  # "GIN" for "Generalized Inverted Index (GIN)"
-            if how.startswith("alias:"):
+            if how.startswith("alias:") and not _used_on_its_own(name, texts):
                 builder.alias(how[len("alias:"):], name)
         for name in profile.known_names:
             builder.add(name, builder.in_guide(name))
@@ -505,6 +514,11 @@ BRAND_RE = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*")  # "GitLab", "AquaLine", "Po
 IDENTIFIER_RE = re.compile(r"(?=\S*(?:\d|[A-Z]\S*[A-Z]))[\w.\-/+]+|[a-z][a-z0-9_.\-]+")
 
 
+# "a table (Figure)", "citric acid (Descalex)": a short lower-case word, or one used more often,
+# is an ordinary word or the tail of a longer name, not a name of its own.
+PAREN_PLAIN_USES = 4
+
+
 def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], profile) -> bool:
     """A defined name that is a name: used again in the text, or short; never a function word;
     a single plain word only when the text does not also use it as an ordinary word."""
@@ -544,6 +558,18 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         # not a thing taught, unless the text also calls it by that name ("a Role grants ...").
         return plain <= 2 and (how not in ("label", "is_a") or named_elsewhere(name, texts))
     return True
+
+
+def _used_on_its_own(alias: str, texts: list[str]) -> bool:
+    """A one-word other name the text also uses more than twice outside parentheses names a
+    thing of its own ("netplan (Ubuntu)" in notes that keep saying Ubuntu), not the same one.
+
+    >>> _used_on_its_own("Plavix", ["clopidogrel (Plavix) daily"]), _used_on_its_own("Ubuntu", ["(Ubuntu)", "Ubuntu a", "Ubuntu b", "Ubuntu c"])
+    (False, True)
+    """
+    if " " in alias or not alias[:1].isupper() or alias.isupper():
+        return False  # acronyms and long forms are used on their own wherever their thing is
+    return sum(len(re.findall(rf"(?<![(\w\-]){re.escape(alias)}(?![\w\-])", t)) for t in texts) > 2
 
 
 def _plain_uses(word: str, texts: list[str]) -> int:

@@ -75,6 +75,32 @@ def contradicts(option: str, sentence: str) -> bool:
     return False
 
 
+NEGATION_AFTER_RE = re.compile(
+    r"^[\s,]*(?:(?:by contrast|however|though|alone|itself|on its own)[\s,]+)?(?:\w+\s+){0,2}?"
+    r"(?:is|are|was|were|does|do|can|could|will|should|must|has|have)?\s*(?:not|n['’]t|never|cannot)\b", re.I)
+NEGATION_BEFORE_RE = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+)?$", re.I)
+
+
+def denies(option: str, sentence: str) -> bool:
+    """Does the sentence say the option (a name of up to five words, as written) is *not* it?
+
+    >>> denies("Amazon DynamoDB", "Amazon DynamoDB, by contrast, is not a vector store option for Knowledge Bases.")
+    True
+    >>> denies("Pinecone", "Connect Pinecone or Redis if you already pay for them.")
+    False
+    >>> denies("Redis", "Use OpenSearch, not Redis, for this.")
+    True
+    """
+    name = re.sub(r"^(?:the|a|an)\s+", "", option.strip(), flags=re.I)
+    if not name or len(name.split()) > 5:
+        return False
+    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence, re.I):
+        if NEGATION_AFTER_RE.match(sentence[m.end():m.end() + 60]) or \
+                NEGATION_BEFORE_RE.search(sentence[max(0, m.start() - 20):m.start()]):
+            return True
+    return False
+
+
 NEAR = 3  # words either side of a polar word that say what it is about
 
 

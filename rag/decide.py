@@ -257,6 +257,8 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
         for name, score in decision.ranking[1:KIND_DEPTH]:
             if score < KIND_RATIO * best_score:
                 break
+            if _siblings(name, best_name):
+                continue  # "git rebase" is the same kind of thing as "git revert", wherever each is defined
             if fit(name) >= 1.0 and not _is_the_kind(name, wanted):  # wholly of the asked kind
                 return Decision((name,), score, score - best_score, decision.best_statement.get(name),
                                 decision.ranking, decision.best_statement)
@@ -266,6 +268,26 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
             return Decision((name,), score, score - best_score, decision.best_statement.get(name),
                             decision.ranking, decision.best_statement)
     return decision
+
+
+def kind_known(decision: Decision, knowledge, wanted: frozenset[str]) -> bool:
+    """Is any of the decision's best-ranked things of the asked-for kind (by its name, headings
+    or list lead-in)? "Which PPI do we prefer?" over notes whose things are drug classes and
+    drugs, none under a PPI heading: no; the answer is a word of a sentence, not a thing."""
+    def fit(name: str) -> float:
+        svc = knowledge.catalog.get(name)
+        return len(wanted & ((svc.kinds if svc else frozenset()) | _own_stems(name))) / len(wanted)
+    return not wanted or any(fit(name) >= KIND_FIT for name, _s in decision.ranking[:KIND_DEPTH])
+
+
+def _siblings(a: str, b: str) -> bool:
+    """Two names of several words that open with the same word: one family's members.
+
+    >>> _siblings("git rebase", "git revert"), _siblings("M checkpoint", "Prometaphase")
+    (True, False)
+    """
+    wa, wb = a.lower().split(), b.lower().split()
+    return len(wa) > 1 and len(wb) > 1 and wa[0] == wb[0]
 
 
 def _own_stems(name: str) -> frozenset[str]:

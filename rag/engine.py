@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Iterator
 
 from studyrag.rag import alternatives, plans
-from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, not_named, of_kind, shifted, to_part, without
+from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, kind_known, not_named, of_kind, shifted, to_part, without
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
 from studyrag.rag.citations import Citation, Citations, with_mark
@@ -237,9 +237,8 @@ class Tutor:
             # not held to the bar of a scenario asked out of the blue.
             pass
         elif not _in_scope(hits, named + named_in_options, k.topics, k.calibration,
-                           decision if kind == "which" else None) or (
-                kind in ("which", "explain", "fact") and not any(s.name in k.topics for s in named)
-                and k.outside_margin(svec)[0] > k.calibration.outside_margin):
+                           decision if kind == "which" else None) or \
+                _nearer_elsewhere(k, kind, named, svec, relevance(hits), decision):
             ans.refused, ans.kind = True, "refused"
             yield shown.emit(REFUSAL[_lang(q)])
             return
@@ -475,7 +474,19 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     decision = to_remedy(decision, k.remedy_at, k.remedies, asking_part(q.search_text), KIND_RATIO)
     if decision.services[0] in in_situation | k.catalog.brand_named(situation):
         return plans.fact(k, q, qvec, hits, cites)
+    if not kind_known(decision, k, wanted):
+        # "Which PPI do we prefer …?" when no thing of the material is a PPI: the sentence that
+        # says one ("… so pantoprazole is the usual PPI choice") answers, if the best does.
+        said = plans.fact(k, q, qvec, hits, Citations(k))  # a trial: its citations are not kept
+        if said.support and _says_kind(k.sentences[said.support[0]].text, wanted):
+            return plans.fact(k, q, qvec, hits, cites)
     return plans.which(k, q, svec, decision, cites)
+
+
+def _says_kind(sentence: str, wanted: frozenset[str]) -> bool:
+    from studyrag.rag.entities import stem
+
+    return bool(wanted & {stem(w.lower()) for w in re.findall(r"[\w\-]+", sentence)})
 
 
 def _kind_beyond_names(wanted: frozenset[str], named) -> frozenset[str]:
@@ -486,6 +497,21 @@ def _kind_beyond_names(wanted: frozenset[str], named) -> frozenset[str]:
 
     names = {stem(w.lower()) for s in named for w in re.findall(r"[\w\-]+", s.name)}
     return (wanted - names) or wanted
+
+
+def _nearer_elsewhere(k, kind: str, named, svec, rel: float, decision) -> bool:
+    """Is the question's task nearer another product's (a profile's ``outside`` table) than
+    anything the material states? By a clear margin, it is refused; by any margin, a "which
+    thing?" question is refused when its decision is weak too (below the firm floor): "reviews
+    positive or negative, without building a model?" reaches the SageMaker guide's Shadow
+    Testing only weakly, and is Comprehend's task."""
+    if kind not in ("which", "explain", "fact") or any(s.name in k.topics for s in named):
+        return False
+    margin = k.outside_margin(svec)[0]
+    if margin > k.calibration.outside_margin:
+        return True
+    return kind == "which" and decision is not None and margin > 0 and \
+        rel + decision.score < k.calibration.firm_which_floor
 
 
 def _in_scope(hits, named, topics, calibration, which_decision=None) -> bool:

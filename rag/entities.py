@@ -36,6 +36,14 @@ LEAD_RE = re.compile(rf"^[ \t]*(?:{BULLET}[ \t]+)?(?:\*\*?|__?)?({TERM}?)(?:\*\*
 TABLE_ROW_RE = re.compile(r"^[ \t]*\|[ \t]*([^|\n]{1,60}?)[ \t]*\|", re.M)
 # A plain-text table row, cells split by " | " and no outer bars: "Firestore | Document NoSQL | Serverless".
 BARE_ROW_RE = re.compile(r"^[ \t]*([^|\s][^|\n]{0,59}?)[ \t]+\|[ \t]+[^|\n]*\S[ \t]+\|[ \t]+\S", re.M)
+# "clopidogrel (Plavix)", "sacubitril/valsartan (Entresto)", "Kubernetes (Kube)": a one-word
+# name followed by another one-word name in parentheses, capitalised and not an acronym (those
+# are ACRONYM_RE's), is one thing with two names: a generic and its brand, a tool and its nickname.
+PAREN_NAME_RE = re.compile(r"(?<![\w\-/])([A-Za-z][a-z][\w\-]{2,}(?:/[a-z][\w\-]{2,})?)[ \t]+\(([A-Z][a-z]{3,}[\w\-]*)\)")
+LIST_WORDS = frozenset("as and or like including e g eg i ie plus with to of for from by on in at then via vs".split())
+DETERMINERS = frozenset("the a an this that these those its their our your his her each every any some no".split())
+PAREN_NOT_NAMES = frozenset("""the and with from that this then than also such used using both only each either
+called known named example default""".split())
 ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w\-]+[ \t]+){1,5}[A-Z][\w\-]+)[ \t]*\(([A-Z][A-Za-z0-9\-]{1,9})\)")
 # "Firestore is a serverless document database", "Cloud Data Fusion is Google's ...": a
 # capitalised name opening a sentence that says what it is.
@@ -169,6 +177,20 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
         out.append(Definition(m.group(1), "code", m.start()))
     for m in CODE_SPAN_RE.finditer(text):  # "`ss -tulpn` = listening ports", "`copytruncate` (for …)"
         out.append(Definition(m.group(1), "code", m.start()))
+    for m in PAREN_NAME_RE.finditer(text):  # "clopidogrel (Plavix)": a name and its other name
+        base = clean_name(m.group(1))
+        before = re.findall(r"[\w']+", text[max(0, m.start() - 30):m.start()])
+        # "the effect (Pigou)", "user namespaces (RootlessKit)": a word led by a determiner or
+        # an ordinary word is a common noun with an example or an author, not a name.
+        led = bool(before) and (before[-1].lower() in DETERMINERS or
+                                before[-1].islower() and base.islower() and before[-1] not in LIST_WORDS)
+        if led and not re.search(r"\s", m.group(1)) and before[-1].lower() not in DETERMINERS and \
+                len(before) > 1 and before[-2].lower() in DETERMINERS | LIST_WORDS:
+            # "with citric acid (Descalex)", "the sodium percarbonate (Puly)": a two-word name
+            base, led = f"{before[-1]} {base}", False
+        if base.lower() not in PAREN_NOT_NAMES and not led:
+            out.append(Definition(base, "paren", m.start()))
+            out.append(Definition(m.group(2), f"alias:{base}", m.start()))
     for m in ACRONYM_RE.finditer(text):
         long = clean_name(m.group(1))
         out.append(Definition(long, "acronym", m.start()))
@@ -293,11 +315,49 @@ def lead_in(text: str, offset: int) -> str:
     return header
 
 
-def collect(chunks) -> list[tuple[str, str, frozenset[str]]]:
-    """(name, how, kind stems) for every name the chunks define; ``chunks`` have .text and .section."""
+def flat_table_heads(table: str, elsewhere: str) -> list[Definition]:
+    r"""The first cells of a table saved without its cell borders, where a web page's table
+    lost them ("Stop sequences Strings that end generation — — …"): a row's first cell is
+    its longest opening phrase (up to five words) that the material also uses outside the
+    table (``elsewhere``, lower case), followed by a word that can open the next cell
+    (a capital, a digit, a quote or a dash). The first line is the header. A table where
+    fewer than half the rows have such a cell is not read at all.
+
+    >>> rows = "Parameter What it controls\nStop sequences Strings that end it\nMax tokens Upper limit on length\nTop-k Few candidates"
+    >>> [d.name for d in flat_table_heads(rows, "use stop sequences. max tokens caps length")]
+    ['Stop sequences', 'Max tokens']
+    """
+    lines = table.split("\n")
+    if len(lines) < 4 or any("|" in x or "\t" in x or re.search(r"\S {2,}\S", x) for x in lines):
+        return []  # cells with borders, tabs or aligned columns are read where they are kept
+    if any(re.search(r"[.:]$| = ", x.strip()) for x in lines):
+        return []  # sentences or worked sums, one per line, are not a table
+    out, offset = [], len(lines[0]) + 1
+    for line in lines[1:]:
+        words = line.split()
+        for n in range(min(5, len(words) - 2), 0, -1):
+            head = " ".join(words[:n])
+            if head.count("(") != head.count(")") or not re.match(r"[A-Z0-9\"“(\-—–]", words[n]):
+                continue
+            bare = re.sub(r"\s*\([^()]*\)", "", head).strip().lower()
+            if re.match(r"[a-z0-9]", bare) and re.search(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", elsewhere):
+                out.append(Definition(clean_name(head), "flat", offset))
+                break
+        offset += len(line) + 1
+    return out if len(out) * 2 >= len(lines) - 1 else []
+
+
+def collect(chunks, elsewhere: str = "") -> list[tuple[str, str, frozenset[str]]]:
+    """(name, how, kind stems) for every name the chunks define; ``chunks`` have .text, .section
+    and .kind; ``elsewhere``: the material's running text in lower case, where a flattened
+    table's first cells are found again (:func:`flat_table_heads`)."""
     out = []
     for c in chunks:
         found = definitions(c.text, c.section)
+        if getattr(c, "kind", "") == "table" and elsewhere:
+            header = " ".join(c.text.split("\n", 1)[0].split()[:3])
+            out.extend((d.name, d.how, kind_words(d.name, c.section, header))
+                       for d in flat_table_heads(c.text, elsewhere))
         for d in found:
             # "Firestore is a serverless document database": what it is says its kind.
             intro = re.split(r"[.;:]", c.text[d.offset:d.offset + 160])[0] if d.how == "is_a" \

@@ -76,7 +76,8 @@ class Knowledge:
         heads = sorted({h for c in self.chunks if c.kind == "body" for h in c.section[:2]})
         self.profile = profile.choose(settings.material_profile, list(self.sources.values()))
         texts = [c.text for c in self.chunks if c.kind != "table"]
-        defined = entities.collect([c for c in self.chunks if c.kind in ("body", "table", "summary")])
+        defined = entities.collect([c for c in self.chunks if c.kind in ("body", "table", "summary")],
+                                   "\n".join(texts).lower())
         tables = tuple(c.text for c in self.chunks if c.kind == "table")
         entries = frozenset(entities.glossary_entries(list(self.sources.values())))
         self.catalog = Catalog.from_texts(texts, heads, defined, self.profile, tables, entries)

@@ -6,8 +6,9 @@ answer ("stem + option"), comes to a sentence of the material, and (c) whether o
 holds the option's words together with the stem's rarer words (rag/cooccur.py), and (d) when
 one sentence names two options, whose own clause of it fits the stem better (rag/clauses.py).
 Options that only name services the guide
-never covers lose a little; "NOT"/"EXCEPT" stems pick the least supported option; "Choose
-two" picks the top two.
+never covers lose a little; "NOT"/"EXCEPT" stems pick the option the material says is not it
+("X, by contrast, is not …", in a sentence with the stem's words), else the least supported
+option; "Choose two" picks the top two.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studyrag.rag import clauses
-from studyrag.rag.contradict import contradicts
+from studyrag.rag.contradict import contradicts, denies
 
 W_DECISION = 1.0
 W_EVIDENCE = 0.7
@@ -37,6 +38,7 @@ class OptionScore:
     evidence: float
     services: tuple[str, ...]
     best_sentence: int | None  # index into knowledge.sentences supporting it
+    denied: bool = False  # that sentence says the option is not it ("X, by contrast, is not …")
 
 
 def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[OptionScore]:
@@ -58,8 +60,10 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
         if where is not None:
             best = where  # the sentence that says the option with what the stem asks
         evid += W_TOGETHER * together
+        denied = False
         if best is not None:
             said = knowledge.sentences[best].text
+            denied = where is not None and denies(text, said)
             # "The shortest route" against "longest path through the network"; "Raising the
             # ratio" against "Raising it → money falls (contractionary); lowering it → expansionary".
             evid -= CONTRADICTED * (contradicts(text, said) or clauses.asked_elsewhere(asked, text, said))
@@ -68,7 +72,7 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
         outside = bool(svcs) and not any(s.name in knowledge.topics for s in svcs)
         stem = float(vec @ stem_vec)
         score = W_DECISION * dec + W_EVIDENCE * evid + W_STEM * stem - (OUTSIDE_PENALTY if outside else 0.0)
-        out.append(OptionScore(letter, text, score, dec, evid, tuple(s.name for s in svcs), best))
+        out.append(OptionScore(letter, text, score, dec, evid, tuple(s.name for s in svcs), best, denied))
     # A sentence that names two options speaks for the one whose own clause says what is asked.
     for o, lead in zip(out, clauses.contrast(knowledge.embedder, asked, texts, knowledge.sentence_texts)):
         o.score += W_CLAUSE * lead
@@ -99,6 +103,12 @@ def negated_support(knowledge, question, scores: list[OptionScore]) -> bool:
 
 
 def pick(scores: list[OptionScore], choose: int, negated: bool, subject: bool = True) -> list[str]:
+    denied = [o for o in scores if o.denied]
+    if negated and 0 < len(denied) <= choose:
+        # "Which can NOT be used …?": the material says so of an option, with the stem's words.
+        rest = pick([o for o in scores if not o.denied], choose - len(denied), negated, subject) \
+            if choose > len(denied) else []
+        return sorted([o.letter for o in denied] + rest)
     if negated and subject:
         # The option the guide supports least about the stem's subject: evidence alone (the
         # decision would favour the subject's own service, which NOT questions invert).

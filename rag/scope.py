@@ -35,7 +35,9 @@ WHICH_RELEVANCE_F = 0.8  # a "which thing?" question, whose decision must also b
 # the same way, with the material's own decisions): short notes with few statements decide
 # with smaller sums than a long guide.
 WHICH_DECIDED_F = 0.65
-DESCRIBED_RELEVANCE_F, DESCRIBED_DECIDED_F = 0.888, 0.752
+# A decision below the firm fraction is weak: a described comparison side must pass it, and a
+# "which thing?" question nearer another product's task than the material must too.
+DESCRIBED_RELEVANCE_F, FIRM_DECIDED_F = 0.888, 0.752
 # Everyday off-topic questions came no nearer than 0.6 of the way to the headings' median.
 CONVERSATION_F = 0.7
 OUTSIDE_F = 0.11  # closer to another product's task than to the material by this much: refused
@@ -65,7 +67,11 @@ class Calibration:
         """Relevance, and relevance + decision, a described side of a comparison must reach
         ("the service that reads text aloud"): a description names no thing, so it is held
         to a firmer bar than a scenario, which brings its own situation."""
-        return self.at(DESCRIBED_RELEVANCE_F), round(self.decided_off + DESCRIBED_DECIDED_F * (self.decided_on - self.decided_off), 4)
+        return self.at(DESCRIBED_RELEVANCE_F), self.firm_which_floor
+
+    @property
+    def firm_which_floor(self) -> float:
+        return round(self.decided_off + FIRM_DECIDED_F * (self.decided_on - self.decided_off), 4)
 
     @property
     def conversation_floor(self) -> float:
