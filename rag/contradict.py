@@ -84,7 +84,7 @@ NEGATION_BEFORE_RE = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+)?$", re.I)
 def denies(option: str, sentence: str) -> bool:
     """Does the sentence say the option (a name of up to five words, as written) is *not* it?
 
-    >>> denies("Amazon DynamoDB", "Amazon DynamoDB, by contrast, is not a vector store option for Knowledge Bases.")
+    >>> denies("White vinegar", "White vinegar, by contrast, is not a safe descaler for brass boilers.")
     True
     >>> denies("Pinecone", "Connect Pinecone or Redis if you already pay for them.")
     False

@@ -484,9 +484,9 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
 
 
 def _says_kind(sentence: str, wanted: frozenset[str]) -> bool:
-    from studyrag.rag.entities import stem
+    from studyrag.rag.entities import kind_words
 
-    return bool(wanted & {stem(w.lower()) for w in re.findall(r"[\w\-]+", sentence)})
+    return bool(wanted & kind_words(sentence, (), ""))
 
 
 def _kind_beyond_names(wanted: frozenset[str], named) -> frozenset[str]:
@@ -502,9 +502,9 @@ def _kind_beyond_names(wanted: frozenset[str], named) -> frozenset[str]:
 def _nearer_elsewhere(k, kind: str, named, svec, rel: float, decision) -> bool:
     """Is the question's task nearer another product's (a profile's ``outside`` table) than
     anything the material states? By a clear margin, it is refused; by any margin, a "which
-    thing?" question is refused when its decision is weak too (below the firm floor): "reviews
-    positive or negative, without building a model?" reaches the SageMaker guide's Shadow
-    Testing only weakly, and is Comprehend's task."""
+    thing?" question is refused when its decision is weak too (below the firm floor): a question
+    whose task is another product's, asked of a guide that teaches only its neighbours, reaches
+    one of them weakly and sits nearer that product's description."""
     if kind not in ("which", "explain", "fact") or any(s.name in k.topics for s in named):
         return False
     margin = k.outside_margin(svec)[0]
