@@ -135,8 +135,9 @@ class Catalog:
             {n for n, how, _k in defined if how in ("lead", "label", "term")}
         code_texts = texts + list(tables)
         # "clopidogrel (Plavix)" names a thing by two names only when the other name is not used on its own.
-        renamed = {how[len("alias:"):] for name, how, _k in defined
-                   if how.startswith("alias:") and not _used_on_its_own(name, texts)}
+        aliases = [(name, how[len("alias:"):]) for name, how, _k in defined if how.startswith("alias:")]
+        aliases = [(short, long) for short, long in aliases if not _used_on_its_own(short, texts)]
+        renamed = {long for _short, long in aliases}
         for name, how, kinds in sorted(defined, key=lambda d: d[1] == "code"):
             if how.startswith("alias:"):
                 continue
@@ -157,9 +158,8 @@ class Catalog:
                 builder.add(name, True, defined=True, kinds=kinds)
                 if part and _short_name(part, texts):
                     builder.alias(name, part)  # "One Zone-IA" alone, after "Coldstore One Zone-IA"
-        for name, how, _kinds in defined:  # "GIN" for "Generalized Inverted Index (GIN)"
-            if how.startswith("alias:") and not _used_on_its_own(name, texts):
-                builder.alias(how[len("alias:"):], name)
+        for short, long in aliases:  # "GIN" for "Generalized Inverted Index (GIN)"
+            builder.alias(long, short)
         for name in profile.known_names:
             builder.add(name, builder.in_guide(name))
         for name, tail in _tail_aliases([s.name for s in builder.found.values() if s.defined], texts):

@@ -129,7 +129,7 @@ def asking_part(text: str) -> str:
 # name a kind: a verb, pronoun, preposition or determiner, or the end of the question.
 ASKED_KIND_RE = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort|form)s?\s+of\s+)?(?P<rest>.*)", re.I)
 KIND_ENDS = frozenset("""happens happen happened goes should would could can is are was were be does do did will must may might has have had
-fits fit suits suit best will makes make works work gives give lets let helps help need needs
+fits fit suits suit best makes make works work gives give lets let helps help need needs
 i we you they he she it me us them my our your their his her its
 to for of in on at by with from about into as than that which who when where so if or and but
 the a an this these those there here""".split())
