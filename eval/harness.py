@@ -195,6 +195,13 @@ def _tutor(settings: Settings, closed: bool):
     return _TUTORS[key]
 
 
+def release_tutors() -> None:
+    """Forget the tutors built so far (each holds its index in memory): a run over many
+    materials (scripts/gate_materials.py) keeps one at a time. Model workers are per process
+    and stay."""
+    _TUTORS.clear()
+
+
 def material_of(tutor) -> str:
     """The whole study text, for the scorer: its lower-case words are not service names."""
     return "\n".join(tutor.knowledge.sources.values())

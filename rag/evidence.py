@@ -131,40 +131,87 @@ def inline_items(text: str) -> int:
 
 def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
                    part_vecs=None, listed: bool = False, asked: str | None = None,
-                   count: int | None = None, whole_qvec=None) -> list[int]:
+                   count: int | None = None, whole_qvec=None, about: str | None = None) -> list[int]:
     """The sentences that answer a fact question (``_fact_sentences``), led by a line anywhere in
     the material that lists exactly the ``count`` things asked for, when one is about as close
     to the question as the best sentence ("What are the four responses to negative risks?" and
-    a cheat-sheet line "Threats: avoid/transfer/mitigate/accept")."""
-    picked = _fact_sentences(k, q, qvec, rows, n, part_vecs, listed, asked)
-    if not count or count < 3 or not picked:
-        return picked
-    counted = [i for i, s in enumerate(k.sentences) if inline_items(s.text) == count]
-    if not counted:
+    a cheat-sheet line "Threats: avoid/transfer/mitigate/accept"), or by a list of exactly that
+    many items under a lead-in that shares the question's words ("It has four monitoring
+    types:" over four numbered lines). ``about``: the thing the question names (its own
+    sentences come first among near equals)."""
+    picked = _fact_sentences(k, q, qvec, rows, n, part_vecs, listed, asked, about)
+    if not count or count < 2 or not picked:
         return picked
     whole = qvec if whole_qvec is None else whole_qvec  # the question with the thing it names
+    near = float(k.sentence_vecs[picked[0]] @ whole) - COUNTED_REACH * (k.calibration.on - k.calibration.off)
+    run = counted_list(k, count, q.search_text, whole, near)
+    if run and not set(run) <= set(picked):
+        return run + [i for i in picked if i not in run][:1]
+    counted = [i for i, s in enumerate(k.sentences)
+               if count >= 3 and inline_items(s.text) == count or item_lines(k, s) == count]
+    if not counted:
+        return picked
     sims = k.sentence_vecs[counted] @ whole
     best = counted[int(np.argmax(sims))]
-    near = float(k.sentence_vecs[picked[0]] @ whole) - COUNTED_REACH * (k.calibration.on - k.calibration.off)
     if best in picked or float(sims.max()) < near:
         return picked
     return [best, *picked]
 
 
+# The first item's marker, when the sentence splitter left it on its own ("1." before "Data quality").
+ITEM_MARK_RE = re.compile(r"\s*(?:[•\-*·▪–◦]|\d{1,2}[.)])?\s*$")
+
+
+def item_lines(k: Knowledge, s) -> int:
+    """How many list lines a sentence holds: a lead-in joined to its short items (Knowledge)
+    holds them all; any other sentence none."""
+    text = k.text_of(k.chunks[s.row].source)[s.start:s.end]
+    return sum(1 for line in text.split("\n")[1:] if BULLET_RE.match(line)) if "\n" in text else 0
+
+
+def counted_list(k: Knowledge, count: int, question: str, qvec, near: float) -> list[int] | None:
+    """The items of a list of exactly ``count`` lines under a lead-in ending in a colon that
+    shares a word with the question (besides the count), whose best item is at least ``near``
+    to it; the best such list."""
+    words = _content_words(question) - set(COUNTS)
+    best, best_sim = None, near
+    for i in range(len(k.sentences) - 1):
+        s, nxt = k.sentences[i], k.sentences[i + 1]
+        if s.row != nxt.row:
+            continue
+        gap = ITEM_MARK_RE.sub("", k.text_of(k.chunks[s.row].source)[s.end:nxt.start])
+        if not gap.endswith((":", "：")) or not words & _content_words(gap):
+            continue
+        run = bullet_run(k, i + 1)
+        if len(run) != count:
+            continue
+        sim = float(np.max(k.sentence_vecs[run] @ qvec))
+        if sim >= best_sim:
+            best, best_sim = run, sim
+    return best
+
+
+# What naming the thing the question asks about is worth to a sentence (cosine): "What
+# categories does Trusted Advisor sort its checks into?" is answered by Trusted Advisor's
+# line, not by another's that also "checks". Not for a number: the sentence holding the
+# figure may name the thing only by its section ("How much can a ConfigMap hold?").
+ABOUT_BONUS = 0.1
 # How far below the best sentence's cosine a line listing the asked count of things may be, as
 # a share of the spread between off-topic and on-topic questions (scope.Calibration).
 COUNTED_REACH = 0.6
 
 
 def _fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
-                    part_vecs=None, listed: bool = False, asked: str | None = None) -> list[int]:
+                    part_vecs=None, listed: bool = False, asked: str | None = None,
+                    about: str | None = None) -> list[int]:
     """The n sentences of these chunks most likely to hold the asked-for fact: close in
     meaning, sharing the question's own words, holding a figure when a number is asked.
     Each part of a two-part question ("how long ..., and which ...?", ``part_vecs``) gets
     its best sentence first; a list question (``listed``) whose best sentence is a bullet
     gets that bullet's list. ``asked``: the question's words to match (default: all of it)."""
     if listed:
-        named_list = headed_list(k, asked or q.search_text, qvec, rows)
+        wanted = asked or q.search_text
+        named_list = headed_list(k, wanted, qvec, rows) or lead_list(k, wanted, qvec, rows)
         if named_list:
             return named_list
     idx = [i for i, s in enumerate(k.sentences) if s.row in rows]
@@ -176,7 +223,7 @@ def _fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
     def bonus(i: int) -> float:
         s = k.sentences[i]
         shared = len(words & _content_words(s.text)) / max(1, len(words))
-        b = 0.3 * shared - 0.02 * rank[s.row]
+        b = 0.3 * shared - 0.02 * rank[s.row] + (ABOUT_BONUS if about in s.services and not q.asks_number else 0.0)
         if q.asks_number and NUMBER_RE.search(s.text):
             b += 0.1
         return b
@@ -235,6 +282,55 @@ def headed_list(k: Knowledge, asked: str, qvec, rows: list[int] = ()) -> list[in
         if fit[header] < float(np.max(k.sentence_vecs[near] @ qvec)) - LIST_MARGIN:
             return None
     return items
+
+
+def lead_list(k: Knowledge, asked: str, qvec, rows: list[int] = ()) -> list[int] | None:
+    """The items of the list whose lead-in says what the question asks for ("... and an
+    approval status:" over its three statuses, for "what approval statuses can a version
+    end up with?"), the best-matching when several do; a list outside the retrieved ``rows``
+    must match the question about as well as they do."""
+    from studyrag.rag.lists import header_words
+
+    phrase = asked_plural(asking_part(asked))
+    wanted = set(header_words(phrase)) - set(COUNTS) if phrase else set()
+    found = [items for lead, items in k.lead_lists if wanted and _says_all(header_words(lead), wanted)]
+    if not found:
+        return None
+    fit = [float(np.max(k.sentence_vecs[items] @ qvec)) for items in found]
+    best = int(np.argmax(fit))
+    near = [i for i, s in enumerate(k.sentences) if s.row in rows]
+    if near and not any(k.sentences[i].row in rows for i in found[best]):
+        if fit[best] < float(np.max(k.sentence_vecs[near] @ qvec)) - LIST_MARGIN:
+            return None
+    return found[best]
+
+
+def _says_all(words: list[str], wanted: set[str]) -> bool:
+    """Each wanted stem among ``words``, or one of them within two letters of it (the stemmer
+    makes "statu" of "status" and "status" of "statuses")."""
+    return all(any(w == x or min(len(w), len(x)) >= 4 and abs(len(w) - len(x)) <= 2
+                   and (w.startswith(x) or x.startswith(w)) for x in words) for w in wanted)
+
+
+def lead_lists(k: Knowledge) -> list[tuple[str, list[int]]]:
+    """(lead-in, item sentences) of every list under a line ending in a colon: a lead-in joined
+    to its short items is one sentence (Knowledge); longer items are sentences of their own."""
+    out = []
+    for i, s in enumerate(k.sentences):
+        text = k.text_of(k.chunks[s.row].source)
+        own = text[s.start:s.end]
+        if "\n" in own and own.split("\n", 1)[0].rstrip().endswith((":", "：")):
+            out.append((own.split("\n", 1)[0], [i]))
+            continue
+        nxt = k.sentences[i + 1] if i + 1 < len(k.sentences) else None
+        if nxt is None or nxt.row != s.row:
+            continue
+        gap = ITEM_MARK_RE.sub("", text[s.end:nxt.start])
+        if gap.endswith((":", "：")):
+            run = bullet_run(k, i + 1)
+            if len(run) >= 2:
+                out.append((gap.strip(), run))
+    return out
 
 
 LIST_MARGIN = 0.05  # cosine: a list elsewhere may trail the retrieved passages by this much
@@ -301,7 +397,7 @@ def list_after(k: Knowledge, i: int) -> list[int]:
         return [i]
     # The lead-in is not evidence itself (Knowledge leaves it out): look between the two.
     text = k.text_of(k.chunks[k.sentences[i].row].source)
-    if not text[k.sentences[i].start:k.sentences[nxt].start].rstrip().endswith((":", "：")):
+    if not ITEM_MARK_RE.sub("", text[k.sentences[i].start:k.sentences[nxt].start]).endswith((":", "：")):
         return [i]
     run = bullet_run(k, nxt)
     return run if len(run) >= 2 else [i]

@@ -59,6 +59,49 @@ def cached_vectors(embedder, texts: list[str], derived: Derived | None, label: s
     return vecs
 
 
+# A list item short enough to be a name, not a statement ("• Cost optimization").
+SHORT_ITEM = 40
+ITEM_RE = re.compile(r"[ \t]*(?:[•\-*·▪–◦]|\d{1,2}[.)])[ \t]+\S")
+
+
+def lead_in_lists(src: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with each lead-in ending in a colon joined to the short items under it: the
+    list is the statement ("Trusted Advisor checks fall into six categories:" over "• Cost
+    optimization", "• Performance", ...), and neither half says it alone. A list whose items
+    are sentences of their own stays as it is.
+
+    >>> src = "It checks four areas:\\n  • Cost\\n  • Speed\\nDone."
+    >>> [src[a:b] for a, b in lead_in_lists(src, [(0, 21), (24, 30), (33, 40), (41, 46)])]
+    ['It checks four areas:\\n  • Cost\\n  • Speed', 'Done.']
+    """
+    out, j = [], 0
+    while j < len(spans):
+        s, e = spans[j]
+        last = j
+        if src[s:e].endswith((":", "：")):
+            while last + 1 < len(spans) and _short_item(src, *spans[last + 1]):
+                last += 1
+        if last - j >= 2:
+            out.append((s, spans[last][1]))
+        else:
+            last = j
+            out.append((s, e))
+        j = last + 1
+    return out
+
+
+def _short_item(src: str, start: int, end: int) -> bool:
+    """A bullet or numbered line of its own, short enough to be a name."""
+    line_start = src.rfind("\n", 0, start) + 1
+    return bool(ITEM_RE.match(src, line_start)) and not src[line_start:start].strip() \
+        and _line_end(src, start) == end and end - start <= SHORT_ITEM
+
+
+def _line_end(src: str, at: int) -> int:
+    end = src.find("\n", at)
+    return len(src) if end < 0 else end
+
+
 VS_HEADING_RE = re.compile(r"\bvs\.?\b|\bversus\b", re.I)  # a comparison heading is about both sides
 
 class Knowledge:
@@ -149,8 +192,10 @@ class Knowledge:
             if not self._usable(c):
                 continue
             src = self.sources[c.source]
-            for s, e in sentence_spans(src, c.start, c.end):
-                text = src[s:e]
+            for s, e in lead_in_lists(src, sentence_spans(src, c.start, c.end)):
+                # One line to read (a hard-wrapped sentence, a lead-in with its list); the
+                # offsets still quote the source exactly.
+                text = " ".join(src[s:e].split()) if "\n" in src[s:e] else src[s:e]
                 # Questions, list lead-ins ("... when:") and bare labels are not evidence.
                 if len(text) < 25 and not SHORT_ROW_RE.match(text) or text.endswith(("?", ":", "？", "：")) \
                         or text.startswith("Correct choice"):
@@ -256,6 +301,14 @@ class Knowledge:
                 if len(items) >= 2:
                     out.append((h.header, items))
         return out
+
+    @cached_property
+    def lead_lists(self) -> list[tuple[str, list[int]]]:
+        """(lead-in, item sentence indices) of every list under a line ending in a colon
+        (rag/evidence.py ``lead_lists``), built on first use."""
+        from studyrag.rag.evidence import lead_lists
+
+        return lead_lists(self)
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:

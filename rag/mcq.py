@@ -1,8 +1,9 @@
 """Picking among multiple-choice options from evidence, not from the model's opinion.
 
 Each option is scored by (a) how strongly the guide's signal statements point from the
-stem to the service(s) the option names, (b) how close the option, read as the stem's
-answer ("stem + option"), comes to a sentence of the material, and (c) whether one sentence
+stem to the service(s) the option names, less how far those trail the decision's winner,
+(b) how close the option, read as the stem's answer ("stem + option"), comes to a sentence
+of the material, and (c) whether one sentence
 holds the option's words together with the stem's rarer words (rag/cooccur.py), and (d) when
 one sentence names two options, whose own clause of it fits the stem better (rag/clauses.py).
 Options that only name services the guide
@@ -51,6 +52,10 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     for letter, text, vec, answer in zip(letters, texts, vecs, answers):
         svcs = [s for s in knowledge.catalog.find(text) if not s.generic]
         dec = max((decision.score_of(s.name) for s in svcs), default=0.0) if decision else 0.0
+        if decision is not None and decision.ranking:
+            # A thing far below the decision's winner says little for the option that names
+            # it: its credit is its score less its distance from the winner.
+            dec = max(0.0, 2 * dec - decision.ranking[0][1])
         evid, best = 0.0, None
         if len(knowledge.sentences):
             sims = knowledge.sentence_vecs @ answer

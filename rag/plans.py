@@ -106,7 +106,7 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     # "What values count as small, medium and large?" asks for figures, not a list of things.
     listed = count is not None or bool(LIST_RE.search(asking)) and not q.asks_number
     picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs, listed=listed, asked=asked,
-                            count=count, whole_qvec=whole_qvec)
+                            count=count, whole_qvec=whole_qvec, about=about.name if about is not None else None)
     picked = _each_named(k, q, qvec, picked, rows)
     in_table = table_rows(k, q.search_text, hits, picked)
     if in_table:  # a table holds the fact: the best sentences, then its header and the asked rows

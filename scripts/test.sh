@@ -10,6 +10,9 @@ export STUDYRAG_WORK_DIR="${STUDYRAG_WORK_DIR:-.studyrag}"
 .venv/bin/studyrag doctor
 .venv/bin/python -m pytest -q -p no:cacheprovider
 .venv/bin/studyrag ingest --quiet
-.venv/bin/studyrag eval --systems system --mode both --gate --quiet --report-dir reports/ci
-# The other study materials, answered extractively (eval/fresh/materials.yaml).
+# The seed gate: open book with the local model; closed book extractively (the model writes
+# only the explanation after the decided lead, and open book already gates that).
+.venv/bin/studyrag eval --systems system --mode open --gate --quiet --report-dir reports/ci
+.venv/bin/studyrag eval --systems extractive --mode closed --gate --quiet --report-dir reports/ci-closed
+# The other study materials marked `ci: true`, answered extractively (eval/fresh/materials.yaml).
 .venv/bin/python scripts/gate_materials.py
