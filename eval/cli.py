@@ -68,7 +68,7 @@ def run_eval(args) -> int:
 
     from studyrag.cli import build_settings
     from studyrag.eval import report
-    from studyrag.eval.harness import Runner, check_gate
+    from studyrag.eval.harness import Runner, check_gate, thresholds_for
     from studyrag.eval.suites import load_suites
     from studyrag.rag.cli import ensure_index
 
@@ -105,9 +105,7 @@ def run_eval(args) -> int:
         print(f"\nwall time {results['wall_s']} s; report: {out_dir / 'eval.md'}" + (f", chart: {png}" if png else ""))
     if args.gate:
         path = Path(args.thresholds) if args.thresholds else Path(__file__).with_name("thresholds.yaml")
-        # The minimums of the modes that ran (CI gates open book with the model, closed book
-        # extractively: scripts/test.sh).
-        thresholds = {m: v for m, v in yaml.safe_load(path.read_text(encoding="utf-8")).items() if m in modes}
+        thresholds = thresholds_for(yaml.safe_load(path.read_text(encoding="utf-8")), modes)
         labels = [label for label, _m in runner.plan()]
         # The full system when it ran; else extractive answers (the other materials' gate).
         gated = next((x for x in labels if x.startswith("system")), None) or \

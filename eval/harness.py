@@ -239,6 +239,16 @@ class _BaselineAnswerer:
         return self.naive.ask(" ".join(earlier + [item["question"]]), options=item.get("options"))
 
 
+def thresholds_for(thresholds: dict, modes: list[str]) -> dict:
+    """The minimums of the modes a run answered in: CI gates open book with the model and
+    closed book extractively, in two runs (scripts/test.sh).
+
+    >>> thresholds_for({"open": {"mcq": {"accuracy": 0.9}}, "closed": {"mcq": {"accuracy": 0.8}}}, ["closed"])
+    {'closed': {'mcq': {'accuracy': 0.8}}}
+    """
+    return {mode: limits for mode, limits in thresholds.items() if mode in modes}
+
+
 def check_gate(results: dict, thresholds: dict, system_label: str) -> list[str]:
     """Every metric below its minimum (or above its *_max) for the gated system, named."""
     failures = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studyrag.eval.harness import Runner, check_gate
+from studyrag.eval.harness import Runner, check_gate, thresholds_for
 from studyrag.eval.suites import load_suites
 
 THRESHOLDS = {"open": {"scenarios": {"accuracy": 1.0, "citation_validity": 1.0},
@@ -72,6 +72,13 @@ def test_gate_fails_and_names_the_metric_with_a_broken_retriever(index_settings,
 def test_gate_reports_unmeasured_suites(healthy):
     failures = check_gate(healthy, {"closed": {"scenarios": {"accuracy": 0.9}}}, "extractive")
     assert failures == ["closed/scenarios: not evaluated"]
+
+
+def test_a_run_in_one_mode_is_held_to_that_modes_minimums_only(healthy):
+    both = {**THRESHOLDS, "closed": {"scenarios": {"accuracy": 0.9}}}
+    assert check_gate(healthy, thresholds_for(both, ["open"]), "extractive") == []
+    assert check_gate(healthy, thresholds_for(both, ["open", "closed"]), "extractive") == [
+        "closed/scenarios: not evaluated"]
 
 
 def test_max_thresholds(healthy):
