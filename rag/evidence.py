@@ -175,15 +175,8 @@ def counted_list(k: Knowledge, count: int, question: str, qvec, near: float) -> 
     to it; the best such list."""
     words = _content_words(question) - set(COUNTS)
     best, best_sim = None, near
-    for i in range(len(k.sentences) - 1):
-        s, nxt = k.sentences[i], k.sentences[i + 1]
-        if s.row != nxt.row:
-            continue
-        gap = ITEM_MARK_RE.sub("", k.text_of(k.chunks[s.row].source)[s.end:nxt.start])
-        if not gap.endswith((":", "：")) or not words & _content_words(gap):
-            continue
-        run = bullet_run(k, i + 1)
-        if len(run) != count:
+    for lead, run in k.lead_lists:
+        if len(run) != count or not words & _content_words(lead):
             continue
         sim = float(np.max(k.sentence_vecs[run] @ qvec))
         if sim >= best_sim:
@@ -191,9 +184,9 @@ def counted_list(k: Knowledge, count: int, question: str, qvec, near: float) -> 
     return best
 
 
-# What naming the thing the question asks about is worth to a sentence (cosine): "What
-# categories does Trusted Advisor sort its checks into?" is answered by Trusted Advisor's
-# line, not by another's that also "checks". Not for a number: the sentence holding the
+# What naming the thing the question asks about is worth to a sentence (cosine): "What tiers
+# does the Atlas Pass come in?" is answered by the Atlas Pass's line, not by another's that
+# also has "tiers". Not for a number: the sentence holding the
 # figure may name the thing only by its section ("How much can a ConfigMap hold?").
 ABOUT_BONUS = 0.1
 # How far below the best sentence's cosine a line listing the asked count of things may be, as
