@@ -186,8 +186,8 @@ def counted_list(k: Knowledge, count: int, question: str, qvec, near: float) -> 
 
 # What naming the thing the question asks about is worth to a sentence (cosine): "What tiers
 # does the Atlas Pass come in?" is answered by the Atlas Pass's line, not by another's that
-# also has "tiers". Not for a number: the sentence holding the
-# figure may name the thing only by its section ("How much can a ConfigMap hold?").
+# also has "tiers". Not for a number: the sentence holding the figure may name the thing
+# only by its section ("How much can a ConfigMap hold?").
 ABOUT_BONUS = 0.1
 # How far below the best sentence's cosine a line listing the asked count of things may be, as
 # a share of the spread between off-topic and on-topic questions (scope.Calibration).
@@ -216,7 +216,9 @@ def _fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
     def bonus(i: int) -> float:
         s = k.sentences[i]
         shared = len(words & _content_words(s.text)) / max(1, len(words))
-        b = 0.3 * shared - 0.02 * rank[s.row] + (ABOUT_BONUS if about in s.services and not q.asks_number else 0.0)
+        b = 0.3 * shared - 0.02 * rank[s.row]
+        if about in s.services and not q.asks_number:
+            b += ABOUT_BONUS
         if q.asks_number and NUMBER_RE.search(s.text):
             b += 0.1
         return b
@@ -310,20 +312,26 @@ def lead_lists(k: Knowledge) -> list[tuple[str, list[int]]]:
     to its short items is one sentence (Knowledge); longer items are sentences of their own."""
     out = []
     for i, s in enumerate(k.sentences):
-        text = k.text_of(k.chunks[s.row].source)
-        own = text[s.start:s.end]
-        if "\n" in own and own.split("\n", 1)[0].rstrip().endswith((":", "：")):
-            out.append((own.split("\n", 1)[0], [i]))
+        first_line = k.text_of(k.chunks[s.row].source)[s.start:s.end].split("\n", 1)
+        if len(first_line) > 1 and first_line[0].rstrip().endswith((":", "：")):
+            out.append((first_line[0], [i]))
             continue
-        nxt = k.sentences[i + 1] if i + 1 < len(k.sentences) else None
-        if nxt is None or nxt.row != s.row:
-            continue
-        gap = ITEM_MARK_RE.sub("", text[s.end:nxt.start])
-        if gap.endswith((":", "：")):
-            run = bullet_run(k, i + 1)
-            if len(run) >= 2:
-                out.append((gap.strip(), run))
+        gap = _lead_in_after(k, i)
+        run = bullet_run(k, i + 1) if gap else []
+        if len(run) >= 2:
+            out.append((gap.strip(), run))
     return out
+
+
+def _lead_in_after(k: Knowledge, i: int) -> str | None:
+    """The lead-in between sentence ``i`` and the next in its chunk, when one ending in a colon
+    stands there (Knowledge leaves such lead-ins out of its sentences), else None."""
+    nxt = i + 1
+    if nxt >= len(k.sentences) or k.sentences[nxt].row != k.sentences[i].row:
+        return None
+    text = k.text_of(k.chunks[k.sentences[i].row].source)
+    gap = ITEM_MARK_RE.sub("", text[k.sentences[i].end:k.sentences[nxt].start])
+    return gap if gap.endswith((":", "：")) else None
 
 
 LIST_MARGIN = 0.05  # cosine: a list elsewhere may trail the retrieved passages by this much
@@ -385,14 +393,9 @@ def list_after(k: Knowledge, i: int) -> list[int]:
     """The list right after a sentence when a lead-in ending with a colon introduces it
     ("Partitioning divides a table ... A table can be partitioned by:" over its bullets),
     else just the sentence."""
-    nxt = i + 1
-    if nxt >= len(k.sentences) or k.sentences[nxt].row != k.sentences[i].row:
+    if _lead_in_after(k, i) is None:
         return [i]
-    # The lead-in is not evidence itself (Knowledge leaves it out): look between the two.
-    text = k.text_of(k.chunks[k.sentences[i].row].source)
-    if not ITEM_MARK_RE.sub("", text[k.sentences[i].start:k.sentences[nxt].start]).endswith((":", "：")):
-        return [i]
-    run = bullet_run(k, nxt)
+    run = bullet_run(k, i + 1)
     return run if len(run) >= 2 else [i]
 
 

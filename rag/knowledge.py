@@ -67,8 +67,8 @@ ITEM_RE = re.compile(r"[ \t]*(?:[•\-*·▪–◦]|\d{1,2}[.)])[ \t]+\S")
 def lead_in_lists(src: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``spans`` with each lead-in ending in a colon joined to the short items under it: the
     list is the statement ("The Atlas Pass comes in five tiers:" over "• Student", "• Duo",
-    ...), and neither half says it alone. A list whose items
-    are sentences of their own stays as it is.
+    ...), and neither half says it alone. A list whose items are sentences of their own
+    stays as it is.
 
     >>> src = "It checks four areas:\\n  • Cost\\n  • Speed\\nDone."
     >>> [src[a:b] for a, b in lead_in_lists(src, [(0, 21), (24, 30), (33, 40), (41, 46)])]
