@@ -105,7 +105,7 @@ def run_eval(args) -> int:
         print(f"\nwall time {results['wall_s']} s; report: {out_dir / 'eval.md'}" + (f", chart: {png}" if png else ""))
     if args.gate:
         path = Path(args.thresholds) if args.thresholds else Path(__file__).with_name("thresholds.yaml")
-        thresholds = thresholds_for(yaml.safe_load(path.read_text(encoding="utf-8")), modes)
+        thresholds = thresholds_for(yaml.safe_load(path.read_text(encoding="utf-8")), modes, list(suites))
         labels = [label for label, _m in runner.plan()]
         # The full system when it ran; else extractive answers (the other materials' gate).
         gated = next((x for x in labels if x.startswith("system")), None) or \

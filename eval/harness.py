@@ -239,14 +239,21 @@ class _BaselineAnswerer:
         return self.naive.ask(" ".join(earlier + [item["question"]]), options=item.get("options"))
 
 
-def thresholds_for(thresholds: dict, modes: list[str]) -> dict:
-    """The minimums of the modes a run answered in: CI gates open book with the model and
-    closed book extractively, in two runs (scripts/test.sh).
+def thresholds_for(thresholds: dict, modes: list[str], suites: list[str] | None = None) -> dict:
+    """The minimums of the modes and suites a run answered (`all` holds for any run): CI gates
+    every suite extractively and a few with the local model, in separate runs (scripts/test.sh).
 
-    >>> thresholds_for({"open": {"mcq": {"accuracy": 0.9}}, "closed": {"mcq": {"accuracy": 0.8}}}, ["closed"])
+    >>> both = {"open": {"mcq": {"accuracy": 0.9}, "faq": {"fact_recall": 0.8}, "all": {"fallback_rate_max": 0.25}},
+    ...         "closed": {"mcq": {"accuracy": 0.8}}}
+    >>> thresholds_for(both, ["closed"])
     {'closed': {'mcq': {'accuracy': 0.8}}}
+    >>> thresholds_for(both, ["open"], ["mcq"])
+    {'open': {'mcq': {'accuracy': 0.9}, 'all': {'fallback_rate_max': 0.25}}}
     """
-    return {mode: limits for mode, limits in thresholds.items() if mode in modes}
+    def wanted(suite: str) -> bool:
+        return suites is None or suite == "all" or suite in suites
+    return {mode: {suite: limits for suite, limits in (by_suite or {}).items() if wanted(suite)}
+            for mode, by_suite in thresholds.items() if mode in modes}
 
 
 def check_gate(results: dict, thresholds: dict, system_label: str) -> list[str]:

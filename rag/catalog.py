@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from studyrag.rag.entities import NUMBERING_RE, heading_names
+from studyrag.rag.entities import NUMBERING_RE, SHORT_FORM_RE, heading_names, spelled_by
 
 # Words that end a product name in running text ("Amazon SageMaker Studio Lab" is fine,
 # "Amazon SageMaker Canvas UI" is not a different product).
@@ -137,6 +137,7 @@ class Catalog:
         # "clopidogrel (Plavix)" names a thing by two names only when the other name is not used on its own.
         aliases = [(name, how[len("alias:"):]) for name, how, _k in defined if how.startswith("alias:")]
         aliases = [(short, long) for short, long in aliases if not _used_on_its_own(short, texts)]
+        aliases += _heading_short_forms(headings)
         renamed = {long for _short, long in aliases}
         for name, how, kinds in sorted(defined, key=lambda d: d[1] == "code"):
             if how.startswith("alias:"):
@@ -160,12 +161,18 @@ class Catalog:
                     builder.alias(name, part)  # "One Zone-IA" alone, after "Coldstore One Zone-IA"
         for short, long in aliases:  # "GIN" for "Generalized Inverted Index (GIN)"
             builder.alias(long, short)
+            if spelled_by(long, short):  # "NPV" also a table row of its own: one thing, not two
+                builder.merge(long, short)
         for name in profile.known_names:
             builder.add(name, builder.in_guide(name))
         for name, tail in _tail_aliases([s.name for s in builder.found.values() if s.defined], texts):
             builder.alias(name, tail)
         for name, spelled in _spelled_out([s.name for s in builder.found.values() if s.defined], texts):
             builder.alias(name, spelled)
+        for name, short in _headed_variants([s.name for s in builder.found.values() if s.defined]):
+            builder.merge(name, short)
+        for svc in _kinds_of_others(list(builder.found.values())):
+            svc.generic = True
         return cls(list(builder.found.values()), prefixes, "\n".join(texts))
 
     def stands_for(self, word: str, service: Service) -> bool:
@@ -232,6 +239,19 @@ class Catalog:
 
     def get(self, name: str) -> Service | None:
         return self.by_core.get(self.core(name))
+
+    def shown(self, name: str) -> str:
+        """A thing's name as an answer shows it, with its one short form when the name lacks it:
+        readers know "NPV" as well as "Net present value".
+
+        >>> c = Catalog([Service("Net present value", "net present value", True, {"Net present value", "NPV"})])
+        >>> c.shown("Net present value"), c.shown("Payback")
+        ('Net present value (NPV)', 'Payback')
+        """
+        svc = self.get(name)
+        shorts = [a for a in (svc.aliases if svc else ()) if re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", a)
+                  and a.lower() not in name.lower()]
+        return f"{name} ({shorts[0]})" if len(shorts) == 1 else name
 
 
 FIGURE_RE = re.compile(r"[\d\s.,%$€£¥~≈<>≥≤+\-/×]+")
@@ -307,6 +327,25 @@ class _Builder:
         if svc is not None and core_of(short, self.prefixes) not in self.found and short.lower() not in FUNCTION_WORDS:
             svc.aliases.add(short)
 
+    def merge(self, name: str, short: str) -> None:
+        """``short``'s thing folded into ``name``'s: "NPV", a table row of its own, and "Net
+        present value (NPV)", a heading, are one thing whose evidence counts once.
+
+        >>> b = _Builder((), None)
+        >>> b.found = {"net present value": Service("Net present value", "net present value", True, {"Net present value"}),
+        ...            "npv": Service("NPV", "npv", True, {"NPV"}, kinds=frozenset({"method"}))}
+        >>> b.merge("Net present value", "NPV"); sorted(b.found), sorted(b.found["net present value"].aliases)
+        (['net present value'], ['NPV', 'Net present value'])
+        """
+        into = self.found.get(core_of(name, self.prefixes))
+        other = self.found.get(core_of(short, self.prefixes))
+        if into is None or other is None or other is into or other.generic or into.generic:
+            return
+        into.aliases |= other.aliases
+        into.kinds |= other.kinds
+        into.defined, into.in_guide = into.defined or other.defined, into.in_guide or other.in_guide
+        del self.found[other.core]
+
     def _prefixed(self, name: str) -> bool:
         return any(name.startswith(p + " ") for p in self.profile.name_prefixes)
 
@@ -339,6 +378,54 @@ def _family_words(names: list[str], prefixes: tuple[str, ...]) -> tuple[str, ...
         if len(words) >= 3 and words[0] in prefixes:
             counts[words[1].lower()] = counts.get(words[1].lower(), 0) + 1
     return tuple(w for w, c in counts.items() if c >= 4)
+
+
+def _heading_short_forms(headings: list[str]) -> list[tuple[str, str]]:
+    """(short form, name) of headings that spell a name out before its initials.
+
+    >>> _heading_short_forms(["2.4 Profitability index (PI)", "Payback (the simple one)", "Pricing (AWS)"])
+    [('PI', 'Profitability index')]
+    """
+    out = []
+    for heading in headings:
+        for m in SHORT_FORM_RE.finditer(heading):
+            long = spelled_by(NUMBERING_RE.sub("", heading[:m.start()]), m.group(1))
+            if long:
+                out.append((m.group(1), long))
+    return out
+
+
+# Head nouns a name may be written with or without: "Pecking order (theory)", "DuPont (analysis)".
+NAME_HEADS = frozenset("theory theorem hypothesis model method approach technique principle effect law rule "
+                       "analysis equation formula period framework".split())
+
+
+def _headed_variants(names: list[str]) -> list[tuple[str, str]]:
+    """(name, the same name without its head noun), both things of the material: one thing.
+
+    >>> _headed_variants(["Bird-in-hand theory", "Bird-in-hand", "Cash", "Cash ratio", "Payback period", "Payback"])
+    [('Bird-in-hand theory', 'Bird-in-hand'), ('Payback period', 'Payback')]
+    """
+    lowered = {n.lower(): n for n in names}
+    out = []
+    for name in names:
+        head, _, last = name.rpartition(" ")
+        if head and last.lower() in NAME_HEADS and head.lower() in lowered:
+            out.append((name, lowered[head.lower()]))
+    return out
+
+
+def _kinds_of_others(things: list[Service]) -> list[Service]:
+    """One-word plural things that name the kind of two or more others: "Ratios" over "Current
+    ratio", "Quick ratio" and "Cash ratio" is what they are, never the one asked for.
+
+    >>> ts = [Service(n, n.lower(), True) for n in ("Ratios", "Current ratio", "Quick ratio", "Bonds", "Zero-coupon bond")]
+    >>> [t.name for t in _kinds_of_others(ts)]
+    ['Ratios']
+    """
+    heads = Counter(t.name.split()[-1].lower() for t in things if " " in t.name)
+    return [t for t in things if re.fullmatch(r"[A-Z]?[a-z\-]+s", t.name) and not t.name.endswith("ss")
+            and heads[t.name[:-1].lower()] >= 2]
 
 
 def _tagged_heads(headings: list[str]) -> set[str]:

@@ -77,6 +77,12 @@ DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+|——|\s+-\s+|:\s+")
 OF_PRODUCT_RE = re.compile(r"^(.+?)\s+(?:for|on|in|with)\s+[A-Z].*$")
 NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVX]+\.|[A-Z]\.|\([a-z0-9]\)|[a-z]\))\s+")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
+# A date is when something happened, not a thing the material teaches: "May", "28 June 1914",
+# "6–12 September 1914", "March 3, 1918", "1917".
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DAYS = r"\d{1,2}(?:\s*[–-]\s*\d{1,2})?"
+DATE_RE = re.compile(rf"(?:(?:{_DAYS}\s+)?{_MONTH}(?:\s+{_DAYS})?(?:,?\s+\d{{4}})?|\d{{4}}(?:\s*[–-]\s*\d{{2,4}})?)", re.I)
 
 
 @dataclass(frozen=True)
@@ -99,11 +105,18 @@ def clean_name(raw: str) -> str:
 
 
 def plausible(name: str) -> bool:
-    """A name, not a sentence or a label: 1-6 words, starts with a letter or digit, no verb-y tail."""
+    """A name, not a sentence, a label or a date: 1-6 words, starts with a letter or digit, no
+    verb-y tail.
+
+    >>> plausible("Treaty of Brest-Litovsk"), plausible("3 March 1918"), plausible("May"), plausible("1917")
+    (True, False, False, False)
+    """
     words = name.split()
     if not (1 <= len(words) <= 6) or len(name) < 2 or len(name) > 60:
         return False
     if not re.match(r"[A-Za-z0-9]", name) or name.endswith(("?", "'s")) or re.search(r"[,;!?]", name):
+        return False
+    if DATE_RE.fullmatch(name):
         return False
     return not re.search(r"\b(?:is|are|was|were|has|have|will|can|should|must|does|do)\b", name)
 
@@ -160,7 +173,7 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
     for m in TABLE_ROW_RE.finditer(text):
         after = text[m.end():].split("\n", 2)
         is_header = len(after) > 1 and re.fullmatch(r"[\s:\-|]+", after[1] or "x")
-        if not is_header and not re.fullmatch(r"[\s:\-|]*", m.group(1)):
+        if not is_header and not re.fullmatch(r"[\s:\-|]*", m.group(1)) and not _attribute_rows(text, m.start()):
             out.append(Definition(clean_name(m.group(1)), "table", m.start()))
     for m in BARE_ROW_RE.finditer(text):
         if BARE_ROW_RE.match(_line_before(text, m.start())):  # the first row is the header
@@ -293,6 +306,24 @@ def _title_line(line: str) -> bool:
 def _entry_line(line: str) -> bool:
     m = LEAD_RE.match(line)
     return bool(m and m.group(3) == ":" and not BULLETED_RE.match(line))
+
+
+def _attribute_rows(text: str, offset: int) -> bool:
+    r"""Is the table holding ``offset`` one whose header leaves its first cell blank ("| |
+    Britain | Germany |")? Its columns are the things; its rows' labels ("Ships lost") are
+    what is said of each, not things.
+
+    >>> t = "| | Britain | Germany |\n|---|---|---|\n| Ships lost | 14 | 11 |"
+    >>> _attribute_rows(t, t.index("| Ships")), _attribute_rows(t.replace("| |", "| Side |", 1), t.index("| Ships"))
+    (True, False)
+    """
+    start = text.rfind("\n", 0, offset) + 1
+    while start > 0:
+        before = text.rfind("\n", 0, start - 1) + 1
+        if not text[before:start].lstrip().startswith("|"):
+            break
+        start = before
+    return re.match(r"[ \t]*\|[ \t]*\|", text[start:]) is not None
 
 
 def _line_before(text: str, offset: int) -> str:

@@ -8,12 +8,13 @@ for: its own words, a figure when a number is asked, the whole list when a list 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
 from studyrag.rag.catalog import FUNCTION_WORDS
 from studyrag.rag.entities import BARE_ROW_RE
-from studyrag.rag.knowledge import Knowledge
+from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import Question, asking_part
 from studyrag.rag.sides import TextSide
 
@@ -413,6 +414,22 @@ def _is_item(text: str, line_start: int) -> bool:
         nxt = text[end + 1: text.find("\n", end + 1)] if end >= 0 else ""
         return not re.fullmatch(r"\s*\|[\s:\-|]+", nxt)
     return True
+
+
+CARRY_ON_RE = re.compile(r"[ \t]+(?:It|Its|This|These|They|Their|That)\b[^\n]*")
+
+
+def carried_on(k: Knowledge, sentence: Sentence) -> Sentence:
+    """The sentence with the rest of its line when that goes on about the same subject
+    ("**Modified duration** = MacD / (1 + y). It gives the percentage price change …"): the
+    next sentence holds what the named one started to say, without naming it."""
+    chunk = k.chunks[sentence.row]
+    source = k.sources[chunk.source]
+    m = CARRY_ON_RE.match(source, sentence.end, chunk.end)
+    if m is None:
+        return sentence
+    end = m.end()
+    return replace(sentence, end=end, text=" ".join(source[sentence.start:end].split()))
 
 
 def side_sentences(k: Knowledge, side, qvec, n: int, prefer_row: int | None = None,

@@ -215,13 +215,27 @@ class Knowledge:
         """The service a section is about, from its heading ('Serverless Inference')."""
         if c.kind not in ("body", "table", "summary"):
             return None
-        for head in reversed(c.section):
+        for depth in range(len(c.section) - 1, -1, -1):
+            head = c.section[depth]
             found = self._heading_things(head) or [s for s in self.catalog.find(head) if not s.generic]
             if VS_HEADING_RE.search(head) or len(found) > 1:
                 return None  # a comparison section is about both sides, not one
             if found:
-                return found[0]
+                # A chapter whose subsections teach other things ("Dividend policy" over
+                # "Clientele effect", "Lintner's model") is not what an unnamed subsection of it
+                # ("The theories") is about: that one is about the things it names.
+                inherited = depth < len(c.section) - 1
+                return None if inherited and self._chapter(c.section[:depth + 1], found[0]) else found[0]
         return None
+
+    def _chapter(self, path: tuple[str, ...], thing: Service) -> bool:
+        """Does a subsection under the heading ``path`` name a thing other than ``thing``?"""
+        memo = self.__dict__.setdefault("_chapter_memo", {})
+        if path not in memo:
+            subheads = {c.section[len(path)] for c in self.chunks
+                        if len(c.section) > len(path) and tuple(c.section[:len(path)]) == tuple(path)}
+            memo[path] = any(x is not thing for h in subheads for x in self._heading_things(h))
+        return memo[path]
 
     @cached_property
     def parent_of(self) -> dict[str, str]:

@@ -14,8 +14,8 @@ import numpy as np
 
 from studyrag.rag import columns, mcq
 from studyrag.rag.citations import quoted
-from studyrag.rag.evidence import (LIST_RE, asked_count, covering, fact_sentences, headed_list, side_sentences, table_rows,
-                                   top_sentences)
+from studyrag.rag.evidence import (LIST_RE, asked_count, carried_on, covering, fact_sentences, headed_list,
+                                   side_sentences, table_rows, top_sentences)
 from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import asking_part
 from studyrag.rag.contrasts import side_runs
@@ -40,7 +40,7 @@ def which(k: Knowledge, q, svec, decision, cites) -> Plan:
     support = [best_in_section(k, name, svec, exclude=decision.statement) for name in services]
     support = [s for s in support if s is not None]
     marks = [first] + [cites.add_sentence(s) for s in support]
-    names = " + ".join(services)
+    names = " + ".join(k.catalog.shown(name) for name in services)
     label = "答案：" if _lang(q) == "zh" else "Answer: "
     lead = f"{label}{names} [{marks[0]}]\n"
     body = [k.sentences.index(s) for s in support]
@@ -153,7 +153,8 @@ def compare(k: Knowledge, q, qvec, named, cites) -> Plan:
         # both sides may serve both when it is all the guide says about one of them.
         idx = ([i for i in ranked if i not in used] or ranked)[:3]
         used.update(idx)
-        marks = " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in idx)
+        said = [carried_on(k, k.sentences[i]) for i in idx]
+        marks = " ".join(f"{s.text} [{cites.add_sentence(s)}]" for s in said)
         lines.append(f"- **{side.name}**: {marks}" if marks else f"- **{side.name}**: (not described in the guide)")
         support.extend(idx[:1])
     return Plan("\n".join(lines) + "\n", support, tuple(s.name for s in sides))

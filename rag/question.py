@@ -73,7 +73,8 @@ CHOOSE_ENTITY_RE = re.compile(
 KIND_NOUNS = (r"service|feature|capability|tool|option|solution|approach|"
               r"product|offering|mode|component|technique|method|strategy|setting|api|type|kind|level|store|index|join|form|"
               r"model|design|pattern|workflow|platform|choice|mechanism|family|database|engine|plan|configuration|"
-              r"deployment|command|term|protocol|process|concept|principle|law|effect|theory|test|algorithm|statement")
+              r"deployment|command|term|protocol|process|concept|principle|law|effect|theory|test|algorithm|statement|"
+              r"argument|hypothesis|phenomenon|fallacy|bias")
 # "What is the term for …?" asks for a name, not for a definition.
 NAMED_FOR_RE = re.compile(rf"^\s*what (?:is|are) the (?:\w+[\s\-]+){{0,2}}(?:{KIND_NOUNS})s? (?:for|that|which|used|when|where)\b",
                           re.I)

@@ -588,7 +588,9 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
 
 
 DEFINITION_LEAD_RE = re.compile(r"^[\s•\-*·▪|]*(?:\d{1,2}[.)]\s*)?[*_`]*(?:\([a-z0-9]\)\s*)?")
-DEFINITION_SEP_RE = re.compile(r"^[*_`\s]*(?:\([^)]{1,40}\)\s*)?(?:[:—–|]|\s--?\s|,\s)")
+# After the name: its other name in parentheses, a head word ("**Bird-in-hand theory** — …"),
+# then the mark that opens the definition (':', a dash, a table bar).
+DEFINITION_SEP_RE = re.compile(r"^(?:[ \t]+[a-z]+)?[*_`\s]*(?:\([^)]{1,40}\)[*_`\s]*)?(?:[:—–|]|\s--?\s|,\s)")
 
 
 def _defined_here(sent: str, catalog: Catalog) -> Service | None:

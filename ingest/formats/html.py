@@ -14,6 +14,13 @@ from .base import Document, SourceError, tidy
 
 MIN_CHARS = 40
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")  # Markdown's escapes: '1\.' -> '1.' 
+# Inline tags whose words trafilatura drops or leaves as raw HTML: a timeline's
+# "<li><time>28 June 1914</time> – …</li>" lost its date, "CH<sub>2</sub>Cl<sub>2</sub>" kept its tags.
+_UNWRAP_RE = re.compile(r"</?(?:time|sub|u)\b[^>]*>", re.I)
+_SUP_RE = re.compile(r"<sup\b[^>]*>(.*?)</sup>", re.I | re.S)
+# A table's caption became its header row ("| Jutland: who won? | | |" over the real header):
+# it goes before the table, as the line that introduces it.
+_CAPTION_RE = re.compile(r"(<table\b[^>]*>)\s*<caption\b[^>]*>(.*?)</caption>", re.I | re.S)
 
 
 class HtmlReader:
@@ -22,7 +29,7 @@ class HtmlReader:
     def read(self, path: Path, raw: bytes) -> Document:
         import trafilatura
 
-        html = _decode(raw)
+        html = _inline_text(_decode(raw))
         text = trafilatura.extract(
             html, output_format="markdown", include_formatting=True, include_tables=True,
             include_links=False, include_images=False, include_comments=False, favor_recall=True,
@@ -33,6 +40,18 @@ class HtmlReader:
             raise SourceError(f"{path} has no main text studyrag can find (an empty page, or one "
                               "built by JavaScript); save the page as text or PDF instead")
         return Document(_MD_ESCAPE_RE.sub(r"\1", text.replace("**", "")), "html")
+
+
+def _inline_text(html: str) -> str:
+    """Tags trafilatura mishandles, as a reader sees them.
+
+    >>> _inline_text("<li><time datetime='1916'>1 July 1916</time> – CO<sub>2</sub>, 10<sup>6</sup></li>")
+    '<li>1 July 1916 – CO2, 10^6</li>'
+    >>> _inline_text("<table class='t'><caption>Who won?</caption><tr><th></th><th>Britain</th></tr></table>")
+    "<p>Who won?</p><table class='t'><tr><th></th><th>Britain</th></tr></table>"
+    """
+    html = _CAPTION_RE.sub(r"<p>\2</p>\1", html)
+    return _SUP_RE.sub(r"^\1", _UNWRAP_RE.sub("", html))
 
 
 def _decode(raw: bytes) -> str:

@@ -81,6 +81,13 @@ def test_a_run_in_one_mode_is_held_to_that_modes_minimums_only(healthy):
         "closed/scenarios: not evaluated"]
 
 
+def test_a_run_of_some_suites_is_held_to_those_suites_minimums_only(healthy):
+    more = {"open": {**THRESHOLDS["open"], "mcq": {"accuracy": 0.9}}}
+    assert check_gate(healthy, thresholds_for(more, ["open"], ["scenarios", "out_of_scope"]),
+                      "extractive") == []
+    assert check_gate(healthy, thresholds_for(more, ["open"]), "extractive") == ["open/mcq: not evaluated"]
+
+
 def test_max_thresholds(healthy):
     fake = {"systems": {"s": {"open": {"faq": {"false_refusal_rate": 0.2}}}}}
     assert check_gate(fake, {"open": {"faq": {"false_refusal_rate_max": 0.0}}}, "s") == [

@@ -154,3 +154,27 @@ def test_cli_ask_shows_file_and_page(rendered, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert re.search(r"\[1\] guide\.pdf, p\. \d+ — \S", out), out
     assert GUIDE.name not in out
+
+
+def test_html_keeps_dates_and_formulas_written_in_inline_tags(tmp_path):
+    """trafilatura drops a <time>'s words, keeps <sub> as raw tags and makes a caption the
+    table's header row: a timeline lost its dates ("13. – Passchendaele begins") and became
+    numbered things of its own."""
+    items = "".join(f"<li><time datetime='1916-0{m}'>{d} 1916</time> – {what}</li>"
+                    for m, d, what in [(2, "21 February", "Verdun begins"), (7, "1 July", "the Somme begins"),
+                                       (9, "15 September", "tanks first used at Flers-Courcelette")])
+    prose = ("<p>Oxidise the alcohol with PCC in dry CH<sub>2</sub>Cl<sub>2</sub> at room temperature, "
+             "then wash with water; the yield rises about 10<sup>2</sup> fold over the old chromic acid route.</p>")
+    page = (f"<html><head><title>1916 revision</title></head><body><nav>Home | Courses</nav><article>"
+            f"<h1>The year 1916</h1><p>{'The war of attrition dragged on through the whole year. ' * 3}</p>"
+            f"<h2>Timeline</h2><ol>{items}</ol><h2>Lab aside</h2>{prose}"
+            "<table><caption>Verdun: the cost</caption><thead><tr><th></th><th>France</th><th>Germany</th></tr>"
+            "</thead><tbody><tr><td>Casualties</td><td>about 377,000</td><td>about 337,000</td></tr></tbody></table>"
+            "</article></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    text = read_document(path, path.read_bytes()).text
+    assert "21 February 1916 – Verdun begins" in text and "1 July 1916 – the Somme begins" in text
+    assert "CH2Cl2" in text and "10^2 fold" in text and "<sub>" not in text
+    # the caption introduces the table; the header row is the table's own
+    assert re.search(r"Verdun: the cost\n+\| +\| France \| Germany \|", text), text[-300:]
