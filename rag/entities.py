@@ -317,13 +317,35 @@ def _attribute_rows(text: str, offset: int) -> bool:
     >>> _attribute_rows(t, t.index("| Ships")), _attribute_rows(t.replace("| |", "| Side |", 1), t.index("| Ships"))
     (True, False)
     """
-    start = text.rfind("\n", 0, offset) + 1
-    while start > 0:
-        before = text.rfind("\n", 0, start - 1) + 1
-        if not text[before:start].lstrip().startswith("|"):
+    header = table_header(text, offset)
+    return header is not None and re.match(r"[ \t]*\|[ \t]*\|", header) is not None
+
+
+def table_lines(src: str, start: int) -> list[str] | None:
+    """The header row of the table ``start`` sits in, then the rows down to ``start``'s own."""
+    line_start = src.rfind("\n", 0, start) + 1
+    end = src.find("\n", start)
+    line = src[line_start:end if end >= 0 else len(src)]
+    bare = bool(BARE_ROW_RE.match(line))
+    if not bare and not line.lstrip().startswith("|"):
+        return None
+    rows = [line]
+    pos = line_start
+    while pos > 0:
+        prev_start = src.rfind("\n", 0, pos - 1) + 1
+        prev = src[prev_start:pos - 1]
+        if not (BARE_ROW_RE.match(prev) if bare else prev.lstrip().startswith("|")):
             break
-        start = before
-    return re.match(r"[ \t]*\|[ \t]*\|", text[start:]) is not None
+        rows.insert(0, prev)
+        pos = prev_start
+    return [r for r in rows if not re.fullmatch(r"[\s:\-|]+", r)]
+
+
+def table_header(src: str, start: int) -> str | None:
+    """The header row of the table whose row starts at ``start`` (None outside a table, or for
+    the header itself)."""
+    lines = table_lines(src, start)
+    return lines[0] if lines is not None and len(lines) >= 2 else None
 
 
 def _line_before(text: str, offset: int) -> str:

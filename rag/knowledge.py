@@ -339,7 +339,7 @@ class Knowledge:
     def sentence_words(self):
         """The sentences' words and their rarity (rag/cooccur.py), built on first use."""
         from studyrag.rag.cooccur import WordIndex
-        from studyrag.rag.signals import table_header
+        from studyrag.rag.entities import table_header
 
         # A table row says its cells under its header's words: "| OSPF | 110 |" under
         # "| Route source | Default AD |" says OSPF's default AD is 110.

@@ -17,6 +17,7 @@ import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.rag.catalog import Catalog, Service
+from studyrag.rag.entities import table_lines
 
 ARROW_RE = re.compile(r"\s*(?:→|->|⇒)\s*")
 CORRECT_RE = re.compile(r"\bCorrect (?:choice|answer)s?\s*[:：]\s*", re.I)
@@ -431,7 +432,7 @@ def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | N
     >>> table_row(text, text.index("Zone C"), cat)[1]
     'Covers: Outer suburbs. Window: 120 minutes'
     """
-    lines = _table_lines(src, start)
+    lines = table_lines(src, start)
     if lines is None or len(lines) < 2 or lines[-1] == lines[0]:
         return None
     header, row = (_cells(x) for x in (lines[0], lines[-1]))
@@ -463,7 +464,7 @@ def row_cells(src: str, start: int, catalog: Catalog, first: Service | None) -> 
     >>> [(svc.name, cell) for svc, cell in row_cells(text, text.index("Avoid"), cat, cat.get("Avoid"))]
     [('Avoid', 'Remove the cause'), ('Exploit', 'Make sure it happens')]
     """
-    lines = _table_lines(src, start)
+    lines = table_lines(src, start)
     if lines is None or len(lines) < 2:
         return []
     out, owner = [], first
@@ -514,35 +515,6 @@ def chooser_row(src: str, start: int, catalog: Catalog) -> tuple[tuple[str, ...]
     if code and not any(catalog.core(t) == catalog.core(code.group(1)) for t in targets):
         return None  # "| Undo the last commit | `tool reset --soft HEAD~1` |" names no "Tool"
     return (targets, " ".join(row[:-1])) if targets else None
-
-
-def _table_lines(src: str, start: int) -> list[str] | None:
-    """The header row of the table ``start`` sits in, then the rows down to ``start``'s own."""
-    from studyrag.rag.entities import BARE_ROW_RE
-
-    line_start = src.rfind("\n", 0, start) + 1
-    end = src.find("\n", start)
-    line = src[line_start:end if end >= 0 else len(src)]
-    bare = bool(BARE_ROW_RE.match(line))
-    if not bare and not line.lstrip().startswith("|"):
-        return None
-    rows = [line]
-    pos = line_start
-    while pos > 0:
-        prev_start = src.rfind("\n", 0, pos - 1) + 1
-        prev = src[prev_start:pos - 1]
-        if not (BARE_ROW_RE.match(prev) if bare else prev.lstrip().startswith("|")):
-            break
-        rows.insert(0, prev)
-        pos = prev_start
-    return [r for r in rows if not re.fullmatch(r"[\s:\-|]+", r)]
-
-
-def table_header(src: str, start: int) -> str | None:
-    """The header row of the table whose row starts at ``start`` (None outside a table, or for
-    the header itself)."""
-    lines = _table_lines(src, start)
-    return lines[0] if lines is not None and len(lines) >= 2 else None
 
 
 def _cells(line: str) -> list[str]:
