@@ -132,7 +132,8 @@ class Catalog:
         # A table's first cell that a line also defines ("Canary: send a small share …" and the
         # row "Canary | No | Fast") is a thing taught, though the text says it once.
         twice = {n for n, how, _k in defined if how == "table"} & \
-            {n for n, how, _k in defined if how in ("lead", "label", "term")}
+            {n for n, how, _k in defined if how in ("lead", "label", "term")} | \
+            family_members([n for n, how, _k in defined if how == "table"])
         code_texts = texts + list(tables)
         # "clopidogrel (Plavix)" names a thing by two names only when the other name is not used on its own.
         aliases = [(name, how[len("alias:"):]) for name, how, _k in defined if how.startswith("alias:")]
@@ -645,6 +646,24 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         # not a thing taught, unless the text also calls it by that name ("a Role grants ...").
         return plain <= 2 and (how not in ("label", "is_a") or named_elsewhere(name, texts))
     return True
+
+
+FAMILY_MIN = 3  # names sharing a head noun before they read as one family of things
+
+
+def family_members(names: list[str]) -> set[str]:
+    """Table first cells of two or more words that share their last word with at least two
+    others: the members of one family of things ("Default chunking", "Semantic chunking",
+    "Hierarchical chunking"), each taught by its row however seldom the text repeats it.
+
+    >>> sorted(family_members(["Default chunking", "Semantic chunking", "No chunking", "Granularity", "Cost model"]))
+    ['Default chunking', 'No chunking', 'Semantic chunking']
+    """
+    def head(name: str) -> str:
+        return name.lower().split()[-1].rstrip("s")
+    multi = [n for n in set(names) if len(n.split()) >= 2]
+    counts = Counter(head(n) for n in multi)
+    return {n for n in multi if counts[head(n)] >= FAMILY_MIN}
 
 
 def _used_on_its_own(alias: str, texts: list[str]) -> bool:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,7 +63,20 @@ def quoted(k: Knowledge, cites: "Citations", picked: list[int]) -> str:
     for j, i in enumerate(picked):
         first.setdefault(k.sentences[i].row, j)
     order = sorted(picked, key=lambda i: (first[k.sentences[i].row], k.sentences[i].start))
-    return " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in order) + "\n"
+    return " ".join(f"{literal(k.sentences[i].text)} [{cites.add_sentence(k.sentences[i])}]" for i in order) + "\n"
+
+
+LITERAL_MARK_RE = re.compile(r"\[(\d+)\]")
+
+
+def literal(text: str) -> str:
+    """Quoted text whose own "[3]" (code, a list's index) must not read as citation 3: a word
+    joiner (U+2060, invisible) after the bracket keeps it from being taken for a marker.
+
+    >>> literal("print(f([])) # [3]") == "print(f([])) # [\u20603]"
+    True
+    """
+    return LITERAL_MARK_RE.sub("[\u2060\\1]", text)
 
 
 def with_mark(sentence: str, mark: int) -> str:

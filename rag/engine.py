@@ -18,7 +18,7 @@ from studyrag.rag import alternatives, plans
 from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, kind_known, not_named, of_kind, shifted, to_part, without
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
-from studyrag.rag.citations import Citation, Citations, with_mark
+from studyrag.rag.citations import Citation, Citations, literal, with_mark
 from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
@@ -331,7 +331,7 @@ class Tutor:
         if model is None:
             # Extractive mode (no backend), or the backend could not start: quote the passages.
             ans.fallback = self.backend is not None
-            text = " ".join(f"{k.sentences[i].text} [{marks[i]}]" for i in passages_idx[:2]
+            text = " ".join(f"{literal(k.sentences[i].text)} [{marks[i]}]" for i in passages_idx[:2]
                             if k.sentences[i].text not in shown.text)
             if text:
                 yield shown.emit("\n" + text)
@@ -382,7 +382,7 @@ class Tutor:
             ans.fallback = True
             if not ans.error and not ans.busy:
                 ans.notes.append(f"model draft rejected: {failed or 'empty'}")
-            fallback = " ".join(f"{k.sentences[i].text} [{marks[i]}]" for i in passages_idx[:2]
+            fallback = " ".join(f"{literal(k.sentences[i].text)} [{marks[i]}]" for i in passages_idx[:2]
                                 if k.sentences[i].text not in shown.text)
             if fallback:
                 yield shown.emit("\n" + fallback)

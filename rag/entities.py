@@ -178,6 +178,7 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
     for m in BARE_ROW_RE.finditer(text):
         if BARE_ROW_RE.match(_line_before(text, m.start())):  # the first row is the header
             out.append(Definition(clean_name(m.group(1)), "table", m.start()))
+    out.extend(aligned_table_heads(text))
     for m in SUBJECT_RE.finditer(text):
         if m.group(1).split()[0].lower() not in NOT_SUBJECTS:
             out.append(Definition(clean_name(m.group(1)), "is_a", m.start()))
@@ -327,17 +328,27 @@ def table_lines(src: str, start: int) -> list[str] | None:
     end = src.find("\n", start)
     line = src[line_start:end if end >= 0 else len(src)]
     bare = bool(BARE_ROW_RE.match(line))
-    if not bare and not line.lstrip().startswith("|"):
+    # "Semantic chunking  Where meaning changes": columns set apart by spaces (never in code)
+    width = 0 if src.count("```", 0, line_start) % 2 else aligned_width(line)
+    if not bare and not line.lstrip().startswith("|") and not width:
         return None
     rows = [line]
     pos = line_start
     while pos > 0:
         prev_start = src.rfind("\n", 0, pos - 1) + 1
         prev = src[prev_start:pos - 1]
-        if not (BARE_ROW_RE.match(prev) if bare else prev.lstrip().startswith("|")):
+        if width and _continues_row(prev):
+            pos = prev_start  # the wrapped end of the row above's last cell
+            continue
+        if not (BARE_ROW_RE.match(prev) if bare else prev.lstrip().startswith("|") if not width
+                else aligned_width(prev) == width):
             break
         rows.insert(0, prev)
         pos = prev_start
+    if width and len(rows) < 3:
+        below = [x for x in src[end + 1:end + 2000].split("\n") if not _continues_row(x)] if end >= 0 else []
+        if len(rows) < 2 or not below or aligned_width(below[0]) != width:
+            return None  # two lines with wide gaps are not yet a table
     return [r for r in rows if not re.fullmatch(r"[\s:\-|]+", r)]
 
 
@@ -366,6 +377,56 @@ def lead_in(text: str, offset: int) -> str:
         if s and not re.match(rf"{BULLET}\s", s):
             return (s[:200] + " " + header).strip()
     return header
+
+
+ALIGNED_CELL_SEP_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+def _continues_row(line: str) -> bool:
+    """An indented line of one cell under a space-aligned row: its last cell, wrapped."""
+    return line.startswith("  ") and bool(line.strip()) and not ALIGNED_CELL_SEP_RE.search(line.strip())
+
+
+def aligned_width(line: str) -> int:
+    """How many cells a line of a space-aligned table has (0 for a line with bars or one cell)."""
+    if "|" in line:
+        return 0
+    cells = ALIGNED_CELL_SEP_RE.split(line.strip())
+    return len(cells) if len(cells) >= 2 else 0
+
+
+def aligned_table_heads(text: str) -> list[Definition]:
+    r"""The first cells of a plain-text table whose columns are set apart by runs of spaces
+    ("Hierarchical chunking  Creates small child chunks …"), as a saved page or a text file
+    keeps it: three or more consecutive lines, each cut into as many cells as the first (its
+    header) at runs of two or more spaces. Code is not a table: a first cell must be a name.
+
+    >>> rows = "Strategy  How it splits\nFixed-size chunking  By token count\nSemantic chunking  Where meaning changes"
+    >>> [d.name for d in aligned_table_heads(rows)]
+    ['Fixed-size chunking', 'Semantic chunking']
+    >>> aligned_table_heads("Default  one\nplain sentence here.\nOther  two")
+    []
+    >>> [d.name for d in aligned_table_heads("Class  Shape\nIgG  monomer;\n       crosses the placenta\nIgM  pentamer")]
+    ['IgG', 'IgM']
+    """
+    out: list[Definition] = []
+    offset, run, fenced = 0, [], False  # run: (offset, cells) of consecutive lines cut like the first
+    for line in text.split("\n") + [""]:
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if run and _continues_row(line):
+            offset += len(line) + 1
+            continue
+        cells = [] if fenced else ALIGNED_CELL_SEP_RE.split(line.strip())
+        if len(cells) >= 2 and (not run or len(cells) == len(run[0][1])):
+            run.append((offset + len(line) - len(line.lstrip()), cells))
+        else:
+            if len(run) >= 3:
+                out.extend(Definition(clean_name(cells_[0]), "table", at) for at, cells_ in run[1:]
+                           if not re.search(r"[=(){}\[\]<>`;]", cells_[0]))
+            run = [(offset + len(line) - len(line.lstrip()), cells)] if len(cells) >= 2 else []
+        offset += len(line) + 1
+    return out
 
 
 def flat_table_heads(table: str, elsewhere: str) -> list[Definition]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studyrag.rag import columns, mcq
-from studyrag.rag.citations import quoted
+from studyrag.rag.citations import literal, quoted
 from studyrag.rag.evidence import (LIST_RE, asked_count, carried_on, covering, fact_sentences, headed_list,
                                    side_sentences, table_rows, top_sentences)
 from studyrag.rag.knowledge import Knowledge, Sentence
@@ -154,7 +154,7 @@ def compare(k: Knowledge, q, qvec, named, cites) -> Plan:
         idx = ([i for i in ranked if i not in used] or ranked)[:3]
         used.update(idx)
         said = [carried_on(k, k.sentences[i]) for i in idx]
-        marks = " ".join(f"{s.text} [{cites.add_sentence(s)}]" for s in said)
+        marks = " ".join(f"{literal(s.text)} [{cites.add_sentence(s)}]" for s in said)
         lines.append(f"- **{side.name}**: {marks}" if marks else f"- **{side.name}**: (not described in the guide)")
         support.extend(idx[:1])
     return Plan("\n".join(lines) + "\n", support, tuple(s.name for s in sides))
@@ -202,13 +202,13 @@ def _column_plan(k: Knowledge, q, qvec, sides, cites) -> Plan | None:
         ranked = side_sentences(k, side, qvec, n=3, leading_only=True) + side_sentences(k, side, qvec, n=6)
         prose = [i for i in dict.fromkeys(ranked) if columns.cells(k.sentences[i].text) is None and i not in support
                  and not any(_opens_with(k.sentences[i].text, other) for other in sides if other is not side)][:2]
-        said = " ".join(f"{k.sentences[i].text} [{cites.add_sentence(k.sentences[i])}]" for i in prose)
+        said = " ".join(f"{literal(k.sentences[i].text)} [{cites.add_sentence(k.sentences[i])}]" for i in prose)
         cells = []
         for i in rows:
             pair = columns.side_cells(k.sentences[i].text, column)
             if pair is not None:
                 label = f"{pair[0]}: " if pair[0] else ""
-                cells.append(f"{label}{pair[1]} [{cites.add_sentence(k.sentences[i])}]")
+                cells.append(f"{label}{literal(pair[1])} [{cites.add_sentence(k.sentences[i])}]")
         lines.append(f"- **{side.name}**: " + " ".join(x for x in (said, "; ".join(cells)) if x))
         support.extend(prose)
     return Plan("\n".join(lines) + "\n", support + rows[:2], tuple(s.name for s in sides))
@@ -304,7 +304,7 @@ def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Pla
     for o in picked:
         if o.best_sentence is not None:
             s = k.sentences[o.best_sentence]
-            lines.append(f"{'依據' if zh else 'Why'}: {s.text} [{cites.add_sentence(s)}]")
+            lines.append(f"{'依據' if zh else 'Why'}: {literal(s.text)} [{cites.add_sentence(s)}]")
     rest = [o for o in sorted(scores, key=lambda o: o.score, reverse=not q.negated) if o.letter not in choice]
     if rest:
         lines.append(why_not(k, rest[0], q, cites, qvec))
@@ -321,7 +321,7 @@ def why_not(k: Knowledge, o, q, cites, qvec) -> str:
         idx = side_sentences(k, svc, qvec, n=1) if svc else []
         if idx:
             s = k.sentences[idx[0]]
-            return f"{label}: {s.text} [{cites.add_sentence(s)}]"
+            return f"{label}: {literal(s.text)} [{cites.add_sentence(s)}]"
     return f"{label}: the guide's passages support it less than the chosen option."
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.rag.catalog import Catalog, Service
-from studyrag.rag.entities import table_lines
+from studyrag.rag.entities import ALIGNED_CELL_SEP_RE, table_lines
 
 ARROW_RE = re.compile(r"\s*(?:→|->|⇒)\s*")
 CORRECT_RE = re.compile(r"\bCorrect (?:choice|answer)s?\s*[:：]\s*", re.I)
@@ -518,7 +518,8 @@ def chooser_row(src: str, start: int, catalog: Catalog) -> tuple[tuple[str, ...]
 
 
 def _cells(line: str) -> list[str]:
-    return [re.sub(r"[*_`]+", "", x).strip() for x in line.strip().strip("|").split("|")]
+    parts = line.strip().strip("|").split("|") if "|" in line else ALIGNED_CELL_SEP_RE.split(line.strip())
+    return [re.sub(r"[*_`]+", "", x).strip() for x in parts]
 
 
 BULLET_LINE_RE = re.compile(r"^([ \t]*)(?:[•\-*▪◦·]|\d{1,2}[.)])[ \t]+", re.M)
