@@ -653,11 +653,11 @@ FAMILY_MIN = 3  # names sharing a head noun before they read as one family of th
 
 def family_members(names: list[str]) -> set[str]:
     """Table first cells of two or more words that share their last word with at least two
-    others: the members of one family of things ("Default chunking", "Semantic chunking",
-    "Hierarchical chunking"), each taught by its row however seldom the text repeats it.
+    others: the members of one family of things ("Drum roasting", "Pan roasting",
+    "Fluid-bed roasting"), each taught by its row however seldom the text repeats it.
 
-    >>> sorted(family_members(["Default chunking", "Semantic chunking", "No chunking", "Granularity", "Cost model"]))
-    ['Default chunking', 'No chunking', 'Semantic chunking']
+    >>> sorted(family_members(["Drum roasting", "Pan roasting", "Infrared roasting", "Batch size", "Roast colour"]))
+    ['Drum roasting', 'Infrared roasting', 'Pan roasting']
     """
     def head(name: str) -> str:
         return name.lower().split()[-1].rstrip("s")

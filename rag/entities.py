@@ -328,7 +328,7 @@ def table_lines(src: str, start: int) -> list[str] | None:
     end = src.find("\n", start)
     line = src[line_start:end if end >= 0 else len(src)]
     bare = bool(BARE_ROW_RE.match(line))
-    # "Semantic chunking  Where meaning changes": columns set apart by spaces (never in code)
+    # "Pan roasting  Stirred by hand": columns set apart by spaces (never in code)
     width = 0 if src.count("```", 0, line_start) % 2 else aligned_width(line)
     if not bare and not line.lstrip().startswith("|") and not width:
         return None
@@ -397,17 +397,17 @@ def aligned_width(line: str) -> int:
 
 def aligned_table_heads(text: str) -> list[Definition]:
     r"""The first cells of a plain-text table whose columns are set apart by runs of spaces
-    ("Hierarchical chunking  Creates small child chunks …"), as a saved page or a text file
+    ("Fluid-bed roasting  Hot air lifts the beans …"), as a saved page or a text file
     keeps it: three or more consecutive lines, each cut into as many cells as the first (its
     header) at runs of two or more spaces. Code is not a table: a first cell must be a name.
 
-    >>> rows = "Strategy  How it splits\nFixed-size chunking  By token count\nSemantic chunking  Where meaning changes"
+    >>> rows = "Method  How the heat reaches the beans\nDrum roasting  A hot rotating drum\nPan roasting  Stirred by hand"
     >>> [d.name for d in aligned_table_heads(rows)]
-    ['Fixed-size chunking', 'Semantic chunking']
+    ['Drum roasting', 'Pan roasting']
     >>> aligned_table_heads("Default  one\nplain sentence here.\nOther  two")
     []
-    >>> [d.name for d in aligned_table_heads("Class  Shape\nIgG  monomer;\n       crosses the placenta\nIgM  pentamer")]
-    ['IgG', 'IgM']
+    >>> [d.name for d in aligned_table_heads("Stage  Sign\nFirst crack  beans pop;\n       steam escapes\nCooling  cold air")]
+    ['First crack', 'Cooling']
     """
     out: list[Definition] = []
     offset, run, fenced = 0, [], False  # run: (offset, cells) of consecutive lines cut like the first

@@ -11,7 +11,7 @@ has no name for them ("Incremental or differential backups — which restores fa
 ['Symmetric', 'asymmetric encryption']
 >>> sides_asked("How do the roles of hot and cold sites differ?")
 ['hot', 'cold sites']
->>> sides_asked("In tug-of-war or group work, some slack off. What is this called?")  # a scene, not sides
+>>> sides_asked("In a café or at home, beans go stale. What is this called?")  # a scene, not sides
 []
 >>> sides_asked("Which port does SSH use?")
 []
@@ -34,7 +34,7 @@ _PATTERNS = [
     re.compile(rf"\bdifferences?\s+between\s+{_SIDE}\s+and\s+{_SIDE}\s*(?:[?.,;:—–]|\s+(?:in|when|for)\b|$)", re.I),
     re.compile(rf"\bhow\s+(?:do|does)\s+(?:the\s+\w+\s+of\s+)?{_SIDE}\s+and\s+{_SIDE}\s+differ\b", re.I),
     re.compile(rf"^\s*{_SIDE}\s+(?:vs\.?|versus)\s+{_SIDE}\s*(?:[?.,;:—–]|\s+(?:in|when|for)\b|$)", re.I),
-    # "In group projects or tug-of-war, some people slack off …" sets a scene: a side is never
+    # "In a café or at home, how long do beans keep …" sets a scene: a side is never
     # a phrase that opens with a preposition.
     re.compile(rf"^\s*(?:should\s+(?:i|we)\s+(?:use|pick|choose)\s+)?(?!{_PREPOSITION})"
                rf"{_SIDE}\s+or\s+{_SIDE}\s*(?:[?,;:—–]|\s+(?:for|when|if|to)\b)", re.I),
