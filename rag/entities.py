@@ -398,8 +398,8 @@ def aligned_width(line: str) -> int:
 def aligned_table_heads(text: str) -> list[Definition]:
     r"""The first cells of a plain-text table whose columns are set apart by runs of spaces
     ("Fluid-bed roasting  Hot air lifts the beans …"), as a saved page or a text file
-    keeps it: three or more consecutive lines, each cut into as many cells as the first (its
-    header) at runs of two or more spaces. Code is not a table: a first cell must be a name.
+    keeps it: each row under its header, as :func:`table_lines` reads the table. Code is not
+    a table: a first cell must be a name.
 
     >>> rows = "Method  How the heat reaches the beans\nDrum roasting  A hot rotating drum\nPan roasting  Stirred by hand"
     >>> [d.name for d in aligned_table_heads(rows)]
@@ -410,22 +410,13 @@ def aligned_table_heads(text: str) -> list[Definition]:
     ['First crack', 'Cooling']
     """
     out: list[Definition] = []
-    offset, run, fenced = 0, [], False  # run: (offset, cells) of consecutive lines cut like the first
-    for line in text.split("\n") + [""]:
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-        if run and _continues_row(line):
-            offset += len(line) + 1
-            continue
-        cells = [] if fenced else ALIGNED_CELL_SEP_RE.split(line.strip())
-        if len(cells) >= 2 and (not run or len(cells) == len(run[0][1])):
-            run.append((offset + len(line) - len(line.lstrip()), cells))
-        else:
-            if len(run) >= 3:
-                out.extend(Definition(clean_name(cells_[0]), "table", at) for at, cells_ in run[1:]
-                           if not re.search(r"[=(){}\[\]<>`;]", cells_[0]))
-            run = [(offset + len(line) - len(line.lstrip()), cells)] if len(cells) >= 2 else []
-        offset += len(line) + 1
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group(0)
+        if not aligned_width(line) or table_header(text, m.start()) is None:
+            continue  # not a space-aligned row under its header
+        first = ALIGNED_CELL_SEP_RE.split(line.strip())[0]
+        if not re.search(r"[=(){}\[\]<>`;]", first):
+            out.append(Definition(clean_name(first), "table", m.start() + len(line) - len(line.lstrip())))
     return out
 
 
