@@ -43,8 +43,20 @@ def _patterns(name: str) -> list[str]:
     core = core_of(name)
     pats = set(EXTRA_ALIASES.get(core, []))
     bare = re.sub(r"^(?:Amazon|AWS)\s+(?:SageMaker\s+)?", "", name)
-    pats.add(bare.lower().rstrip("s"))
+    pats.add(_singular(bare))
     return sorted(pats, key=len, reverse=True)
+
+
+def _singular(name: str) -> str:
+    """A name in lower case with one plural "s" dropped; an acronym keeps its last letter.
+
+    >>> _singular("Multi-Model Endpoints"), _singular("SNS"), _singular("Glass")
+    ('multi-model endpoint', 'sns', 'glas')
+    """
+    words = name.split()
+    if words and words[-1].isupper():
+        return name.lower()  # "SNS" would become "sn", which every "snapshot" names
+    return re.sub(r"s$", "", name.lower())
 
 
 def names(text: str, name: str) -> bool:
@@ -70,18 +82,45 @@ def service_correct(answer: str, expected: list[str], any_of: bool = False, mate
         return False
     exp = {core_of(s) for s in expected}
     others = [s for s in EVAL_SERVICES + OUTSIDE if core_of(s) not in exp]
+    lead = _without_full_names(lead, expected)
     # A longer expected name may contain a shorter distractor's words ("Rekognition Custom Labels").
     return not any(_names_distractor(lead, s, material) and not any(names(s, e) for e in expected) for s in others
                    if not any(core_of(s) in core_of(e) for e in expected))
 
 
+def _without_full_names(lead: str, expected: list[str]) -> str:
+    """The lead less each expected name and the capitalised words that open its full name:
+    "Amazon Bedrock Model Distillation" names Model Distillation, not Amazon Bedrock too;
+    "Amazon Bedrock + Model Distillation" still names both.
+
+    >>> _without_full_names("Answer: Amazon Bedrock Model Distillation [1]", ["Model Distillation"])
+    'Answer:  [1]'
+    >>> _without_full_names("Answer: Amazon Bedrock + Model Distillation [1]", ["Model Distillation"])
+    'Answer: Amazon Bedrock +  [1]'
+    """
+    for name in expected:
+        for p in _patterns(name):
+            lead = _cut(lead, p)
+    return lead
+
+
+def _cut(lead: str, pattern: str) -> str:
+    """``lead`` less every match of ``pattern`` with the capitalised words right before it."""
+    while pattern and (m := re.search(rf"(?<![\w-]){re.escape(pattern)}[\w\-]*", lead, re.I)):
+        start = m.start()
+        while before := re.search(r"(?:^|(?<=\s))[A-Z][\w\-]*\s+$", lead[:start]):
+            start = before.start()
+        lead = lead[:start] + lead[m.end():]
+    return lead
+
+
 def _names_distractor(lead: str, name: str, material: str) -> bool:
     if not names(lead, name):
         return False
-    bare = re.sub(r"^(?:Amazon|AWS)\s+(?:SageMaker\s+)?", "", name).lower().rstrip("s")
+    bare = _singular(re.sub(r"^(?:Amazon|AWS)\s+(?:SageMaker\s+)?", "", name))
     if not material or " " in bare or not re.search(rf"(?<![\w-]){re.escape(bare)}", material):
         return True  # not an ordinary word of this material: the bare name names the service
-    qualified = re.sub(r"^(?:Amazon|AWS)\s+", "", name).lower().rstrip("s")
+    qualified = _singular(re.sub(r"^(?:Amazon|AWS)\s+", "", name))
     return qualified != bare and re.search(rf"(?<![\w-]){re.escape(qualified)}", lead.lower()) is not None
 
 

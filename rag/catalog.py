@@ -626,7 +626,8 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
     if how == "code":
         # A command written whole with its options ("`sshd -t`") is a thing wherever it stands.
         command = re.fullmatch(r"[a-z][\w.\-]*(?: [\w.+:=~^@{}\-]+)+", name) is not None and " -" in f" {name}"
-        return _alone(name, texts) and not _brand(name, texts) and (command or _introduced(name, texts)) \
+        return _alone(name, texts) and not _brand(name, texts) \
+            and (command or _introduced(name, texts) or _code_uses(name, texts) >= CODE_USES) \
             and not (re.fullmatch(r"[a-z]+", name) and _plain_uses(name, texts) > 1)
     if how == "term" and len(words) > 1:
         # "Matrix strategy: strategy.matrix expands one job …" defines the term; a longer
@@ -676,6 +677,18 @@ def _used_on_its_own(alias: str, texts: list[str]) -> bool:
     if " " in alias or not alias[:1].isupper() or alias.isupper():
         return False  # acronyms and long forms are used on their own wherever their thing is
     return sum(len(re.findall(rf"(?<![(\w\-]){re.escape(alias)}(?![\w\-])", t)) for t in texts) > 2
+
+
+CODE_USES = 2  # written as code this often, a name is one the text teaches ("`find()`" in two places)
+
+
+def _code_uses(name: str, texts: list[str]) -> int:
+    """How often ``name`` is written as code on its own ("`find()`"), not inside a longer snippet.
+
+    >>> _code_uses("find()", ["`find()` returns -1", "lists have `index()` but no `find()`", "`s.find()`"])
+    2
+    """
+    return sum(t.count(f"`{name}`") for t in texts)
 
 
 def _plain_uses(word: str, texts: list[str]) -> int:
@@ -730,7 +743,27 @@ def named_elsewhere(name: str, texts: list[str]) -> bool:
     return any(pattern.search(t) for t in texts)
 
 
+CALL_RE = re.compile(r"((?:__)?[A-Za-z][\w.]*?(?:__)?)\([^()]*\)")
+
+
+def _call_aliases(name: str, function: str) -> set[str]:
+    """A function written as a call is named as a call ("find(sub)", "find()"); its bare name
+    too only when that is no word of a language ("isinstance", "COUNT", "str.find"), or
+    "replace" in "how do I replace brake pads?" would name "replace(old, new)".
+
+    >>> sorted(_call_aliases("replace(old, new)", "replace")), sorted(_call_aliases("str_len(s)", "str_len"))
+    (['replace()', 'replace(old, new)'], ['str_len', 'str_len()', 'str_len(s)'])
+    """
+    out = {name, f"{function}()"}
+    if re.search(r"[_\d.]|[a-z][A-Z]", function) or function.isupper():
+        out.add(function)
+    return out
+
+
 def _aliases(name: str, core: str, prefixes: tuple[str, ...], profile) -> set[str]:
+    call = CALL_RE.fullmatch(name)
+    if call:
+        return _call_aliases(name, call.group(1))
     out = {name}
     stripped = re.sub(r"\(.*?\)", "", name).strip()
     out.add(stripped)

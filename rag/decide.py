@@ -24,6 +24,7 @@ DECAY = (1.0, 0.35, 0.15)
 SECTION_BONUS = 0.10
 CLAUSE_WEIGHT = 0.6
 HOSTED_RATIO = 0.6
+BACKDROP_SHARE = 0.25  # named in this share of passages: the material's backdrop, not a host
 # A statement naming a pair ("Pipelines plus Model Registry") answers with the pair only when
 # the question also points to each member on its own (its evidence >= this share of the
 # winner's): "keep a versioned catalog of approved models" is the Registry alone.
@@ -331,7 +332,8 @@ def _services_with_figures(knowledge, wanted: set[str]) -> list[str]:
 def _with_hosted_product(knowledge, services, agg, best_score):
     """A concept answer ('Distributed Training') names the product its section presents
     without giving it a section of its own ('... on Amazon SageMaker HyperPod'), when the
-    question also points to that product."""
+    question also points to that product. A product the whole material keeps naming is its
+    backdrop: "Fine-Tuning", not "Fine-Tuning + Amazon Bedrock", over a Bedrock guide."""
     prefixes = knowledge.profile.name_prefixes
     if len(services) != 1 or not prefixes or any(services[0].startswith(p + " ") for p in prefixes):
         return services  # without a profile nothing tells a product from a concept
@@ -340,6 +342,7 @@ def _with_hosted_product(knowledge, services, agg, best_score):
     rows = [r for r, s in knowledge.section_service.items() if s is not None and s.name == concept]
     hosted = {x.name for r in rows for x in knowledge.catalog.find(knowledge.chunks[r].text)
               if not x.generic and x.name not in own_sections and x.name in knowledge.topics_hint
-              and any(x.name.startswith(p + " ") for p in prefixes)}
+              and any(x.name.startswith(p + " ") for p in prefixes)
+              and knowledge.passage_share.get(x.name, 0.0) < BACKDROP_SHARE}
     hosted = [h for h in hosted if agg.get(h, 0.0) >= HOSTED_RATIO * best_score]
     return (concept, max(hosted, key=lambda h: agg[h])) if hosted else services

@@ -67,6 +67,8 @@ CODE_NAME_RE = re.compile(
 # "`<file>`"). A trailing placeholder or path is not part of the name: "`kilnctl log <date>`"
 # and "`kilnctl log /var/kiln`" name "kilnctl log".
 CODE_SPAN_RE = re.compile(r"`([a-z][\w.\-]{1,30}(?:[ \t]+[\w.+:=~^@{}\-]{1,20}){0,3})(?:[ \t]+(?:<[^<>`\n]{1,20}>|/[\w./\-]*))*`")
+# A function, method or special name written as code: "`find()`", "`discard(x)`", "`__str__`".
+CODE_CALL_RE = re.compile(r"`((?:__)?[A-Za-z][\w.]{1,30}(?:__)?\([^()`\n]{0,15}\)|__[a-z][a-z0-9_]{1,20}__)`")
 NOT_SUBJECTS = frozenset("it its this that these those there here each every everything nothing something "
                          "what which who one both neither either all most some many another such".split())
 VS_SPLIT_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
@@ -110,10 +112,14 @@ def plausible(name: str) -> bool:
 
     >>> plausible("Treaty of Brest-Litovsk"), plausible("3 March 1918"), plausible("May"), plausible("1917")
     (True, False, False, False)
+    >>> plausible("blend(a, b)"), plausible("__str__")
+    (True, True)
     """
     words = name.split()
     if not (1 <= len(words) <= 6) or len(name) < 2 or len(name) > 60:
         return False
+    if CODE_CALL_RE.fullmatch(f"`{name}`"):
+        return True  # "blend(a, b)", "__str__": a call or a special name, commas and all
     if not re.match(r"[A-Za-z0-9]", name) or name.endswith(("?", "'s")) or re.search(r"[,;!?]", name):
         return False
     if DATE_RE.fullmatch(name):
@@ -190,6 +196,8 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
     for m in CODE_NAME_RE.finditer(text):
         out.append(Definition(m.group(1), "code", m.start()))
     for m in CODE_SPAN_RE.finditer(text):  # "`ss -tulpn` = listening ports", "`copytruncate` (for …)"
+        out.append(Definition(m.group(1), "code", m.start()))
+    for m in CODE_CALL_RE.finditer(text):
         out.append(Definition(m.group(1), "code", m.start()))
     for m in PAREN_NAME_RE.finditer(text):  # "clopidogrel (Plavix)": a name and its other name
         base = clean_name(m.group(1))

@@ -12,7 +12,9 @@ A follow-up leans on the last turn in one of four ways:
 - it names nothing and points nowhere ("what's the best way to get the data back without
   paying?" after ransomware, "then which part acts as our conscience?" after the id): the
   last turn's thing is added as its topic.
-An elliptical one ("and the encrypted version of it?") asks the last question again.
+An elliptical one ("and the encrypted version of it?") asks the last question again; one
+that names a sibling of a word of it ("and for Th2?" after a question on Th1 cells) asks it
+again with that word swapped.
 
 >>> class Cat:
 ...     services = []
@@ -63,6 +65,11 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     if not prev_q or len(question.split()) > MAX_WORDS and not re.search(r"[\u3400-\u9fff]", question):
         return Standalone(question)
     referent = _referent(prev_q, prev_a, catalog)
+    rest = LEAD_RE.sub("", question)
+    short = len(question.split()) <= SHORT_WORDS and LEAD_RE.match(question) and not _asks_anew(rest)
+    swapped = _swapped(prev_q, question) if short else None
+    if swapped is not None:
+        return Standalone(swapped, (), referent)
     named_now = _named(question, catalog)
     if SWITCH_RE.search(question):
         exclude = (referent,) if referent and EXCLUDE_RE.search(question) else ()
@@ -91,6 +98,42 @@ def standalone(question: str, history: list, catalog) -> Standalone:
         # ransomware is still about ransomware: the topic goes along, the question's own words lead.
         return Standalone(f"{question} ({referent})", (), referent, carried=True)
     return Standalone(question)
+
+
+SHORT_WORDS = 10  # "and the equivalent one for Th2?": a short follow-up may swap one word of the last question
+TOKEN_RE = re.compile(r"'[^'\s]{1,4}'|\"[^\"\s]{1,4}\"|[\w\-*:]+")
+
+
+def _siblings(a: str, b: str) -> bool:
+    """Two words of one family: "Th1"/"Th2", "TLR4"/"TLR9", "IgG"/"IgM", "'w'"/"'a'".
+
+    >>> _siblings("Th1", "Th2"), _siblings("IgG", "IgM"), _siblings("'w'", "'a'"), _siblings("QT", "PR"), _siblings("cat", "car")
+    (True, True, True, False, False)
+    """
+    if a.lower() == b.lower():
+        return False
+    if a[0] in "'\"" and b[0] in "'\"":
+        return True  # quoted values ("mode 'w'", "and with 'a'?")
+    if re.search(r"\d", a) and len(a) <= 8 and re.sub(r"\d+", "#", a) == re.sub(r"\d+", "#", b):
+        return True
+    return len(a) == len(b) >= 3 and a[:-1] == b[:-1] and a[-1].isupper() and b[-1].isupper() and not a.isupper()
+
+
+def _swapped(prev_q: str, question: str) -> str | None:
+    """The last question with the one word the follow-up names a sibling of put in its place.
+
+    >>> _swapped("What transcription factor defines Th1 helper cells?", "and the equivalent one for Th2?")
+    'What transcription factor defines Th2 helper cells?'
+    >>> _swapped("What happens if I open a file with mode 'w'?", "and with 'a' instead?")
+    "What happens if I open a file with mode 'a'?"
+    >>> _swapped("What does Standard storage cost?", "and Glacier?") is None
+    True
+    """
+    for word in TOKEN_RE.findall(question):
+        same = [m for m in TOKEN_RE.finditer(prev_q) if _siblings(m.group(0), word)]
+        if len(same) == 1:
+            return prev_q[:same[0].start()] + word + prev_q[same[0].end():]
+    return None
 
 
 ASKING_WORDS = frozenset("""what which who whom whose when where why how is are was were do does did can could should

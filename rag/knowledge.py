@@ -350,6 +350,18 @@ class Knowledge:
         return WordIndex(texts)
 
     @cached_property
+    def passage_share(self) -> dict[str, float]:
+        """The share of passages with a sentence naming each thing: a thing named in a quarter
+        of them is the material's backdrop ("Amazon Bedrock" across a Bedrock customization
+        guide), not the product one of its sections happens to run on."""
+        rows: dict[str, set[int]] = {}
+        for s in self.sentences:
+            for name in s.services:
+                rows.setdefault(name, set()).add(s.row)
+        total = len({s.row for s in self.sentences}) or 1
+        return {name: len(r) / total for name, r in rows.items()}
+
+    @cached_property
     def figures_of_service(self) -> dict[str, set[str]]:
         """Figures ("50%", "1gb") each service's own sections state, in the chunks this mode uses."""
         from studyrag.rag.decide import figures

@@ -14,6 +14,7 @@ option; "Choose two" picks the top two.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,7 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     asked = question.search_text
     vecs = knowledge.embedder.embed_queries(texts)
     answers = knowledge.embedder.embed_queries([f"{asked} {t}" for t in texts])
+    rivals = rival_sentences(dict(zip(letters, texts)), knowledge.sentence_texts)
     out = []
     for letter, text, vec, answer in zip(letters, texts, vecs, answers):
         svcs = [s for s in knowledge.catalog.find(text) if not s.generic]
@@ -58,10 +60,12 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
             dec = max(0.0, 2 * dec - decision.ranking[0][1])
         evid, best = 0.0, None
         if len(knowledge.sentences):
-            sims = knowledge.sentence_vecs @ answer
+            sims = np.where(rivals[letter], -1.0, knowledge.sentence_vecs @ answer)
             best = int(np.argmax(sims))
             evid = float(sims[best])
         together, where = knowledge.sentence_words.support(asked, text)
+        if where is not None and rivals[letter][where]:
+            together, where = 0.0, None
         if where is not None:
             best = where  # the sentence that says the option with what the stem asks
         evid += W_TOGETHER * together
@@ -81,6 +85,41 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     # A sentence that names two options speaks for the one whose own clause says what is asked.
     for o, lead in zip(out, clauses.contrast(knowledge.embedder, asked, texts, knowledge.sentence_texts)):
         o.score += W_CLAUSE * lead
+    return out
+
+
+CODE_LIKE_RE = re.compile(r"[a-z][A-Z]|[_=:/()]|\w\.\w|[A-Za-z]-\w|[A-Za-z]\d")
+
+
+def _written(option: str, sentences: list[str]) -> np.ndarray | None:
+    """Which sentences write a short option as it is written; None for a sentence-long one."""
+    name = option.strip()
+    if len(name) < 3 or len(name.split()) > 4 or not re.search(r"[A-Za-z]", name) or re.search(r"[.;?!]\s|,", name):
+        return None
+    pattern = re.compile(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", re.I)
+    return np.array([pattern.search(t) is not None for t in sentences], dtype=bool)
+
+
+def rival_sentences(options: dict[str, str], sentences: list[str]) -> dict[str, np.ndarray]:
+    """Per option, the sentences that write another option written like code ("maxReceiveCount",
+    "pre-receive", "Cache-Control: max-age=0") and not it: what they say is that option's
+    evidence ("Forgetting ResultPath on the Catch …" speaks for ResultPath, however close it
+    reads to the stem with OutputPath). Words of a language ("update", "Unemployment
+    insurance") and values ("20 mg/min") are also said in passing, so they mark no rival.
+
+    >>> r = rival_sentences({"A": "ResultPath", "B": "OutputPath", "C": "update"}, ["Set ResultPath, then update.", "Paths."])
+    >>> r["A"].tolist(), r["B"].tolist(), r["C"].tolist()
+    ([False, False], [True, False], [False, False])
+    """
+    written = {k: _written(v, sentences) for k, v in options.items()}
+    none = np.zeros(len(sentences), dtype=bool)
+    out = {}
+    for k in options:
+        others = [m for j, m in written.items() if j != k and m is not None and CODE_LIKE_RE.search(options[j])
+                  and not re.match(r"\s*[\d.$€£%-]", options[j])]
+        rival = np.logical_or.reduce(others) if others else none
+        own = written[k] if written[k] is not None else none
+        out[k] = rival & ~own
     return out
 
 

@@ -108,10 +108,35 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs, listed=listed, asked=asked,
                             count=count, whole_qvec=whole_qvec, about=about.name if about is not None else None)
     picked = _each_named(k, q, qvec, picked, rows)
+    picked = _with_antecedents(k, picked)
     in_table = table_rows(k, q.search_text, hits, picked)
     if in_table:  # a table holds the fact: the best sentences, then its header and the asked rows
         picked = [i for i in picked if i not in in_table][:2] + in_table
     return Plan(quoted(k, cites, picked), picked[:2])
+
+
+# "If work outlasts it, another consumer gets the same message": a sentence that opens by
+# pointing back (in its first clause) says its subject in the sentence before.
+POINTS_BACK_RE = re.compile(r"^\W*(?:(?:It|This|That|These|They|Its|Their|Such)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who))"
+                            r"|(?:If|When|Once|Unless|While|Because|Before|After)\b[^,.;:]{0,60}?\b(?:it|they|them|this)\b[^,.;:]{0,40},)")
+
+
+def _with_antecedents(k: Knowledge, picked: list[int]) -> list[int]:
+    """Each picked sentence that points back, with the sentence before it in its passage.
+
+    >>> bool(POINTS_BACK_RE.match("If work outlasts it, another consumer gets it.")), bool(POINTS_BACK_RE.match("It is a trap."))
+    (True, True)
+    >>> bool(POINTS_BACK_RE.match("If the batch fails, Lambda retries it."))
+    False
+    """
+    out: list[int] = []
+    for i in picked:
+        before = i - 1
+        if POINTS_BACK_RE.match(k.sentences[i].text) and before >= 0 and before not in picked \
+                and before not in out and k.sentences[before].row == k.sentences[i].row:
+            out.append(before)
+        out.append(i)
+    return out
 
 
 def _named_in(name: str, label: str) -> bool:

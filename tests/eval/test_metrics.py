@@ -46,3 +46,11 @@ def test_a_lower_case_word_of_the_material_is_not_a_listed_distractor():
     assert M.service_correct(lead, ["rules:changes"], material=notes)
     assert not M.service_correct(lead, ["rules:changes"])  # the seed suites' strict reading, no material
     assert not M.service_correct("Answer: rules:changes or SageMaker Pipelines [1]", ["rules:changes"], material=notes)
+
+
+def test_a_longer_name_is_no_distractor_and_an_acronym_keeps_its_letters():
+    # "SNS" is no "sn" that every "SnapStart" names; "Amazon Bedrock Model Distillation" is one name.
+    assert M.service_correct("Answer: Lambda SnapStart [1]", ["SnapStart", "Lambda SnapStart"], any_of=True)
+    assert M.service_correct("Answer: Amazon Bedrock Model Distillation [1]", ["Model Distillation"], any_of=True)
+    assert not M.service_correct("Answer: Fine-Tuning + Amazon Bedrock [1]", ["fine-tuning"], any_of=True)
+    assert not M.service_correct("Answer: Amazon SQS [1]", ["Amazon SNS"])
