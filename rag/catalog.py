@@ -627,7 +627,7 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         # A command written whole with its options ("`sshd -t`") is a thing wherever it stands.
         command = re.fullmatch(r"[a-z][\w.\-]*(?: [\w.+:=~^@{}\-]+)+", name) is not None and " -" in f" {name}"
         return _alone(name, texts) and not _brand(name, texts) \
-            and (command or _introduced(name, texts) or _code_uses(name, texts) >= CODE_USES) \
+            and (command or _introduced(name, texts) or _code_uses(name, texts) >= CODE_USES and not re.fullmatch(r"[a-z]+", name)) \
             and not (re.fullmatch(r"[a-z]+", name) and _plain_uses(name, texts) > 1)
     if how == "term" and len(words) > 1:
         # "Matrix strategy: strategy.matrix expands one job …" defines the term; a longer
@@ -679,7 +679,9 @@ def _used_on_its_own(alias: str, texts: list[str]) -> bool:
     return sum(len(re.findall(rf"(?<![(\w\-]){re.escape(alias)}(?![\w\-])", t)) for t in texts) > 2
 
 
-CODE_USES = 2  # written as code this often, a name is one the text teaches ("`find()`" in two places)
+# Written as code this often, a name is one the text teaches ("`find()`", "`KeyError`" in two
+# places); a bare word so written is as often a value or a keyword of the code ("`false`").
+CODE_USES = 2
 
 
 def _code_uses(name: str, texts: list[str]) -> int:
