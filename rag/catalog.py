@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from studyrag.rag.entities import NUMBERING_RE, SHORT_FORM_RE, heading_names, spelled_by
+from studyrag.rag.entities import CALL_RE, NUMBERING_RE, SHORT_FORM_RE, heading_names, spelled_by
 
 # Words that end a product name in running text ("Amazon SageMaker Studio Lab" is fine,
 # "Amazon SageMaker Canvas UI" is not a different product).
@@ -743,9 +743,6 @@ def named_elsewhere(name: str, texts: list[str]) -> bool:
     """
     pattern = re.compile(rf"(?:(?<=[a-z,;(] )|`){re.escape(name)}(?![\w\-])")
     return any(pattern.search(t) for t in texts)
-
-
-CALL_RE = re.compile(r"((?:__)?[A-Za-z][\w.]*?(?:__)?)\([^()]*\)")
 
 
 def _call_aliases(name: str, function: str) -> set[str]:

@@ -67,8 +67,10 @@ CODE_NAME_RE = re.compile(
 # "`<file>`"). A trailing placeholder or path is not part of the name: "`kilnctl log <date>`"
 # and "`kilnctl log /var/kiln`" name "kilnctl log".
 CODE_SPAN_RE = re.compile(r"`([a-z][\w.\-]{1,30}(?:[ \t]+[\w.+:=~^@{}\-]{1,20}){0,3})(?:[ \t]+(?:<[^<>`\n]{1,20}>|/[\w./\-]*))*`")
-# A function, method or special name written as code: "`find()`", "`discard(x)`", "`__str__`".
-CODE_CALL_RE = re.compile(r"`((?:__)?[A-Za-z][\w.]{1,30}(?:__)?\([^()`\n]{0,15}\)|__[a-z][a-z0-9_]{1,20}__)`")
+# A function or method written as a call ("find(sub)"; group 1: "find"), and written as code
+# with the special names: "`find()`", "`discard(x)`", "`__str__`".
+CALL_RE = re.compile(r"((?:__)?[A-Za-z][\w.]{1,30}?(?:__)?)\([^()`\n]{0,15}\)")
+CODE_CALL_RE = re.compile(rf"`({CALL_RE.pattern}|__[a-z][a-z0-9_]{{1,20}}__)`")
 NOT_SUBJECTS = frozenset("it its this that these those there here each every everything nothing something "
                          "what which who one both neither either all most some many another such".split())
 VS_SPLIT_RE = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
