@@ -333,7 +333,7 @@ def _with_hosted_product(knowledge, services, agg, best_score):
     """A concept answer ('Distributed Training') names the product its section presents
     without giving it a section of its own ('... on Amazon SageMaker HyperPod'), when the
     question also points to that product. A product the whole material keeps naming is its
-    backdrop: "Fine-Tuning", not "Fine-Tuning + Amazon Bedrock", over a Bedrock guide."""
+    backdrop: "Cold brew", not "Cold brew + Kettlehub", over notes that name Kettlehub throughout."""
     prefixes = knowledge.profile.name_prefixes
     if len(services) != 1 or not prefixes or any(services[0].startswith(p + " ") for p in prefixes):
         return services  # without a profile nothing tells a product from a concept

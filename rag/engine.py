@@ -472,9 +472,8 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     decision = beside_named(to_part(decision, k.parent_of, owners), k.parent_of, in_situation)
     decision = _without_named_partner(of_kind(decision, k, wanted), in_situation)
     decision = to_remedy(decision, k.remedy_at, k.remedies, asking_part(q.search_text), KIND_RATIO)
-    # "Which SQS setting …?" is never answered "SQS": the asked part is a word of a sentence.
-    # "Which event source mapping option …?" answered by something that is no part of it
-    # asks for a word of a sentence too.
+    # "Which Brew Queue setting …?" is never answered "Brew Queue": the asked part is a word of
+    # a sentence; so is it when the winner is no part of the thing named ("Steep timer").
     owner_names = {s.name for s in owners or [] if not s.generic}
     stray = bool(owner_names) and k.parent_of.get(decision.services[0]) not in owner_names
     if decision.services[0] in in_situation | owner_names | k.catalog.brand_named(situation) or stray:

@@ -352,8 +352,8 @@ class Knowledge:
     @cached_property
     def passage_share(self) -> dict[str, float]:
         """The share of passages with a sentence naming each thing: a thing named in a quarter
-        of them is the material's backdrop ("Amazon Bedrock" across a Bedrock customization
-        guide), not the product one of its sections happens to run on."""
+        of them is the material's backdrop ("Kettlehub" across notes on brewing with it), not the
+        product one of its sections happens to run on."""
         rows: dict[str, set[int]] = {}
         for s in self.sentences:
             for name in s.services:

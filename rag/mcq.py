@@ -101,13 +101,13 @@ def _written(option: str, sentences: list[str]) -> np.ndarray | None:
 
 
 def rival_sentences(options: dict[str, str], sentences: list[str]) -> dict[str, np.ndarray]:
-    """Per option, the sentences that write another option written like code ("maxReceiveCount",
-    "pre-receive", "Cache-Control: max-age=0") and not it: what they say is that option's
-    evidence ("Forgetting ResultPath on the Catch …" speaks for ResultPath, however close it
-    reads to the stem with OutputPath). Words of a language ("update", "Unemployment
+    """Per option, the sentences that write another option written like code ("holdPeriod",
+    "pre-pour", "Steep-Time: 4m") and not it: what they say is that option's evidence
+    ("Forgetting ErrorSlot on the Catch …" speaks for ErrorSlot, however close it reads to the
+    stem with OutPick). Words of a language ("update", "Unemployment
     insurance") and values ("20 mg/min") are also said in passing, so they mark no rival.
 
-    >>> r = rival_sentences({"A": "ResultPath", "B": "OutputPath", "C": "update"}, ["Set ResultPath, then update.", "Paths."])
+    >>> r = rival_sentences({"A": "ErrorSlot", "B": "OutPick", "C": "update"}, ["Set ErrorSlot, then update.", "Picks."])
     >>> r["A"].tolist(), r["B"].tolist(), r["C"].tolist()
     ([False, False], [True, False], [False, False])
     """

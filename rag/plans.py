@@ -115,7 +115,7 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     return Plan(quoted(k, cites, picked), picked[:2])
 
 
-# "If work outlasts it, another consumer gets the same message": a sentence that opens by
+# "If a brew outlasts it, another brewer receives the same order": a sentence that opens by
 # pointing back (in its first clause) says its subject in the sentence before.
 POINTS_BACK_RE = re.compile(r"^\W*(?:(?:It|This|That|These|They|Its|Their|Such)\b(?!\s+(?:is|was)\s+(?:a|an|the)\s+\w+\s+(?:that|which|who))"
                             r"|(?:If|When|Once|Unless|While|Because|Before|After)\b[^,.;:]{0,60}?\b(?:it|they|them|this)\b[^,.;:]{0,40},)")
@@ -124,9 +124,9 @@ POINTS_BACK_RE = re.compile(r"^\W*(?:(?:It|This|That|These|They|Its|Their|Such)\
 def _with_antecedents(k: Knowledge, picked: list[int]) -> list[int]:
     """Each picked sentence that points back, with the sentence before it in its passage.
 
-    >>> bool(POINTS_BACK_RE.match("If work outlasts it, another consumer gets it.")), bool(POINTS_BACK_RE.match("It is a trap."))
+    >>> bool(POINTS_BACK_RE.match("If a brew outlasts it, another brewer gets it.")), bool(POINTS_BACK_RE.match("It is a trap."))
     (True, True)
-    >>> bool(POINTS_BACK_RE.match("If the batch fails, Lambda retries it."))
+    >>> bool(POINTS_BACK_RE.match("If the brew fails, the kettle retries it."))
     False
     """
     out: list[int] = []
