@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from studyrag.rag.entities import CALL_RE, NUMBERING_RE, SHORT_FORM_RE, heading_names, spelled_by
+from studyrag.rag.entities import CALL_RE, NUMBERING_RE, QUANTITY_RE, SHORT_FORM_RE, heading_names, spelled_by
 
 # Words that end a product name in running text ("Amazon SageMaker Studio Lab" is fine,
 # "Amazon SageMaker Canvas UI" is not a different product).
@@ -262,10 +262,10 @@ def is_figure(name: str) -> bool:
     """A figure the material stresses ("**99.9%**", "**50**"): a name an option can match,
     never the thing a question asks for.
 
-    >>> is_figure("99.9%"), is_figure("802.11ax"), is_figure("$100")
-    (True, False, True)
+    >>> is_figure("99.9%"), is_figure("802.11ax"), is_figure("$100"), is_figure("20 weeks"), is_figure("3NF")
+    (True, False, True, True, False)
     """
-    return bool(FIGURE_RE.fullmatch(name))
+    return bool(FIGURE_RE.fullmatch(name) or QUANTITY_RE.fullmatch(name))
 
 
 class _Builder:

@@ -108,3 +108,45 @@ def side_cells(row_text: str, column: int) -> tuple[str, str] | None:
     if column >= len(row) or not row[column]:
         return None
     return row[0], row[column]
+
+
+def row_cells(line: str) -> list[str]:
+    """A table line's cells, "|"-separated or set apart by runs of spaces, emphasis dropped.
+
+    >>> row_cells("| **Oolong** | partly oxidised |"), row_cells("Oolong    partly oxidised")
+    (['Oolong', 'partly oxidised'], ['Oolong', 'partly oxidised'])
+    """
+    from studyrag.rag.entities import ALIGNED_CELL_SEP_RE
+
+    line = line.strip()
+    parts = line.strip("|").split("|") if "|" in line else ALIGNED_CELL_SEP_RE.split(line)
+    return [re.sub(r"[*_`]+", "", c).strip() for c in parts]
+
+
+def words_of(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower())) - {"a", "an", "the", "of"}
+
+
+def said_of(src: str, start: int, name: str) -> str | None:
+    """What the table row at ``start`` says of ``name`` (all of its words in one cell): for the
+    row's own label, the rest of the row under its column headers; for a later cell, the row's
+    label and that cell's column. None outside a table, or when no cell holds the name.
+
+    >>> src = "| Tea | Water | Kept by |\\n|---|---|---|\\n| Green tea | 75-80 °C | tin, jar |\\n"
+    >>> said_of(src, src.index("| Green"), "green tea"), said_of(src, src.index("| Green"), "jar")
+    ('Water: 75-80 °C; Kept by: tin, jar', 'Green tea, Kept by')
+    """
+    from studyrag.rag.entities import table_lines
+
+    lines = table_lines(src, start)
+    if not lines or len(lines) < 2:
+        return None
+    head, row = row_cells(lines[0]), row_cells(lines[-1])
+    wanted = words_of(name)
+    for c, cell in enumerate(row):
+        if wanted and wanted <= words_of(cell):
+            if c == 0:
+                return "; ".join(f"{head[j] if j < len(head) else ''}: {row[j]}" for j in range(1, len(row)))
+            return f"{row[0]}, {head[c] if c < len(head) else ''}"
+    return None
+

@@ -130,16 +130,18 @@ def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None =
     return Decision(services, best_score, best_score - runner, best_stmt, ranking, best_of)
 
 
-def decide_question(knowledge, query: str, hits) -> tuple[str, np.ndarray, Decision | None]:
+def decide_question(knowledge, query: str, hits, asked: str | None = None) -> tuple[str, np.ndarray, Decision | None]:
     """(situation, its vector, decision) for a question as asked: its situation, split into
-    clauses that vote on their own, through both embedders when there are two."""
+    clauses that vote on their own, through both embedders when there are two. ``asked``: the
+    question in the user's own words when ``query`` is its translation; the second embedder,
+    which reads many languages, reads those words rather than a small model's translation."""
     from studyrag.rag.signals import scenario_text
 
     situation = scenario_text(query, knowledge.catalog.prefixes)
     parts = clauses(situation)[:12]  # bounded work for very long questions
     vecs = knowledge.embedder.embed_queries([situation] + parts)
     decision = decide(knowledge, vecs[0], hits, query=situation, clause_vecs=vecs[1:] if parts else None,
-                      second_qvec=knowledge.second_query(situation))
+                      second_qvec=knowledge.second_query(asked or situation))
     return situation, vecs[0], decision
 
 

@@ -207,7 +207,7 @@ class Tutor:
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t) * 1000, 1)
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
-        situation, svec, decision = decide_question(k, query, hits)
+        situation, svec, decision = decide_question(k, query, hits, q.text if q.english else None)
         if change is not None and decision is not None and q.lang == "en":
             decision = shifted(decision, decide_question(k, change, hits)[2])
         owners = owned(k.catalog, query)  # "the kiln's damper setting" asks about the damper

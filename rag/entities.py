@@ -19,6 +19,7 @@ which say what *kind* of thing it is: "Serializable" under "Isolation Levels" is
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 BULLET = r"(?:[•\-*▪◦·]|\d{1,2}[.)])"
@@ -79,7 +80,8 @@ LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s+/\s+
 DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+|——|\s+-\s+|:\s+")
 # "X for <product>", "X on <product>": the feature of a product is X.
 OF_PRODUCT_RE = re.compile(r"^(.+?)\s+(?:for|on|in|with)\s+[A-Z].*$")
-NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*[.)]?|[IVX]+\.|[A-Z]\.|\([a-z0-9]\)|[a-z]\))\s+")
+# "2. FIFO", "12 CARBON DIOXIDE TRANSPORT", "(b) Units": numbering; "20 weeks" is a quantity.
+NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*(?:[.)]|(?=\s+[^a-z\s]))|[IVX]+\.|[A-Z]\.|\([a-z0-9]\)|[a-z]\))\s+")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 # A date is when something happened, not a thing the material teaches: "May", "28 June 1914",
 # "6–12 September 1914", "March 3, 1918", "1917".
@@ -99,8 +101,8 @@ class Definition:
 def clean_name(raw: str) -> str:
     """'**LEFT (OUTER) JOIN**' -> 'LEFT (OUTER) JOIN'; '`pg_dump`.' -> 'pg_dump'.
 
-    >>> clean_name("(b) Units-of-activity"), clean_name("2. FIFO")
-    ('Units-of-activity', 'FIFO')
+    >>> clean_name("(b) Units-of-activity"), clean_name("2. FIFO"), clean_name("12 STEEPING"), clean_name("20 weeks")
+    ('Units-of-activity', 'FIFO', 'STEEPING', '20 weeks')
     """
     s = re.sub(r"[*`]+|^_+|_+$|(?<=\s)_+|_+(?=\s)", "", raw)  # emphasis marks, not snake_case
     s = NUMBERING_RE.sub("", s)
@@ -114,6 +116,8 @@ def plausible(name: str) -> bool:
 
     >>> plausible("Treaty of Brest-Litovsk"), plausible("3 March 1918"), plausible("May"), plausible("1917")
     (True, False, False, False)
+    >>> plausible("20 weeks"), plausible("24-month"), plausible("3NF")
+    (False, False, True)
     >>> plausible("blend(a, b)"), plausible("__str__")
     (True, True)
     """
@@ -124,9 +128,14 @@ def plausible(name: str) -> bool:
         return True  # "blend(a, b)", "__str__": a call or a special name, commas and all
     if not re.match(r"[A-Za-z0-9]", name) or name.endswith(("?", "'s")) or re.search(r"[,;!?]", name):
         return False
-    if DATE_RE.fullmatch(name):
+    if DATE_RE.fullmatch(name) or QUANTITY_RE.fullmatch(name):
         return False
     return not re.search(r"\b(?:is|are|was|were|has|have|will|can|should|must|does|do)\b", name)
+
+
+# "**20 weeks**", "24-month", "6-12 hours": a figure with its unit, how much of something, never a
+# thing the material teaches ("3NF" and "802.11ax", written without a space, are names).
+QUANTITY_RE = re.compile(r"[~≈<>≥≤$€£¥]*\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?[\s\-][a-z]{1,10}")
 
 
 def heading_names(heading: str) -> list[Definition]:
@@ -405,6 +414,9 @@ def aligned_width(line: str) -> int:
     return len(cells) if len(cells) >= 2 else 0
 
 
+LABEL_ROWS = 3  # rows whose first cell repeats: that cell is a field's label, not a name
+
+
 def aligned_table_heads(text: str) -> list[Definition]:
     r"""The first cells of a plain-text table whose columns are set apart by runs of spaces
     ("Fluid-bed roasting  Hot air lifts the beans …"), as a saved page or a text file
@@ -418,15 +430,23 @@ def aligned_table_heads(text: str) -> list[Definition]:
     []
     >>> [d.name for d in aligned_table_heads("Stage  Sign\nFirst crack  beans pop;\n       steam escapes\nCooling  cold air")]
     ['First crack', 'Cooling']
+    >>> rows = "TEA  Kind  WATER  Heat\nTEA  Sencha  WATER  75 °C\nTEA  Assam  WATER  boiling\nTEA  Oolong  WATER  90 °C"
+    >>> [d.name for d in aligned_table_heads(rows)]
+    ['Sencha', 'Assam', 'Oolong']
     """
+    rows = [(m, ALIGNED_CELL_SEP_RE.split(m.group(0).strip())) for m in re.finditer(r"[^\n]+", text)
+            if aligned_width(m.group(0)) and table_header(text, m.start()) is not None]
+    # "BREW  Sencha  WATER  75 °C" row after row: a first cell every row repeats is the label
+    # of the field after it, and that field names the row.
+    firsts = Counter(cells[0] for _m, cells in rows)
     out: list[Definition] = []
-    for m in re.finditer(r"[^\n]+", text):
-        line = m.group(0)
-        if not aligned_width(line) or table_header(text, m.start()) is None:
-            continue  # not a space-aligned row under its header
-        first = ALIGNED_CELL_SEP_RE.split(line.strip())[0]
-        if not re.search(r"[=(){}\[\]<>`;]", first):
-            out.append(Definition(clean_name(first), "table", m.start() + len(line) - len(line.lstrip())))
+    for m, cells in rows:
+        at = 1 if firsts[cells[0]] >= LABEL_ROWS and len(cells) > 2 else 0
+        name = cells[at]
+        if not re.search(r"[=(){}\[\]<>`;]", name):
+            line = m.group(0)
+            out.append(Definition(clean_name(name), "table", m.start() + len(line) - len(line.lstrip())
+                                  + line.strip().find(name)))
     return out
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studyrag.rag import clauses
+from studyrag.rag import clauses, columns
 from studyrag.rag.contradict import contradicts, denies
 
 W_DECISION = 1.0
@@ -28,6 +28,7 @@ W_STEM = 0.15
 W_TOGETHER = 1.0
 OUTSIDE_PENALTY = 0.12
 W_CLAUSE = 1.0
+W_TABLE = 1.0
 CONTRADICTED = 0.5  # an option its own sentence contradicts keeps little of that sentence's support
 
 
@@ -85,7 +86,40 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     # A sentence that names two options speaks for the one whose own clause says what is asked.
     for o, lead in zip(out, clauses.contrast(knowledge.embedder, asked, texts, knowledge.sentence_texts)):
         o.score += W_CLAUSE * lead
+    if not question.negated:
+        # Options a table places: the one whose row or column says what the stem asks leads.
+        fits = table_fits(knowledge, texts, stem_vec)
+        placed = [f for f in fits if f is not None]
+        for o, fit in zip(out, fits):
+            if fit is not None and len(placed) >= 2:
+                o.score += W_TABLE * (fit - max(placed))
     return out
+
+
+def table_fits(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[float | None]:
+    """Per option, how close the stem comes to what a table of the material says of it
+    (rag/columns.py ``said_of``): "Something you have, Examples" for "Smart card" in that row's
+    examples cell, "Side: server; Runs: once per branch" for a row the option labels. A table
+    lays its rows side by side, so what sets one option apart is its row's label or its
+    column's header, which a sentence-by-sentence reading of the row misses. None: no table
+    row holds the option."""
+    said: list[list[str]] = []
+    for text in texts:
+        words = columns.words_of(text)
+        found = []
+        if 0 < len(text.split()) <= 6:
+            for s in knowledge.sentences:
+                low = s.text.lower()
+                if all(w in low for w in words):
+                    what = columns.said_of(knowledge.sources[knowledge.chunks[s.row].source], s.start, text)
+                    if what:
+                        found.append(what)
+        said.append(found)
+    flat = [t for found in said for t in found]
+    if not flat:
+        return [None] * len(texts)
+    sims = iter(knowledge.embedder.embed_queries(flat) @ stem_vec)
+    return [max(float(next(sims)) for _ in found) if found else None for found in said]
 
 
 CODE_LIKE_RE = re.compile(r"[a-z][A-Z]|[_=:/()]|\w\.\w|[A-Za-z]-\w|[A-Za-z]\d")

@@ -54,6 +54,11 @@ FACT_RE = re.compile(
     r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|options|terms|symptoms|signs|"
     r"side effects|effects|causes|examples|factors|parameters|hyperparameters|labs|statistics|tests|"
     r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees|thresholds|cut-?offs|criteria|ranges)\b"
+    # any plural the question asks about ("what chunking strategies can I pick?", "which personas
+    # does it ship with?"): the material's list of them answers, not one name ("which two
+    # capabilities should it combine?" asks for things to use)
+    r"|\b(?:what|which)\s+(?:[\w\-]+\s+){0,2}?(?-i:[a-z])[a-z\-]{2,}(?<![sui])(?<!ia)s\s+(?:can|do|does|did|are|were|"
+    r"will|has|have|exist)\b"
     r"|\bwhat (?:\w+ )?(?:status|state) (?:does|do|is|are|can|will|would|should|did|has|have)\b"
     r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b"
     r"|(?:^|[,;]\s*)where (?:exactly |precisely )?(?:does|do|is|are|did|will|would|can|should)\b"
@@ -204,10 +209,10 @@ def asks_for_part(text: str) -> str | None:
 INJECTION_RE = re.compile(
     r"ignore (?:(?:all|any|the|of|my) )*(?:previous|prior|above|earlier|preceding|your)|"
     r"disregard (?:the|all|your|previous|any|everything|anything)|(?:repeat|print|output) (?:the |all )?(?:words|text) above|"
-    r"system prompt|your (?:instructions|prompt|rules|configuration)|hidden instructions|you are now|\bDAN\b|"
+    r"\byour\s+(?:\w+\s+){0,2}system prompt|(?:reveal|print|show|output|repeat|dump|leak|display)\s+(?:\w+\s+){0,3}system prompt|your (?:instructions|prompt|rules|configuration)|hidden instructions|you are now|\bDAN\b|"
     r"(?:enter|enable|activate|switch to|start|go into)\s+(?:\w+\s+)?jailbreak|jailbreak(?:ed)? mode|jailbroken|developer mode|system override|(?:your|reveal|print|output|show|leak|dump)\s+(?:\w+\s+){0,3}?api keys?\b|"
     r"pretend (?:you|to be)|act as (?:an?|the) (?!.*\bexam\b)|reveal (?:your|the) (?:prompt|instructions)|"
-    r"忽略(?:之前|先前|以上|所有)|系統提示|提示詞|你的指令|越獄模式|進入越獄", re.I
+    r"忽略(?:之前|先前|以上|所有)|你的系統提示|你的提示詞|(?:顯示|輸出|印出|洩漏)\S{0,6}(?:系統提示|提示詞)|(?:系統提示|提示詞)\S{0,4}(?:顯示|輸出|印出|洩漏)|你的指令|越獄模式|進入越獄", re.I
 )
 
 

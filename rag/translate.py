@@ -65,4 +65,50 @@ def _cached(translator: Translator, text: str) -> str:
     out = translator._model().invoke(messages, max_tokens=min(400, 40 + 2 * len(text))).content
     out = str(out).strip().split("\n\n")[0]
     out = re.sub(r"^(?:translation|english)\s*[:：]\s*", "", str(out).strip(), flags=re.I)
-    return out.strip().strip('"') or text
+    return as_asked(text, out.strip().strip('"')) or text
+
+
+# The original asks something: a question mark, or a Chinese question word.
+ASKS_RE = re.compile(r"[?？]|什麼|甚麼|哪|多少|幾|嗎|如何|怎麼|为什么|為什麼")
+# "This phenomenon is called social loafing." / "… a step called prewarming.": the name given.
+NAMED_RE = re.compile(r"(?P<subject>[^.!?]*?)\s+(?P<verb>is|are|was|were)\s+(?:called|named|known as|referred to as|termed)"
+                      r"\s+[^.!?]*[.!]?\s*$")
+CALLED_RE = re.compile(r"\b(?P<how>called|named|known as)\s+(?:\"[^\"]{1,60}\"|[^.!?,\"]{1,60}[.!]?\s*$)")
+TYPE_OF_RE = re.compile(r"\b(?:this|it|that) (?:is|was) (?:a|an|one) (?:type|kind|form|sort) of (?P<what>[^.!?]{2,80})[.!]?\s*$", re.I)
+
+
+def as_asked(original: str, english: str) -> str:
+    """A small model sometimes answers the question it was asked to translate, and the
+    name it makes up then steers retrieval. When the original asks and the translation
+    states a name instead, the name is asked for again.
+
+    >>> as_asked("這種泡茶方式叫什麼？", "This way of brewing tea is called cold brewing.")
+    'What is this way of brewing tea called?'
+    >>> as_asked("哪一種茶葉最耐泡？", 'It uses a tea called "Oolong" that lasts.')
+    'It uses a tea called what that lasts?'
+    >>> as_asked("這屬於哪一種沖泡失誤？", "The water was too hot. This is a type of brewing mistake.")
+    'The water was too hot. Which type of brewing mistake is this?'
+    >>> as_asked("這叫什麼？", "Leaves are rolled and left to dry, this step is called withering.")
+    'Leaves are rolled and left to dry. What is this step called?'
+    >>> as_asked("水溫是多少？", "What temperature is the water?")
+    'What temperature is the water?'
+    """
+    if not ASKS_RE.search(original) or not english:
+        return english
+    if "?" not in english:
+        head, _, last = english.rpartition(". ") if ". " in english.rstrip(". ") else ("", "", english)
+        m = NAMED_RE.match(last)
+        if m and m.group("subject").strip():
+            said, _, subject = m.group("subject").strip().rpartition(", ")  # "…the data, this phenomenon"
+            subject = re.sub(r"^(?:and|but|so)\s+", "", subject)
+            lead = " ".join(x.rstrip(".") + "." for x in (head, said) if x)
+            verb = "are" if m.group("verb") in ("are", "were") else "is"
+            return (lead + " " if lead else "") + f"What {verb} {subject[0].lower() + subject[1:]} called?"
+        m = TYPE_OF_RE.search(last)
+        if m:
+            what = re.sub(r"\s+(?:called|named|known as)\b.*$", "", m.group("what").strip())
+            return (head + ". " if head else "") + f"Which type of {what} is this?"
+    fixed = CALLED_RE.sub(lambda m: f"{m.group('how')} what", english, count=1)
+    if fixed != english and not fixed.rstrip().endswith("?"):
+        fixed = fixed.rstrip().rstrip(".!") + "?"
+    return fixed
