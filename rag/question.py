@@ -57,7 +57,7 @@ FACT_RE = re.compile(
     # any plural the question asks about ("what chunking strategies can I pick?", "which personas
     # does it ship with?"): the material's list of them answers, not one name ("which two
     # capabilities should it combine?" asks for things to use)
-    r"|\b(?:what|which)\s+(?:[\w\-]+\s+){0,2}?(?-i:[a-z])[a-z\-]{2,}(?<![sui])(?<!ia)s\s+(?:can|do|does|did|are|were|"
+    r"|\b(?:what|which)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|should|would|will|must|has|have)\b)[\w\-]+\s+){0,2}?(?-i:[a-z])[a-z\-]{2,}(?<![sui])(?<!ia)s\s+(?:can|do|does|did|are|were|"
     r"will|has|have|exist)\b"
     r"|\bwhat (?:\w+ )?(?:status|state) (?:does|do|is|are|can|will|would|should|did|has|have)\b"
     r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b"
