@@ -80,7 +80,7 @@ LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+|\s+/\s+
 DASH_SPLIT_RE = re.compile(r"\s+[—–]\s+|——|\s+-\s+|:\s+")
 # "X for <product>", "X on <product>": the feature of a product is X.
 OF_PRODUCT_RE = re.compile(r"^(.+?)\s+(?:for|on|in|with)\s+[A-Z].*$")
-# "2. FIFO", "12 CARBON DIOXIDE TRANSPORT", "(b) Units": numbering; "20 weeks" is a quantity.
+# "2. FIFO", "12 STEEPING", "(b) Units": numbering; "20 weeks" is a quantity.
 NUMBERING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*(?:[.)]|(?=\s+[^a-z\s]))|[IVX]+\.|[A-Z]\.|\([a-z0-9]\)|[a-z]\))\s+")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 # A date is when something happened, not a thing the material teaches: "May", "28 June 1914",
@@ -133,7 +133,7 @@ def plausible(name: str) -> bool:
     return not re.search(r"\b(?:is|are|was|were|has|have|will|can|should|must|does|do)\b", name)
 
 
-# "**20 weeks**", "24-month", "6-12 hours": a figure with its unit, how much of something, never a
+# "**12 minutes**", "6-month", "3-5 days": a figure with its unit, how much of something, never a
 # thing the material teaches ("3NF" and "802.11ax", written without a space, are names).
 QUANTITY_RE = re.compile(r"[~≈<>≥≤$€£¥]*\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?[\s\-][a-z]{1,10}")
 

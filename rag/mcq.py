@@ -98,8 +98,8 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
 
 def table_fits(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[float | None]:
     """Per option, how close the stem comes to what a table of the material says of it
-    (rag/columns.py ``said_of``): "Something you have, Examples" for "Smart card" in that row's
-    examples cell, "Side: server; Runs: once per branch" for a row the option labels. A table
+    (rag/columns.py ``said_of``): "Airtight, Examples" for "steel caddy" in that row's examples
+    cell, "Water: boiling; Steep: four minutes" for a row the option labels. A table
     lays its rows side by side, so what sets one option apart is its row's label or its
     column's header, which a sentence-by-sentence reading of the row misses. None: no table
     row holds the option."""

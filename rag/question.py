@@ -54,9 +54,9 @@ FACT_RE = re.compile(
     r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|options|terms|symptoms|signs|"
     r"side effects|effects|causes|examples|factors|parameters|hyperparameters|labs|statistics|tests|"
     r"benefits|workforces|frameworks|formats|languages|algorithms|anomalies|guarantees|thresholds|cut-?offs|criteria|ranges)\b"
-    # any plural the question asks about ("what chunking strategies can I pick?", "which personas
-    # does it ship with?"): the material's list of them answers, not one name ("which two
-    # capabilities should it combine?" asks for things to use)
+    # any plural the question asks about ("what steeping vessels can I pick?", "which blends does
+    # the shop stock?"): the material's list of them answers, not one name ("which two tools
+    # should it combine?" asks for things to use)
     r"|\b(?:what|which)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|should|would|will|must|has|have)\b)[\w\-]+\s+){0,2}?(?-i:[a-z])[a-z\-]{2,}(?<![sui])(?<!ia)s\s+(?:can|do|does|did|are|were|"
     r"will|has|have|exist)\b"
     r"|\bwhat (?:\w+ )?(?:status|state) (?:does|do|is|are|can|will|would|should|did|has|have)\b"

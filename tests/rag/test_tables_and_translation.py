@@ -56,7 +56,7 @@ def test_a_table_row_places_the_options(tea_tutor):
 
 def test_a_plural_asks_for_the_list():
     assert parse("What storage containers can a customer buy from us?").asks_fact
-    assert parse("Which personas does the console start you with?").asks_fact
+    assert parse("Which blends does the shop stock?").asks_fact
     assert not parse("Which container should they use for a week's supply?").asks_fact
 
 
