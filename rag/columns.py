@@ -118,9 +118,7 @@ def row_cells(line: str) -> list[str]:
     """
     from studyrag.rag.entities import ALIGNED_CELL_SEP_RE
 
-    line = line.strip()
-    parts = line.strip("|").split("|") if "|" in line else ALIGNED_CELL_SEP_RE.split(line)
-    return [re.sub(r"[*_`]+", "", c).strip() for c in parts]
+    return cells(line) or [re.sub(r"[*_`]+", "", c).strip() for c in ALIGNED_CELL_SEP_RE.split(line.strip())]
 
 
 def words_of(text: str) -> set[str]:
