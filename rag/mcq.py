@@ -103,13 +103,13 @@ def table_fits(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[float 
     lays its rows side by side, so what sets one option apart is its row's label or its
     column's header, which a sentence-by-sentence reading of the row misses. None: no table
     row holds the option."""
+    lowered = [t.lower() for t in knowledge.sentence_texts]
     said: list[list[str]] = []
     for text in texts:
         words = columns.words_of(text)
         found = []
         if 0 < len(text.split()) <= 6:
-            for s in knowledge.sentences:
-                low = s.text.lower()
+            for s, low in zip(knowledge.sentences, lowered):
                 if all(w in low for w in words):
                     what = columns.said_of(knowledge.sources[knowledge.chunks[s.row].source], s.start, text)
                     if what:
