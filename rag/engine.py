@@ -18,6 +18,7 @@ from studyrag.rag import alternatives, plans
 from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, kind_known, not_named, of_kind, shifted, to_part, without
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
+from studyrag.rag.gloss import dictionary, gloss
 from studyrag.rag.citations import Citation, Citations, literal, with_mark
 from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
@@ -102,9 +103,10 @@ class Tutor:
         self.backend = None if settings.backend == "none" else get_backend(settings.backend)
         self._chat_model = chat_model
         self._llm_lock = threading.Lock()
-        self._translator = None
         if preload and self.backend is not None and chat_model is None:
             threading.Thread(target=self._preload, name="studyrag-preload", daemon=True).start()
+        # The dictionary that reads Chinese questions loads in ~0.5 s: not on a question's time.
+        threading.Thread(target=dictionary, name="studyrag-dictionary", daemon=True).start()
         self.knowledge = Knowledge(settings, closed_book=closed_book)
 
     def _preload(self) -> None:
@@ -135,16 +137,6 @@ class Tutor:
 
     def writes_chinese(self) -> bool:
         return self.backend is not None and self.backend.writes_chinese(self.settings)
-
-    def translate(self, text: str) -> str | None:
-        if self._translator is None:
-            from studyrag.rag.translate import Translator
-
-            self._translator = Translator(self.settings)
-        try:
-            return self._translator.to_english(text)
-        except Exception:
-            return None  # no translator model: the original text still reaches BM25/dense
 
     # -- public API ------------------------------------------------------------------------
     def ask(self, question: str, options: dict | None = None, history: list | None = None) -> Answer:
@@ -194,12 +186,10 @@ class Tutor:
             q.text, exclude, change = follow.text, follow.exclude, follow.change
             carried = follow.referent if follow.carried else None
         if q.lang != "en":
-            # The stem alone: options are scored as written, and a small model given both
-            # sometimes translates only the options.
-            english = self.translate(q.text)
-            if english:
-                q.english = english
-                ans.english = english
+            # Read word by word with a dictionary, in a millisecond: the lead does not wait for
+            # a model's translation, and no term is lost to a small model's English. The stem
+            # alone: options are scored as written.
+            q.english = ans.english = gloss(q.text)
         t = time.perf_counter()
         query = q.search_text
         qvec = k.retriever.embed_query(query)

@@ -24,7 +24,7 @@ COMPARE_RE = re.compile(
     r"instead of|rather than|relates? to|relationship between|or should|when should i use .+ (?:instead|over|or)|"
     r"how (?:are|is) (?:\w+ ){1,3}different|(?:are|is) different|(?:what are|what's|what is) the differences?(?=\s*\?)|"
     r"different (?:from|than)|separates?|distinguish(?:es)?|tell (?:\w+ ){1,3}apart|sets? (?:\w+ ){1,3}apart)\b|"
-    r"差異|差別|不同|比較|還是|關係", re.I
+    r"差異|差別|區別|差在哪|(?:有何|有什麼|哪裡|何處)不同|不一樣|比較|還是|關係", re.I
 )
 # The part of COMPARE_RE that asks how two things differ (not "instead of", "relates to"):
 # such a question may leave its sides unnamed ("what separates the two lock modes?").
@@ -35,7 +35,7 @@ DIFFER_RE = re.compile(
     r"tell (?:\w+ ){1,3}apart|"
     r"sets? (?:\w+ ){1,3}apart|how (?:do|does) .{1,80}? compare|"
     r"(?:pick|choose|use) .{3,80} over .{3,80} (?:and|or) (?:the other way round|vice versa))\b"
-    r"|差異|差別|區別|(?:有何|有什麼|哪裡|何處)不同", re.I)
+    r"|差異|差別|區別|差在哪|(?:有何|有什麼|哪裡|何處)不同|(?:哪裡|有什麼)不一樣", re.I)
 WHICH_RE = re.compile(
     r"\bwhich\b|\bwhat\s+(?:\w+\s+){0,3}(?:service|capability|feature|tool|solution|approach)\s+(?:should|would|can|could|do|does|is best|fits)\b|"
     r"\bshould (?:they|we|the team|i|it|he|she|the company) use\b|\bwhat should\b|"
@@ -63,8 +63,8 @@ FACT_RE = re.compile(
     r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b"
     r"|(?:^|[,;]\s*)where (?:exactly |precisely )?(?:does|do|is|are|did|will|would|can|should)\b"
     r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length|path|format|"
-    r"directory|folder|location|address|extension)s?\b"
-    r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼",
+    r"directory|folder|file|filename|file name|location|address|extension)s?\b"
+    r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼|誰",
     re.I,
 )
 # ... unless a thing to use is asked for ("which two services should they use?").

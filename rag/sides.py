@@ -11,6 +11,8 @@ has no name for them ("Incremental or differential backups — which restores fa
 ['Symmetric', 'asymmetric encryption']
 >>> sides_asked("How do the roles of hot and cold sites differ?")
 ['hot', 'cold sites']
+>>> sides_asked("green tea and oolong differ?")
+['green tea', 'oolong']
 >>> sides_asked("In a café or at home, beans go stale. What is this called?")  # a scene, not sides
 []
 >>> sides_asked("Which port does SSH use?")
@@ -34,6 +36,8 @@ _PATTERNS = [
     re.compile(rf"\bdifferences?\s+between\s+{_SIDE}\s+and\s+{_SIDE}\s*(?:[?.,;:—–]|\s+(?:in|when|for)\b|$)", re.I),
     re.compile(rf"\bhow\s+(?:do|does)\s+(?:the\s+\w+\s+of\s+)?{_SIDE}\s+and\s+{_SIDE}\s+differ\b", re.I),
     re.compile(rf"^\s*{_SIDE}\s+(?:vs\.?|versus)\s+{_SIDE}\s*(?:[?.,;:—–]|\s+(?:in|when|for)\b|$)", re.I),
+    # "Lists and tuples differ how?", and a Chinese "串列跟元組差在哪？" read word by word
+    re.compile(rf"^\s*{_SIDE}\s+and\s+{_SIDE}\s+(?:really\s+|actually\s+)?differ\b", re.I),
     # "In a café or at home, how long do beans keep …" sets a scene: a side is never
     # a phrase that opens with a preposition.
     re.compile(rf"^\s*(?:should\s+(?:i|we)\s+(?:use|pick|choose)\s+)?(?!{_PREPOSITION})"

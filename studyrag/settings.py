@@ -80,7 +80,7 @@ class Settings(BaseSettings):
         "auto", description="ggml weight repacking ('auto': off on AMX CPUs)."
     )
     translate_model: str = Field(
-        "qwen2.5-coder-0.5b-q4", description="Local model that translates non-English questions."
+        "qwen2.5-coder-0.5b-q4", description="Local model that translates practice items into Chinese (quiz --lang zh)."
     )
 
     # Bedrock
