@@ -17,8 +17,7 @@ export STUDYRAG_WORK_DIR="${STUDYRAG_WORK_DIR:-.studyrag}"
 stage doctor .venv/bin/studyrag doctor
 stage tests .venv/bin/python -m pytest -q -p no:cacheprovider
 stage ingest .venv/bin/studyrag ingest --quiet
-# The seed gate. Deciding is extractive (the model only explains after the decided lead; it
-# translates Chinese questions in both), so every suite is gated extractively in both modes, and
+# The seed gate. Deciding is extractive (the model only explains after the decided lead), so every suite is gated extractively in both modes, and
 # the guide's own scenarios, FAQ and multiple choice again with the local model, whose drafts
 # the verifier must accept often enough (fallback_rate_max) and which must cite correctly.
 stage gate-extractive .venv/bin/studyrag eval --systems extractive --mode both --gate --quiet \
