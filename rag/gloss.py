@@ -53,7 +53,7 @@ def _reading(senses: str) -> str | None:
             continue
         alternatives = re.sub(r"\([^)]*\)", "", sense).split(";")[:ALTERNATIVES]
         sense = " ".join(re.sub(r"^\s*to\s+", "", alt) for alt in alternatives)
-        sense = re.sub(r"\b(?:sb|sth)\b", "", sense)
+        sense = re.sub(r"\b(?:sb|sth)\b|\.\.\.|…", "", sense)
         sense = re.sub(r"\s+", " ", sense).strip(" ?,")
         if sense:
             return sense
