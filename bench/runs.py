@@ -653,8 +653,8 @@ def answer(settings: Settings, *, runs: int = 3, models: str = "all", questions:
            " (checked on every sampled full answer: identical)"),
         "fresh process = `studyrag ask --json --model M` on the first sampled question, wall time incl. "
         "interpreter start, imports, index and model load (OS file cache warm)",
-        "MCQ / Chinese rows: default model only; Chinese first token includes translating the question "
-        "with the local translator model",
+        "MCQ / Chinese rows: default model only; a Chinese question is read with the dictionary "
+        "(rag/gloss), so its first token waits for no model",
         f"load average (1, 5, 15 min) before {load_before}, after {config['load_avg_after']} on "
         f"{os.cpu_count()} CPUs: other work shares the machine, so times are inflated accordingly",
     ]
