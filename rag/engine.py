@@ -18,7 +18,7 @@ from studyrag.rag import alternatives, plans
 from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, kind_known, not_named, of_kind, shifted, to_part, without
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import standalone
-from studyrag.rag.gloss import dictionary, gloss
+from studyrag.rag.gloss import gloss
 from studyrag.rag.citations import Citation, Citations, literal, with_mark
 from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
@@ -106,7 +106,7 @@ class Tutor:
         if preload and self.backend is not None and chat_model is None:
             threading.Thread(target=self._preload, name="studyrag-preload", daemon=True).start()
         # The dictionary that reads Chinese questions loads in ~0.5 s: not on a question's time.
-        threading.Thread(target=dictionary, name="studyrag-dictionary", daemon=True).start()
+        threading.Thread(target=gloss, args=("中文",), name="studyrag-dictionary", daemon=True).start()
         self.knowledge = Knowledge(settings, closed_book=closed_book)
 
     def _preload(self) -> None:

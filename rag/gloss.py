@@ -53,7 +53,7 @@ def _reading(senses: str) -> str | None:
             continue
         alternatives = re.sub(r"\([^)]*\)", "", sense).split(";")[:ALTERNATIVES]
         sense = " ".join(re.sub(r"^\s*to\s+", "", alt) for alt in alternatives)
-        sense = re.sub(r"\b(?:sb|sth)\b|\.\.\.|…", "", sense)
+        sense = re.sub(r"\b(?:sb|sth)\b|\.\.\.|…|[^\s\[]*[\u3400-\u9fff][^\s\[]*(?:\[[^\]]*\])?", "", sense)  # and "聯合王國|联合王国[…]"
         sense = re.sub(r"\s+", " ", sense).strip(" ?,")
         if sense:
             return sense
@@ -132,16 +132,26 @@ COMPARED_RE = re.compile(
 def gloss(text: str) -> str:
     """The question with each Chinese word replaced by its English reading; words the
     dictionary reads as nothing (particles) are dropped. Two sides set against each other
-    are read as "the difference between A and B", the way English asks it.
+    are read as "the difference between A and B", the way English asks it. Simplified
+    Chinese is first written as in Taiwan (OpenCC s2twp: 数据库 → 資料庫), the words the
+    readings in ``gloss_zh.tsv`` are kept for.
 
     >>> gloss("綠茶和烏龍茶最主要的差別在哪裡？")
     'the difference between green tea and oolong tea?'
+    >>> gloss("请问数据库的默认端口是多少？")
+    'database default port is how many?'
     """
+    from studyrag.rag.chinese import to_traditional
+
+    return _read(to_traditional(text))
+
+
+def _read(text: str) -> str:
     m = COMPARED_RE.search(text)
     if m:
         rest = re.sub(r"^\s*在?(?:哪裡|哪邊|哪)?\s*[？?]?", "", text[m.end():])
-        said = [gloss(text[:m.start()]), f"the difference between {gloss(m.group('a'))} and {gloss(m.group('b'))}?",
-                gloss(rest)]
+        said = [_read(text[:m.start()]), f"the difference between {_read(m.group('a'))} and {_read(m.group('b'))}?",
+                _read(rest)]
         return " ".join(part for part in said if part)
     return _words(text)
 

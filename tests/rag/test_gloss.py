@@ -96,3 +96,10 @@ def test_a_colloquial_chinese_comparison_is_a_comparison(pest_tutor):
     ans = pest_tutor.ask("Ladybirds 跟 Nematodes 到底差在哪？")
     assert ans.kind == "compare", ans.answer
     assert {"Ladybirds", "Nematodes"} <= set(ans.services), ans.answer
+
+
+def test_simplified_chinese_is_read_like_traditional():
+    """The readings the product keeps for Taiwanese words (埠 = port) also serve a question in
+    Simplified characters, written as in Taiwan first (OpenCC s2twp: 端口 → 埠)."""
+    assert gloss("数据库的默认端口是多少？") == gloss("資料庫的預設埠是多少？")
+    assert "port" in gloss("数据库的默认端口是多少？")
