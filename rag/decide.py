@@ -133,8 +133,8 @@ def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None =
 def decide_question(knowledge, query: str, hits, asked: str | None = None) -> tuple[str, np.ndarray, Decision | None]:
     """(situation, its vector, decision) for a question as asked: its situation, split into
     clauses that vote on their own, through both embedders when there are two. ``asked``: the
-    question in the user's own words when ``query`` is its translation; the second embedder,
-    which reads many languages, reads those words rather than a small model's translation."""
+    question in the user's own words when ``query`` is its English reading (rag/gloss); the
+    second embedder, which reads many languages, reads those words rather than the reading."""
     from studyrag.rag.signals import scenario_text
 
     situation = scenario_text(query, knowledge.catalog.prefixes)

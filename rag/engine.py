@@ -75,7 +75,7 @@ class Answer:
     error: str | None = None  # a backend failure, said in one sentence (answer still given)
     busy: bool = False  # the model was busy with other questions: explanation skipped
     retrieved: list[dict] = field(default_factory=list)
-    english: str | None = None
+    english: str | None = None  # a non-English question read word by word in English (rag/gloss)
 
     def to_json(self) -> dict:
         d = asdict(self)

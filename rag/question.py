@@ -226,7 +226,7 @@ class Question:
     negated: bool = False
     truncated: bool = False
     injection: bool = False
-    english: str | None = None  # translation used for retrieval, when lang != "en"
+    english: str | None = None  # the question read in English (rag/gloss), when lang != "en"
 
     @property
     def search_text(self) -> str:
