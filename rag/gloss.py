@@ -52,7 +52,8 @@ def _reading(senses: str) -> str | None:
         if not sense or NOT_A_READING_RE.match(sense):
             continue
         alternatives = re.sub(r"\([^)]*\)", "", sense).split(";")[:ALTERNATIVES]
-        sense = " ".join(re.sub(r"^\s*to\s+", "", alt) for alt in alternatives)
+        # "lower form of animal life, including insects, …": the word, not its description
+        sense = " ".join(re.sub(r"^\s*to\s+", "", alt.split(",")[0]) for alt in alternatives)
         sense = re.sub(r"\b(?:sb|sth)\b|\.\.\.|…|[^\s\[]*[\u3400-\u9fff][^\s\[]*(?:\[[^\]]*\])?", "", sense)  # and "聯合王國|联合王国[…]"
         sense = re.sub(r"\s+", " ", sense).strip(" ?,")
         if sense:

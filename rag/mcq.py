@@ -21,6 +21,7 @@ import numpy as np
 
 from studyrag.rag import clauses, columns
 from studyrag.rag.contradict import contradicts, denies
+from studyrag.rag.gloss import CJK_RE, gloss
 
 W_DECISION = 1.0
 W_EVIDENCE = 0.7
@@ -46,13 +47,15 @@ class OptionScore:
 
 def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[OptionScore]:
     letters = sorted(question.options)
-    texts = [question.options[k] for k in letters]
+    shown = [question.options[k] for k in letters]
+    # An option in Chinese is judged by its English reading, as the stem is; it is shown as written.
+    texts = [gloss(t) if CJK_RE.search(t) else t for t in shown]
     asked = question.search_text
     vecs = knowledge.embedder.embed_queries(texts)
     answers = knowledge.embedder.embed_queries([f"{asked} {t}" for t in texts])
     rivals = rival_sentences(dict(zip(letters, texts)), knowledge.sentence_texts)
     out = []
-    for letter, text, vec, answer in zip(letters, texts, vecs, answers):
+    for letter, text, as_shown, vec, answer in zip(letters, texts, shown, vecs, answers):
         svcs = [s for s in knowledge.catalog.find(text) if not s.generic]
         dec = max((decision.score_of(s.name) for s in svcs), default=0.0) if decision else 0.0
         if decision is not None and decision.ranking:
@@ -82,7 +85,7 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
         outside = bool(svcs) and not any(s.name in knowledge.topics for s in svcs)
         stem = float(vec @ stem_vec)
         score = W_DECISION * dec + W_EVIDENCE * evid + W_STEM * stem - (OUTSIDE_PENALTY if outside else 0.0)
-        out.append(OptionScore(letter, text, score, dec, evid, tuple(s.name for s in svcs), best, denied))
+        out.append(OptionScore(letter, as_shown, score, dec, evid, tuple(s.name for s in svcs), best, denied))
     # A sentence that names two options speaks for the one whose own clause says what is asked.
     for o, lead in zip(out, clauses.contrast(knowledge.embedder, asked, texts, knowledge.sentence_texts)):
         o.score += W_CLAUSE * lead
@@ -172,7 +175,7 @@ def negated_support(knowledge, question, scores: list[OptionScore]) -> bool:
               if i not in set(about) and (knowledge.section_service.get(s.row) is not None or s.services)]
     if not about:
         return False
-    vecs = knowledge.embedder.embed_queries([o.text for o in scores])
+    vecs = knowledge.embedder.embed_queries([gloss(o.text) if CJK_RE.search(o.text) else o.text for o in scores])
     for o, v in zip(scores, vecs):
         own = float(np.max(knowledge.sentence_vecs[about] @ v))
         other = float(np.max(knowledge.sentence_vecs[others] @ v)) if others else 0.0
