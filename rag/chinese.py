@@ -30,3 +30,21 @@ def to_traditional(text: str) -> str:
         return text
     with _LOCK:  # one converter object, shared by the web app's threads
         return _converter().convert(text)
+
+
+@lru_cache(maxsize=1)
+def _characters():
+    import opencc
+
+    return opencc.OpenCC("s2t.json")
+
+
+def has_simplified(text: str) -> bool:
+    """Does the text use a Simplified character? (Traditional text is left as written:
+    s2twp would also swap Taiwanese words, 參數 "parameter" into 引數 "argument".)
+
+    >>> has_simplified("请问数据库的默认端口"), has_simplified("函式參數中的")
+    (True, False)
+    """
+    with _LOCK:
+        return _characters().convert(text) != text

@@ -33,7 +33,7 @@ LONGEST = 8  # characters: CC-CEDICT's longest common words; longer are names an
 OVERRIDES = Path(__file__).with_name("gloss_zh.tsv")
 # Senses that are no reading of the word in running text.
 NOT_A_READING_RE = re.compile(r"^(?:CL:|variant of|old variant|see |surname|abbr\. for|used in|classifier for|"
-                              r"also written|Taiwan pr\.|\(Tw\)|\(old\)|\(archaic\))")
+                              r"also written|Taiwan pr\.|\(old\)|\(archaic\))")
 PUNCTUATION = str.maketrans({"，": ", ", "。": ". ", "？": "?", "！": "!", "、": ", ", "：": ": ", "；": "; ",
                              "（": " (", "）": ") ", "「": '"', "」": '"', "『": '"', "』": '"'})
 
@@ -133,18 +133,18 @@ COMPARED_RE = re.compile(
 def gloss(text: str) -> str:
     """The question with each Chinese word replaced by its English reading; words the
     dictionary reads as nothing (particles) are dropped. Two sides set against each other
-    are read as "the difference between A and B", the way English asks it. Simplified
-    Chinese is first written as in Taiwan (OpenCC s2twp: 数据库 → 資料庫), the words the
-    readings in ``gloss_zh.tsv`` are kept for.
+    are read as "the difference between A and B", the way English asks it. A question in
+    Simplified characters is first written as in Taiwan (OpenCC s2twp: 数据库 → 資料庫), the
+    words the readings in ``gloss_zh.tsv`` are kept for.
 
     >>> gloss("綠茶和烏龍茶最主要的差別在哪裡？")
     'the difference between green tea and oolong tea?'
     >>> gloss("请问数据库的默认端口是多少？")
     'database default port is how many?'
     """
-    from studyrag.rag.chinese import to_traditional
+    from studyrag.rag.chinese import has_simplified, to_traditional
 
-    return _read(to_traditional(text))
+    return _read(to_traditional(text) if has_simplified(text) else text)
 
 
 def _read(text: str) -> str:
