@@ -188,7 +188,7 @@ class Tutor:
         if q.lang != "en":
             # Read word by word with a dictionary, in a millisecond: the lead does not wait for
             # a model's translation, and no term is lost to a small model's English. The stem
-            # alone: options are scored as written.
+            # alone: options are read where they are judged (mcq.score_options).
             q.english = ans.english = gloss(q.text)
         t = time.perf_counter()
         query = q.search_text

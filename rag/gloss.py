@@ -149,6 +149,15 @@ def gloss(text: str) -> str:
     return _read(to_traditional(text) if has_simplified(text) else text)
 
 
+def english_of(text: str) -> str:
+    """The text itself when it has no Chinese in it, else its reading.
+
+    >>> english_of("copper tape"), english_of("銅膠帶")
+    ('copper tape', 'copper adhesive tape')
+    """
+    return gloss(text) if CJK_RE.search(text) else text
+
+
 def _read(text: str) -> str:
     m = COMPARED_RE.search(text)
     if m:

@@ -21,7 +21,7 @@ import numpy as np
 
 from studyrag.rag import clauses, columns
 from studyrag.rag.contradict import contradicts, denies
-from studyrag.rag.gloss import CJK_RE, gloss
+from studyrag.rag.gloss import english_of
 
 W_DECISION = 1.0
 W_EVIDENCE = 0.7
@@ -49,7 +49,7 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     letters = sorted(question.options)
     shown = [question.options[k] for k in letters]
     # An option in Chinese is judged by its English reading, as the stem is; it is shown as written.
-    texts = [gloss(t) if CJK_RE.search(t) else t for t in shown]
+    texts = [english_of(t) for t in shown]
     asked = question.search_text
     vecs = knowledge.embedder.embed_queries(texts)
     answers = knowledge.embedder.embed_queries([f"{asked} {t}" for t in texts])
@@ -175,7 +175,7 @@ def negated_support(knowledge, question, scores: list[OptionScore]) -> bool:
               if i not in set(about) and (knowledge.section_service.get(s.row) is not None or s.services)]
     if not about:
         return False
-    vecs = knowledge.embedder.embed_queries([gloss(o.text) if CJK_RE.search(o.text) else o.text for o in scores])
+    vecs = knowledge.embedder.embed_queries([english_of(o.text) for o in scores])
     for o, v in zip(scores, vecs):
         own = float(np.max(knowledge.sentence_vecs[about] @ v))
         other = float(np.max(knowledge.sentence_vecs[others] @ v)) if others else 0.0
