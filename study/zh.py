@@ -86,7 +86,7 @@ class ChineseView:
             s = self.settings.with_overrides(model=self.settings.translate_model).model_copy(update={"model_path": None})
             path, name = local_model_path(s)
             self._llm = LlamaCppChat(model_path=str(path), model_name=name, max_tokens=200, temperature=0.0,
-                                     **worker_options(self.settings))
+                                     role="translate", **worker_options(self.settings))
         messages = [SystemMessage(SYSTEM), HumanMessage(EXAMPLE[0]), AIMessage(EXAMPLE[1]), HumanMessage(english[:600])]
         out = str(self._llm.invoke(messages, max_tokens=min(300, 40 + 2 * len(english))).content)
         return re.sub(r"^(?:translation|翻譯|翻译)\s*[:：]\s*", "", out.strip().split("\n\n")[0], flags=re.I)

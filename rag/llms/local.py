@@ -80,7 +80,7 @@ class LlamaCppChat(BaseChatModel):
     max_waiting: int = 0
     repack: bool | str = "auto"  # "auto": off where AMX code would run it (cpu.py)
     nice: int = 10
-    role: str = "explain"  # the translator runs as its own worker ("translate"), see supervisor.py
+    role: str = "explain"  # practice items' translator runs as its own worker ("translate"), see supervisor.py
 
     @property
     def _llm_type(self) -> str:

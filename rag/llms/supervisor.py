@@ -1,8 +1,8 @@
 """The parent side of the local model: start, watch, time out and restart its child process.
 
 One ``ModelWorker`` per (GGUF, context size, role) per process: the explainer and the
-translator each get their own, so each keeps its fixed prompt prefix in its KV cache (one
-shared context re-read both prefixes on every Chinese question). A crash, a kill or a generation that stops producing tokens for
+translator of practice items into Chinese each get their own, so each keeps its fixed prompt
+prefix in its KV cache, also when both run the same GGUF (one shared context re-read both prefixes). A crash, a kill or a generation that stops producing tokens for
 ``timeout_s`` (the first token: 4x that) ends only the request in flight: it raises ``WorkerStopped`` with one
 sentence ("the local model stopped (signal 11, SIGSEGV); ..."), and the next request starts
 a fresh child. When ``max_waiting`` requests already wait for the model, a new one raises
