@@ -180,10 +180,11 @@ class Tutor:
         exclude: tuple[str, ...] = ()
         carried = None  # a topic the conversation adds: it helps retrieval, it does not make a question in scope
         change = None  # a follow-up's own words, when they change the last question's situation
+        context = None  # the last question's words, when a follow-up leans on them (retrieval only)
         if history and not lead_only:
             history = self._with_last_answer(history)
             follow = standalone(q.text, history, k.catalog)
-            q.text, exclude, change = follow.text, follow.exclude, follow.change
+            q.text, exclude, change, context = follow.text, follow.exclude, follow.change, follow.context
             carried = follow.referent if follow.carried else None
         if q.lang != "en":
             # Read word by word with a dictionary, in a millisecond: the lead does not wait for
@@ -193,7 +194,10 @@ class Tutor:
         t = time.perf_counter()
         query = q.search_text
         qvec = k.retriever.embed_query(query)
-        hits = k.retriever.search(query, qvec=qvec, k=max(self.settings.top_k, 6))
+        if context:
+            hits = k.retriever.search(f"{query} {context}", k=max(self.settings.top_k, 6))
+        else:
+            hits = k.retriever.search(query, qvec=qvec, k=max(self.settings.top_k, 6))
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t) * 1000, 1)
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
@@ -450,7 +454,8 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     chosen = alternatives.among(decision, alternatives.offered(asking_part(q.search_text), k.catalog))
     if chosen is not None:
         return plans.chosen(k, q, qvec, hits, chosen, cites)
-    wanted = _kind_beyond_names(asked_kind(q.search_text, ignore=set(k.catalog.prefixes)), named)
+    asked = asked_kind(q.search_text, ignore=set(k.catalog.prefixes))
+    wanted = _kind_beyond_names(asked, named)
     in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
     # "two VMs across zones → **99.99%**" states a figure: an option may be one, a thing to use is not.
     figures = tuple(n for n, _score in decision.ranking if is_figure(n))
@@ -460,7 +465,10 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     whose = asks_for_part(q.search_text)
     owners = None if whose is None else (k.catalog.find(whose) or None) if whose else []
     decision = beside_named(to_part(decision, k.parent_of, owners), k.parent_of, in_situation)
-    decision = _without_named_partner(of_kind(decision, k, wanted), in_situation)
+    # "Which pricing strategy …?" names Pricing as the kind it asks for: Pricing winning is the
+    # kind itself, and the best pricing strategy answers.
+    named_winner = bool(decision.ranking) and decision.ranking[0][0] in {s.name for s in named}
+    decision = _without_named_partner(of_kind(decision, k, asked if named_winner else wanted), in_situation)
     decision = to_remedy(decision, k.remedy_at, k.remedies, asking_part(q.search_text), KIND_RATIO)
     # "Which Brew Queue setting …?" is never answered "Brew Queue": the asked part is a word of
     # a sentence; so is it when the winner is no part of the thing named ("Steep timer").

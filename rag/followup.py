@@ -57,6 +57,7 @@ class Standalone:
     referent: str | None = None  # what "it" was taken to be
     carried: bool = False  # the referent was added as the topic, the follow-up does not name it
     change: str | None = None  # the follow-up's own words, when they change the last question's situation ("what if …")
+    context: str | None = None  # the last question, for retrieval only: the follow-up leans on it but names nothing of it
 
 
 def standalone(question: str, history: list, catalog) -> Standalone:
@@ -97,6 +98,10 @@ def standalone(question: str, history: list, catalog) -> Standalone:
         # "What's the best way to get the data back without paying?" after a question on
         # ransomware is still about ransomware: the topic goes along, the question's own words lead.
         return Standalone(f"{question} ({referent})", (), referent, carried=True)
+    if PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question) or LEAD_RE.match(question):
+        # "What second messenger comes out of that?": what "that" is lives in the last question,
+        # which names no thing the catalog holds; its words find the passage, this one asks.
+        return Standalone(question, context=prev_q)
     return Standalone(question)
 
 

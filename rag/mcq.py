@@ -9,11 +9,13 @@ one sentence names two options, whose own clause of it fits the stem better (rag
 Options that only name services the guide
 never covers lose a little; "NOT"/"EXCEPT" stems pick the option the material says is not it
 ("X, by contrast, is not …", in a sentence with the stem's words), else the least supported
-option; "Choose two" picks the top two.
+option; "Choose two" picks the two a retrieved passage names together (one sentence that
+writes those two options and no other), else the top two.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -31,6 +33,7 @@ OUTSIDE_PENALTY = 0.12
 W_CLAUSE = 1.0
 W_TABLE = 1.0
 CONTRADICTED = 0.5  # an option its own sentence contradicts keeps little of that sentence's support
+TOGETHER_BONUS = 0.5  # a set of options a retrieved sentence names together, alone: more than scores part
 
 
 @dataclass
@@ -128,12 +131,14 @@ def table_fits(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[float 
 CODE_LIKE_RE = re.compile(r"[a-z][A-Z]|[_=:/()]|\w\.\w|[A-Za-z]-\w|[A-Za-z]\d")
 
 
-def _written(option: str, sentences: list[str]) -> np.ndarray | None:
-    """Which sentences write a short option as it is written; None for a sentence-long one."""
+def _written(option: str, sentences: list[str], plural: bool = False) -> np.ndarray | None:
+    """Which sentences write a short option as it is written (``plural``: or with a plural
+    ending, "Lysosome" in "lysosomes"); None for a sentence-long one."""
     name = option.strip()
     if len(name) < 3 or len(name.split()) > 4 or not re.search(r"[A-Za-z]", name) or re.search(r"[.;?!]\s|,", name):
         return None
-    pattern = re.compile(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", re.I)
+    ending = "(?:e?s)?" if plural and name[-1].isalpha() else ""
+    pattern = re.compile(rf"(?<![\w\-]){re.escape(name)}{ending}(?![\w\-])", re.I)
     return np.array([pattern.search(t) is not None for t in sentences], dtype=bool)
 
 
@@ -183,7 +188,59 @@ def negated_support(knowledge, question, scores: list[OptionScore]) -> bool:
     return True
 
 
-def pick(scores: list[OptionScore], choose: int, negated: bool, subject: bool = True) -> list[str]:
+def named_together(options: dict[str, str], sentences: list[str], rows: list[int], sentence_rows: list[int],
+                   size: int) -> dict[frozenset[str], int]:
+    """The sets of ``size`` (2 or more) short options that one sentence of the passages ``rows``
+    (best first) writes together and alone, each with the first such sentence. What a "Choose
+    two" asks is usually one list of the material ("the gateway kind serves only Tin and
+    Lead"), and that list names no third option; what an "all of these EXCEPT" item asks is the
+    option its list leaves out.
+
+    >>> named_together({"A": "Tin", "B": "Lead", "C": "Zinc"}, ["Zinc, Tin and Lead.", "Only tins and Lead."],
+    ...                [0], [0, 0], 2) == {frozenset("AB"): 1}
+    True
+    """
+    if size < 2:
+        return {}
+    rank = {r: n for n, r in enumerate(rows)}
+    near = sorted((i for i, r in enumerate(sentence_rows) if r in rank), key=lambda i: (rank[sentence_rows[i]], i))
+    written = {k: _written(v, [sentences[i] for i in near], plural=True) for k, v in options.items()}
+    if any(w is None for w in written.values()):
+        return {}
+    out: dict[frozenset[str], int] = {}
+    for j, i in enumerate(near):
+        named = frozenset(k for k, w in written.items() if w[j])
+        if len(named) == size and (size == 2 or _one_run([options[k] for k in named], sentences[i])):
+            out.setdefault(named, i)
+    return out
+
+
+def _one_run(names: list[str], sentence: str) -> bool:
+    """Do the names stand in one run of a list, no clause break between them?
+
+    >>> _one_run(["Tin", "Lead", "Zinc"], "Soft metals: tin, copper, lead and zinc.")
+    True
+    >>> _one_run(["Tin", "Lead", "Zinc"], "Tin and lead are soft; zinc is brittle.")
+    False
+    """
+    spans = sorted(m.span() for n in names for m in [re.search(re.escape(n), sentence, re.I)] if m)
+    gaps = [sentence[a[1]:b[0]] for a, b in zip(spans, spans[1:])]
+    return len(spans) == len(names) and all(not re.search(r"[;!?]|\.\s", g) and
+                                            all(len(piece.split()) <= 12 for piece in g.split(",")) for g in gaps)
+
+
+def pick(scores: list[OptionScore], choose: int, negated: bool, subject: bool = True,
+         together: dict[frozenset[str], int] | None = None) -> list[str]:
+    by = {o.letter: o.score for o in scores}
+    if together and not negated:
+        # "Choose two": the set a retrieved sentence names alone, the better scored if several.
+        best = max(itertools.combinations(sorted(by), choose),
+                   key=lambda c: sum(by[x] for x in c) + TOGETHER_BONUS * (frozenset(c) in together))
+        return list(best)
+    left_out = {frozenset(by) - named for named in together or {}}
+    if negated and len(left_out) == 1:
+        # "All of these are X EXCEPT": a retrieved sentence lists every other option.
+        return sorted(left_out.pop())
     denied = [o for o in scores if o.denied]
     if negated and 0 < len(denied) <= choose:
         # "Which can NOT be used …?": the material says so of an option, with the stem's words.

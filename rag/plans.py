@@ -8,12 +8,13 @@ multiple choice, the picked letters. Plans never call the model; :mod:`rag.engin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from studyrag.rag import columns, mcq
 from studyrag.rag.citations import literal, quoted
+from studyrag.rag.gloss import english_of
 from studyrag.rag.evidence import (LIST_RE, asked_count, carried_on, covering, fact_sentences, headed_list,
                                    side_sentences, table_rows, top_sentences)
 from studyrag.rag.knowledge import Knowledge, Sentence
@@ -310,7 +311,14 @@ def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Pla
     """``llm_choice(q, hits, scores)``: a strong backend's letters, or None to keep the evidence's."""
     scores = mcq.score_options(k, q, qvec, decision)
     subject = mcq.negated_support(k, q, scores) if q.negated else True
-    choice = mcq.pick(scores, q.choose, q.negated, subject)
+    together = mcq.named_together({o.letter: english_of(o.text) for o in scores}, k.sentence_texts,
+                                  [h.row for h in hits], [s.row for s in k.sentences],
+                                  len(scores) - q.choose if q.negated else q.choose)
+    choice = mcq.pick(scores, q.choose, q.negated, subject, together)
+    listed = frozenset(o.letter for o in scores) - frozenset(choice) if q.negated else frozenset(choice)
+    said = together.get(listed)
+    if said is not None:  # the list that names the picks (or, for EXCEPT, all the others) says why
+        scores = [replace(o, best_sentence=said) if o.letter in choice else o for o in scores]
     if llm_choice is not None:
         choice = llm_choice(q, hits, scores) or choice
     by = {o.letter: o for o in scores}
@@ -326,10 +334,9 @@ def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Pla
             support.append(o.best_sentence)
     head = ("答案：" if zh else "Answer: ") + "; ".join(parts)
     lines = [head]
-    for o in picked:
-        if o.best_sentence is not None:
-            s = k.sentences[o.best_sentence]
-            lines.append(f"{'依據' if zh else 'Why'}: {literal(s.text)} [{cites.add_sentence(s)}]")
+    for i in dict.fromkeys(o.best_sentence for o in picked if o.best_sentence is not None):
+        s = k.sentences[i]  # two picks one sentence names together are shown with it once
+        lines.append(f"{'依據' if zh else 'Why'}: {literal(s.text)} [{cites.add_sentence(s)}]")
     rest = [o for o in sorted(scores, key=lambda o: o.score, reverse=not q.negated) if o.letter not in choice]
     if rest:
         lines.append(why_not(k, rest[0], q, cites, qvec))
