@@ -7,10 +7,10 @@ of the material, and (c) whether one sentence
 holds the option's words together with the stem's rarer words (rag/cooccur.py), and (d) when
 one sentence names two options, whose own clause of it fits the stem better (rag/clauses.py).
 Options that only name services the guide
-never covers lose a little; "NOT"/"EXCEPT" stems pick the option the material says is not it
-("X, by contrast, is not …", in a sentence with the stem's words), else the least supported
-option; "Choose two" picks the two a retrieved passage names together (one sentence that
-writes those two options and no other), else the top two.
+never covers lose a little; "NOT"/"EXCEPT" stems pick the option a retrieved sentence's list of
+all the others leaves out, else the option the material says is not it ("X, by contrast, is not
+…", in a sentence with the stem's words), else the least supported option; "Choose two" picks
+the two a retrieved sentence names together and alone, else the top two (``named_together``).
 """
 
 from __future__ import annotations
