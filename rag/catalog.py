@@ -453,6 +453,7 @@ def _tagged_heads(headings: list[str]) -> set[str]:
 
 
 BOLD_OPENER_RE = re.compile(r"(?m)^[ \t>*\-]*\*\*([^*\n]+?)(?::\*\*|\*\*:)")  # "**Exam tip:**", "- **Tip**:"
+LIST_OPENER_RE = re.compile(r"(?m)^[ \t]*[-*•▪·][ \t]+([A-Z][a-z]+(?: [a-z]+)?):[ \t]")  # "- Example: …", "- Risk: …"
 
 
 def _labels(defined, texts: list[str]) -> set[str]:
@@ -476,7 +477,11 @@ def _labels(defined, texts: list[str]) -> set[str]:
     # "**Exam trap:**" once beside "**Exam tip:**" five times is of the same family of labels.
     families = {n.split()[0] for n, c in opens.items() if c >= 3 and len(n.split()) > 1}
     opened = {n for n, c in opens.items() if c >= 3 or c and len(n.split()) > 1 and n.split()[0] in families}
-    return {n for n, _h, _k in defined if counts.get(core_of(n), 0) >= 3} | numbered | opened
+    # A list term that opens three list lines or more ("- Example: …" under each of several
+    # terms) labels what follows; it is not a thing taught.
+    listed = Counter(m for t in texts for m in LIST_OPENER_RE.findall(t))
+    list_labels = {n for n, how, _k in defined if how == "term" and listed[n] >= 3}
+    return {n for n, _h, _k in defined if counts.get(core_of(n), 0) >= 3} | numbered | opened | list_labels
 
 
 def _name_rest(rest: list[str]) -> str | None:

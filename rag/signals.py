@@ -538,11 +538,18 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
     'HPA'
     >>> bullet_owner(text, 0, cat) is None
     True
+    >>> para = "**HPA** – changes replicas. Works with metrics.\\n- Example: web tier."
+    >>> bullet_owner(para, para.index("Works"), cat).name, bullet_owner(para, para.index("Example"), cat).name
+    ('HPA', 'HPA')
     """
     line_start = src.rfind("\n", 0, start) + 1
     m = BULLET_LINE_RE.match(src, line_start)
     if m is None:
-        return None
+        # "**Skimming** – launch high, then cut. Works when …": a later sentence of a paragraph
+        # that a defined term opens describes that term, as in a bullet.
+        line_end = src.find("\n", line_start)
+        line = src[line_start:line_end if line_end >= 0 else len(src)]
+        return _defined_here(line, catalog) if start > line_start and line.lstrip().startswith(("**", "__")) else None
     if start > m.end():  # a later sentence of a definition line
         line_end = src.find("\n", line_start)
         found = _defined_here(src[line_start:line_end if line_end >= 0 else len(src)], catalog)
@@ -557,6 +564,17 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
         if line.strip() and len(line) - len(line.lstrip()) < indent:
             return _defined_here(line, catalog) if pm else None
         pos = prev_start
+    if indent == 0:
+        # "**Cost-plus** – add a markup.\n- Example: …": a list right under a paragraph that a
+        # defined term opens (no blank line between) details that term.
+        while pos > 0:
+            prev_start = src.rfind("\n", 0, pos - 1) + 1
+            line = src[prev_start:pos - 1]
+            if not line.strip():
+                return None
+            if not BULLET_LINE_RE.match(line):
+                return _defined_here(line, catalog) if line.lstrip().startswith(("**", "__")) else None
+            pos = prev_start
     return None
 
 
