@@ -135,6 +135,9 @@ def asking_part(text: str) -> str:
 # words naming the kind of thing asked for run from "which"/"what" to the first word that cannot
 # name a kind: a verb, pronoun, preposition or determiner, or the end of the question.
 ASKED_KIND_RE = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort|form)s?\s+of\s+)?(?P<rest>.*)", re.I)
+# "What's this pricing method called?": the kind is named between the pointer and "called".
+CALLED_KIND_RE = re.compile(r"\bwhat(?:'s|’s|s|\s+is|\s+was|\s+are)\s+(?:this|that|these|those|the|it)\s+"
+                            r"(?:(?:kind|type|sort|form)s?\s+of\s+)?(?P<rest>[\w\- ]+?)\s+(?:called|known as|named|termed)\b", re.I)
 KIND_ENDS = frozenset("""happens happen happened goes should would could can is are was were be does do did will must may might has have had
 fits fit suits suit best makes make works work gives give lets let helps help need needs
 i we you they he she it me us them my our your their his her its
@@ -160,10 +163,13 @@ def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> fr
     []
     >>> sorted(asked_kind("Which regression metric?")), sorted(asked_kind("What IV anticoagulant goes up instead?"))
     (['metric', 'regression'], ['anticoagulant'])
+    >>> sorted(asked_kind("We cut the hedge every May. whats this pruning method called?"))
+    ['pruning']
     """
     from studyrag.rag.entities import stem
 
-    m = ASKED_KIND_RE.search(asking_part(text))
+    asking = asking_part(text)
+    m = CALLED_KIND_RE.search(asking) or ASKED_KIND_RE.search(asking)
     if not m:
         return frozenset()
     tokens = re.findall(r"[\w\-]+|[^\w\s]", m.group("rest"))
