@@ -27,19 +27,34 @@ class HtmlReader:
     format = "html"
 
     def read(self, path: Path, raw: bytes) -> Document:
-        import trafilatura
-
         html = _inline_text(_decode(raw))
-        text = trafilatura.extract(
-            html, output_format="markdown", include_formatting=True, include_tables=True,
-            include_links=False, include_images=False, include_comments=False, favor_recall=True,
-            deduplicate=False,
-        )
+        text = _extract(html)
+        if not HEADING_LINE_RE.search(text) and HEADING_TAG_RE.search(html) and not MAIN_TAG_RE.search(html):
+            # A page with no <article> or <main> lost every heading to trafilatura's fallback
+            # extractor (a 68-heading revision page came out as one section): read its body as
+            # the article it is.
+            text = _extract(BODY_RE.sub(r"\g<0><article>", html, count=1).replace("</body>", "</article></body>", 1)) or text
         text = tidy(text or "")
         if len(text) < MIN_CHARS:
             raise SourceError(f"{path} has no main text studyrag can find (an empty page, or one "
                               "built by JavaScript); save the page as text or PDF instead")
         return Document(_MD_ESCAPE_RE.sub(r"\1", text.replace("**", "")), "html")
+
+
+HEADING_LINE_RE = re.compile(r"(?m)^#{1,6} ")
+HEADING_TAG_RE = re.compile(r"<h[1-6]\b", re.I)
+MAIN_TAG_RE = re.compile(r"<(?:article|main)\b", re.I)
+BODY_RE = re.compile(r"<body\b[^>]*>", re.I)
+
+
+def _extract(html: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(
+        html, output_format="markdown", include_formatting=True, include_tables=True,
+        include_links=False, include_images=False, include_comments=False, favor_recall=True,
+        deduplicate=False,
+    ) or ""
 
 
 def _inline_text(html: str) -> str:

@@ -178,3 +178,22 @@ def test_html_keeps_dates_and_formulas_written_in_inline_tags(tmp_path):
     assert "CH2Cl2" in text and "10^2 fold" in text and "<sub>" not in text
     # the caption introduces the table; the header row is the table's own
     assert re.search(r"Verdun: the cost\n+\| +\| France \| Germany \|", text), text[-300:]
+
+
+def test_html_without_an_article_element_keeps_its_headings(tmp_path):
+    """A hand-written revision page whose headings sit straight in <body> (no <article> or
+    <main>): trafilatura's fallback extractor dropped every heading, and the whole page became
+    one section."""
+    def section(n: int, topic: str) -> str:
+        points = "".join(f"<li><strong>Point {i}:</strong> {topic.lower()} keep their order when used "
+                         f"with care, step {i}.</li>" for i in range(6))
+        return (f"<h2>{n}. {topic}</h2><div class='def'><p><strong>{topic}</strong> are taught here with an "
+                f"example of how they behave under load.</p></div><h3>{topic} in practice</h3><ul>{points}</ul>"
+                f"<p>{(topic + ' come up in interviews again and again, so revise them twice. ') * 4}</p>")
+    topics = ["Stacks", "Queues", "Heaps", "Tries", "Graphs", "Sorting", "Hashing", "Trees"]
+    page = ("<html><head><title>Prep</title></head><body><h1>Interview prep</h1>"
+            + "".join(section(n, t) for n, t in enumerate(topics, 1)) + "</body></html>")
+    path = tmp_path / "prep.html"
+    path.write_text(page, encoding="utf-8")
+    text = read_document(path, path.read_bytes()).text
+    assert [h for h in re.findall(r"(?m)^## .*$", text)] == [f"## {n}. {t}" for n, t in enumerate(topics, 1)], text[:400]
