@@ -94,8 +94,14 @@ def _cell_words(text: str) -> set[str]:
 
 
 def asked_count(text: str) -> int | None:
-    """'Which four kinds ...' -> 4 (how many items a list answer needs), else None."""
-    m = re.search(r"\b(two|three|four|five|six|seven|eight|\d)\s+(?:[\w\-]+\s+){0,2}?(?:kinds|types|ways|steps|"
+    """'Which four kinds ...' -> 4 (how many items a list answer needs), else None; a size
+    is no count.
+
+    >>> asked_count("Which four kinds of tea?"), asked_count("How many steps for 1 billion items?")
+    (4, None)
+    """
+    m = re.search(r"\b(two|three|four|five|six|seven|eight|[2-9])\s+(?!(?:hundred|thousand|million|billion|trillion)\b)"
+                  r"(?:[\w\-]+\s+){0,2}?(?:kinds|types|ways|steps|"
                   r"statuses|states|options|categories|levels|things|features|\w+s)\b", text, re.I)
     if not m:
         return None
