@@ -311,9 +311,12 @@ def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Pla
     """``llm_choice(q, hits, scores)``: a strong backend's letters, or None to keep the evidence's."""
     scores = mcq.score_options(k, q, qvec, decision)
     subject = mcq.negated_support(k, q, scores) if q.negated else True
+    # "Choose two": the pair a sentence names alone; EXCEPT: a list of all the others, three or more
+    # (two options named together say nothing of the two left out).
+    size = len(scores) - q.choose if q.negated else q.choose
     together = mcq.named_together({o.letter: english_of(o.text) for o in scores}, k.sentence_texts,
                                   [h.row for h in hits], [s.row for s in k.sentences],
-                                  len(scores) - q.choose if q.negated else q.choose)
+                                  size) if size >= (3 if q.negated else 2) else {}
     choice = mcq.pick(scores, q.choose, q.negated, subject, together)
     listed = frozenset(o.letter for o in scores) - frozenset(choice) if q.negated else frozenset(choice)
     said = together.get(listed)
