@@ -194,10 +194,9 @@ class Tutor:
         t = time.perf_counter()
         query = q.search_text
         qvec = k.retriever.embed_query(query)
-        if context:
-            hits = k.retriever.search(f"{query} {context}", k=max(self.settings.top_k, 6))
-        else:
-            hits = k.retriever.search(query, qvec=qvec, k=max(self.settings.top_k, 6))
+        # A follow-up that leans on the last question is searched with its words too.
+        hits = k.retriever.search(f"{query} {context}" if context else query, qvec=None if context else qvec,
+                                  k=max(self.settings.top_k, 6))
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t) * 1000, 1)
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
