@@ -131,14 +131,21 @@ def table_fits(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[float 
 CODE_LIKE_RE = re.compile(r"[a-z][A-Z]|[_=:/()]|\w\.\w|[A-Za-z]-\w|[A-Za-z]\d")
 
 
-def _written(option: str, sentences: list[str], plural: bool = False) -> np.ndarray | None:
-    """Which sentences write a short option as it is written (``plural``: or with a plural
-    ending, "Lysosome" in "lysosomes"); None for a sentence-long one."""
+def _name_re(option: str, plural: bool = False) -> re.Pattern | None:
+    """A short option as a sentence writes it (``plural``: or with a plural ending, "Lysosome"
+    in "lysosomes"); None for a sentence-long one."""
     name = option.strip()
     if len(name) < 3 or len(name.split()) > 4 or not re.search(r"[A-Za-z]", name) or re.search(r"[.;?!]\s|,", name):
         return None
     ending = "(?:e?s)?" if plural and name[-1].isalpha() else ""
-    pattern = re.compile(rf"(?<![\w\-]){re.escape(name)}{ending}(?![\w\-])", re.I)
+    return re.compile(rf"(?<![\w\-]){re.escape(name)}{ending}(?![\w\-])", re.I)
+
+
+def _written(option: str, sentences: list[str], plural: bool = False) -> np.ndarray | None:
+    """Which sentences write a short option (``_name_re``); None for a sentence-long one."""
+    pattern = _name_re(option, plural)
+    if pattern is None:
+        return None
     return np.array([pattern.search(t) is not None for t in sentences], dtype=bool)
 
 
@@ -223,7 +230,7 @@ def _one_run(names: list[str], sentence: str) -> bool:
     >>> _one_run(["Tin", "Lead", "Zinc"], "Tin and lead are soft; zinc is brittle.")
     False
     """
-    spans = sorted(m.span() for n in names for m in [re.search(re.escape(n), sentence, re.I)] if m)
+    spans = sorted(m.span() for n in names for m in [_name_re(n, plural=True).search(sentence)] if m)
     gaps = [sentence[a[1]:b[0]] for a, b in zip(spans, spans[1:])]
     return len(spans) == len(names) and all(not re.search(r"[;!?]|\.\s", g) and
                                             all(len(piece.split()) <= 12 for piece in g.split(",")) for g in gaps)

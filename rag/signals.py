@@ -543,16 +543,15 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
     ('HPA', 'HPA')
     """
     line_start = src.rfind("\n", 0, start) + 1
+    line_end = src.find("\n", line_start)
+    own_line = src[line_start:line_end if line_end >= 0 else len(src)]
     m = BULLET_LINE_RE.match(src, line_start)
     if m is None:
         # "**Skimming** – launch high, then cut. Works when …": a later sentence of a paragraph
         # that a defined term opens describes that term, as in a bullet.
-        line_end = src.find("\n", line_start)
-        line = src[line_start:line_end if line_end >= 0 else len(src)]
-        return _defined_here(line, catalog) if start > line_start and line.lstrip().startswith(("**", "__")) else None
+        return _term_paragraph(own_line, catalog) if start > line_start else None
     if start > m.end():  # a later sentence of a definition line
-        line_end = src.find("\n", line_start)
-        found = _defined_here(src[line_start:line_end if line_end >= 0 else len(src)], catalog)
+        found = _defined_here(own_line, catalog)
         if found is not None:
             return found
     indent = len(m.group(1).expandtabs(4))
@@ -573,9 +572,14 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
             if not line.strip():
                 return None
             if not BULLET_LINE_RE.match(line):
-                return _defined_here(line, catalog) if line.lstrip().startswith(("**", "__")) else None
+                return _term_paragraph(line, catalog)
             pos = prev_start
     return None
+
+
+def _term_paragraph(line: str, catalog: Catalog) -> Service | None:
+    """The term a paragraph line opens in bold and defines ("**Skimming** – …"), or None."""
+    return _defined_here(line, catalog) if line.lstrip().startswith(("**", "__")) else None
 
 
 DEFINITION_LEAD_RE = re.compile(r"^[\s•\-*·▪|]*(?:\d{1,2}[.)]\s*)?[*_`]*(?:\([a-z0-9]\)\s*)?")
