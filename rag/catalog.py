@@ -114,9 +114,10 @@ class Catalog:
         for name in prefixed:
             builder.add(name, True)
         tagged = _tagged_heads(headings)
+        taught_names = {core_of(n, prefixes) for n, how, _k in defined if how != "subject"}
         for h in headings:
             for d in heading_names(h):
-                if d.name in tagged:
+                if d.name in tagged or _about_a_name(d.name, taught_names, prefixes):
                     continue
                 # A heading names a concept when the text keeps using it ("Batch Transform"),
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
@@ -141,7 +142,7 @@ class Catalog:
         aliases += _heading_short_forms(headings)
         renamed = {long for _short, long in aliases}
         for name, how, kinds in sorted(defined, key=lambda d: d[1] == "code"):
-            if how.startswith("alias:"):
+            if how.startswith("alias:") or how == "subject" and _about_a_name(name, taught_names, prefixes):
                 continue
             if how == "code" and builder.word_of_a_name(name):
                 continue  # "GitLab" of "GitLab CI/CD", "AquaLine" of "AquaLine Controller"
@@ -450,6 +451,26 @@ def _tagged_heads(headings: list[str]) -> set[str]:
             numbered.setdefault(label.group(1), set()).add(label.group(0))
     return {head for head, tagged in tails.items() if len(tagged) >= 2} | \
         {name for names in numbered.values() if len(names) >= 2 for name in names}
+
+
+# Words that open what a heading says about a thing it names ("SameSite in detail").
+ABOUT_WORDS = frozenset("in at on for with under from by across during within behind".split())
+
+
+def _about_a_name(name: str, names: set[str], prefixes: tuple[str, ...] = ()) -> bool:
+    """A heading that names a thing, then says in plain words what the section does with it
+    ("SameSite in detail", "Joins in practice"): a part of the page about that thing, not a
+    thing of its own. "Coldstore for Lustre" goes on like a name and stays one.
+
+    >>> [_about_a_name(n, {"samesite", "coldstore"}) for n in ("SameSite in detail", "Coldstore for Lustre", "Varroa in winter")]
+    [True, False, False]
+    """
+    words = name.split()
+    for n in (1, 2, 3):
+        if len(words) > n + 1 and core_of(" ".join(words[:n]), prefixes) in names \
+                and words[n].lower() in ABOUT_WORDS and all(w.islower() for w in words[n:]):
+            return True
+    return False
 
 
 BOLD_OPENER_RE = re.compile(r"(?m)^[ \t>*\-]*\*\*([^*\n]+?)(?::\*\*|\*\*:)")  # "**Exam tip:**", "- **Tip**:"

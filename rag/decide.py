@@ -255,7 +255,7 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
     # headings and list lead-ins are too incomplete to overrule the evidence.
     if not _is_the_kind(best_name, wanted):
         best = knowledge.catalog.get(best_name)
-        if fit(best_name) > 0 or best is None or not best.kinds:
+        if fit(best_name) > 0 or best is None or not best.kinds or _statement_says(decision, best_name, knowledge, wanted):
             return decision
         for name, score in decision.ranking[1:KIND_DEPTH]:
             if score < KIND_RATIO * best_score:
@@ -271,6 +271,24 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
             return Decision((name,), score, score - best_score, decision.best_statement.get(name),
                             decision.ranking, decision.best_statement)
     return decision
+
+
+def _statement_says(decision: Decision, name: str, knowledge, wanted: frozenset[str]) -> bool:
+    """Does ``name``'s own section, where the decision found its best sentence, call it a
+    thing of the asked kind by a sentence that opens "The <kind>"? Under the heading "HSTS",
+    "The header is ignored over plain HTTP" makes HSTS a header, though that heading sits under
+    "TLS basics"."""
+    from studyrag.rag.entities import stem
+
+    st = decision.best_statement.get(name)
+    row = knowledge.row_of.get(st.chunk_id) if st is not None else None
+    if row is None or not knowledge.chunks[row].section:
+        return False
+    chunk = knowledge.chunks[row]
+    if name not in {s.name for s in knowledge.catalog.find(chunk.section[-1])}:
+        return False
+    openers = re.finditer(r"(?:^|[.!?]\s+)(?:the|this|that|its)\s+([\w\-]+)(?:\s+([\w\-]+))?", chunk.text, re.I | re.M)
+    return any(w and stem(w) in wanted for m in openers for w in m.groups())
 
 
 def kind_known(decision: Decision, knowledge, wanted: frozenset[str]) -> bool:

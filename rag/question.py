@@ -279,6 +279,9 @@ class Question:
         if self.asks_fact or asked_about and re.match(r"\s*what\b(?!\s+(?:is|are|does|do|did)\b)", asking_part(q), re.I) \
                 and not ENTITY_CUE_RE.search(asking_part(q)):
             return "fact"
+        # "How do I make browsers refuse http? Which header does that?": the last sentence asks.
+        if re.match(r"\s*which\b", _last_sentence(q), re.I):
+            return "which"
         if (re.match(r"\s*(?:what (?:exactly |really |actually |precisely )?(?:is|are|does|do)|how (?:exactly |really |actually |precisely )?(?:does|do|is|are)|why|do|does|is|are|can|could|would|explain|describe|tell|define)\b", q, re.I)
                 or CONFIRM_RE.search(q)) \
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
@@ -286,6 +289,16 @@ class Question:
                 or re.search(r"\bdo (?:i|you|we) (?:still |really |even )?need\b", q, re.I):
             return "explain"
         return "which"
+
+
+def _last_sentence(text: str) -> str:
+    """The question's last sentence.
+
+    >>> _last_sentence("How do I stop plain http? which header does that")
+    'which header does that'
+    """
+    sents = [x for x in re.split(r"(?<=[.!?。！？])\s*", text.strip()) if x.strip()]
+    return sents[-1] if sents else text
 
 
 # "The id runs on the pleasure principle, right?": a statement to confirm is asked to be explained.
