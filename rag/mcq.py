@@ -8,8 +8,9 @@ holds the option's words together with the stem's rarer words (rag/cooccur.py), 
 one sentence names two options, whose own clause of it fits the stem better (rag/clauses.py).
 Options that only name services the guide
 never covers lose a little; "NOT"/"EXCEPT" stems pick the option a retrieved sentence's list of
-all the others leaves out, else the option the material says is not it ("X, by contrast, is not
-…", in a sentence with the stem's words), else the least supported option; "Choose two" picks
+all the others (or a table whose rows are all the others) leaves out, else the option the
+material says is not it ("X, by contrast, is not …", in a sentence with the stem's words; "X, Y
+and Z are NOT part of it" under the stem's heading), else the least supported option; "Choose two" picks
 the two a retrieved sentence names together and alone, else the top two (``named_together``).
 """
 
@@ -23,6 +24,7 @@ import numpy as np
 
 from studyrag.rag import clauses, columns
 from studyrag.rag.contradict import contradicts, denies
+from studyrag.rag.cooccur import tokens
 from studyrag.rag.gloss import english_of
 
 W_DECISION = 1.0
@@ -137,8 +139,13 @@ def _name_re(option: str, plural: bool = False) -> re.Pattern | None:
     name = option.strip()
     if len(name) < 3 or len(name.split()) > 4 or not re.search(r"[A-Za-z]", name) or re.search(r"[.;?!]\s|,", name):
         return None
+    body = re.escape(name)
+    if plural and re.search(r"[a-z](?:on|um)$", name):  # "Mitochondrion" in "mitochondria", "bacterium"
+        body = rf"{re.escape(name[:-2])}(?:{name[-2:]}|a)"
+    elif plural and re.search(r"[a-z]us$", name):  # "nucleus" in "nuclei"
+        body = rf"{re.escape(name[:-2])}(?:us|i)"
     ending = "(?:e?s)?" if plural and name[-1].isalpha() else ""
-    return re.compile(rf"(?<![\w\-]){re.escape(name)}{ending}(?![\w\-])", re.I)
+    return re.compile(rf"(?<![\w\-]){body}{ending}(?![\w\-])", re.I)
 
 
 def _written(option: str, sentences: list[str], plural: bool = False) -> np.ndarray | None:
@@ -220,6 +227,70 @@ def named_together(options: dict[str, str], sentences: list[str], rows: list[int
         if len(named) == size and (size == 2 or _one_run([options[k] for k in named], sentences[i])):
             out.setdefault(named, i)
     return out
+
+
+def table_columns(options: dict[str, str], sentences: list[str], rows: list[int], sentence_rows: list[int],
+                  size: int) -> dict[frozenset[str], int]:
+    """The sets of ``size`` (3 or more) short options that one table of the passages ``rows``
+    holds in its first column, no other option there, each with that table's first row naming
+    one: "All of these are Scrum events EXCEPT" is answered by a table of the events, one per
+    row, that the left-out option is not a row of.
+
+    >>> rows = ["| Event | Length |", "|---|---|", "| **Sprint** | 1 month |", "| Review | 4 h |", "| Retro | 3 h |"]
+    >>> [(sorted(held), i) for held, i in table_columns(
+    ...     {"A": "Sprint", "B": "Review", "C": "Retro", "D": "Backlog"}, rows, [0], [0] * 5, 3).items()]
+    [(['A', 'B', 'C'], 2)]
+    """
+    if size < 3:
+        return {}
+    out: dict[frozenset[str], int] = {}
+    for row in dict.fromkeys(rows):
+        cells = [(i, _first_cell(sentences[i])) for i, r in enumerate(sentence_rows) if r == row]
+        cells = [(i, c) for i, c in cells if c]
+        named = {k: next((i for i, c in cells[1:] if _name_re(v, plural=True) and _name_re(v, plural=True).fullmatch(c)), None)
+                 for k, v in options.items()}
+        held = frozenset(k for k, i in named.items() if i is not None)
+        if len(held) == size:
+            out.setdefault(held, min(i for i in named.values() if i is not None))
+    return out
+
+
+def denied_in_list(options: dict[str, str], sentences: list[str], rows: list[int], sentence_rows: list[int],
+                   asked: str, section_of) -> dict[frozenset[str], int]:
+    """Options a retrieved sentence lists as *not* being what the stem asks: "Mitochondria,
+    chloroplasts and ribosomes are NOT part of it" under "The endomembrane system", for "Which
+    is NOT part of the endomembrane system?". The sentence, or its section's heading, must share
+    a content word of five letters or more with the stem ``asked``; ``section_of(row)``: a passage's headings.
+
+    >>> denied_in_list({"A": "Golgi", "B": "Mitochondrion"}, ["Golgi is a stack.", "Mitochondria and plastids are not part of it."],
+    ...                [0], [0, 0], "Which is NOT endomembrane?", lambda row: ("The endomembrane system",))
+    {frozenset({'B'}): 1}
+    """
+    rank = {r: n for n, r in enumerate(dict.fromkeys(rows))}
+    asked_words = {w for w in tokens(asked) if len(w) >= 5}
+    out: dict[frozenset[str], int] = {}
+    for i in sorted((i for i, r in enumerate(sentence_rows) if r in rank), key=lambda i: (rank[sentence_rows[i]], i)):
+        m = NOT_LISTED_RE.search(sentences[i])
+        if m is None:
+            continue
+        context = tokens(" ".join([sentences[i], *section_of(sentence_rows[i])]))
+        patterns = {k: _name_re(v, plural=True) for k, v in options.items()}
+        named = frozenset(k for k, p in patterns.items() if p is not None and p.search(m.group(1)))
+        elsewhere = any(p is not None and k not in named and p.search(sentences[i]) for k, p in patterns.items())
+        if named and not elsewhere and asked_words & context:
+            out.setdefault(named, i)
+    return out
+
+
+# "A, B and C are NOT part of it": the names before a plural denial, back to a clause break.
+NOT_LISTED_RE = re.compile(r"(?:^|[.;:=]\s)([^.;:=]{3,200}?)\s+(?:are|is)\s+(?:\*\*)?(?:not|never)\b", re.I)
+
+
+def _first_cell(line: str) -> str | None:
+    """A table row's first cell, less emphasis; None for a separator row or not a row."""
+    m = re.match(r"\s*\|([^|]*)\|", line)
+    cell = m and re.sub(r"[*_`]", "", m.group(1)).strip()
+    return cell if cell and not re.fullmatch(r"[\s:\-]+", cell) else None
 
 
 def _one_run(names: list[str], sentence: str) -> bool:

@@ -317,6 +317,17 @@ def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Pla
     together = mcq.named_together({o.letter: english_of(o.text) for o in scores}, k.sentence_texts,
                                   [h.row for h in hits], [s.row for s in k.sentences],
                                   size) if size >= (3 if q.negated else 2) else {}
+    if q.negated:  # or a table whose rows are all the others
+        together = mcq.table_columns({o.letter: english_of(o.text) for o in scores}, k.sentence_texts,
+                                     [h.row for h in hits], [s.row for s in k.sentences], size) | together
+    if q.negated and not any(o.denied for o in scores):
+        denied = mcq.denied_in_list({o.letter: english_of(o.text) for o in scores}, k.sentence_texts,
+                                    [h.row for h in hits], [s.row for s in k.sentences], q.search_text,
+                                    lambda row: k.chunks[row].section)
+        first = next(iter(denied), frozenset())
+        if 0 < len(first) <= q.choose:
+            scores = [replace(o, denied=o.letter in first, best_sentence=denied[first] if o.letter in first
+                              else o.best_sentence) for o in scores]
     choice = mcq.pick(scores, q.choose, q.negated, subject, together)
     listed = frozenset(o.letter for o in scores) - frozenset(choice) if q.negated else frozenset(choice)
     said = together.get(listed)
