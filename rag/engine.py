@@ -24,7 +24,7 @@ from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.scope import relevance
 from studyrag.rag.remedies import to_remedy
-from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, parse
+from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, asks_for_piece_of, parse
 from studyrag.rag.sides import compare_sides, described_sides, owned
 from studyrag.rag.unknown import unknown_names
 from studyrag.rag.verify import check_sentence, content_words, split_sentences
@@ -453,6 +453,12 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     chosen = alternatives.among(decision, alternatives.offered(asking_part(q.search_text), k.catalog))
     if chosen is not None:
         return plans.chosen(k, q, qvec, hits, chosen, cites)
+    # "Which section of the Harbour Act …?", and "which part of Versailles …?" won by the Treaty
+    # itself, ask for a piece of a text: a sentence of it says the piece.
+    piece_of, of_text = asks_for_piece_of(q.search_text) or ("", False)
+    whole = {s.name for s in k.catalog.find(piece_of) or _called_by_word(k.catalog, piece_of)} if piece_of else set()
+    if of_text or decision.ranking and decision.ranking[0][0] in whole:
+        return plans.fact(k, q, qvec, hits, cites)
     asked = asked_kind(q.search_text, ignore=set(k.catalog.prefixes))
     wanted = _kind_beyond_names(asked, named)
     in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
@@ -482,6 +488,18 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
         if said.support and _says_kind(k.sentences[said.support[0]].text, wanted):
             return plans.fact(k, q, qvec, hits, cites)
     return plans.which(k, q, svec, decision, cites)
+
+
+def _called_by_word(catalog, words: str) -> list:
+    """The one thing ``words`` call by a shorter name: the opening of its name ("Harbour Act"
+    for "Harbour Act 1872"), or a capitalised word the material seldom writes outside that
+    name ("Versailles" for the Treaty of Versailles)."""
+    opening = words.lower() + " "
+    found = {svc.name: svc for svc in catalog.services if not svc.generic and svc.name.lower().startswith(opening)}
+    if not found:
+        found = {svc.name: svc for w in re.findall(r"\b[A-Z][\w\-]{3,}", words) for svc in catalog.services
+                 if not svc.generic and w.lower() in svc.name.lower().split() and catalog.stands_for(w, svc)}
+    return list(found.values()) if len(found) == 1 else []
 
 
 def _says_kind(sentence: str, wanted: frozenset[str]) -> bool:

@@ -212,6 +212,25 @@ def asks_for_part(text: str) -> str | None:
     return None if m is None else (m.group("whose") or m.group("owner") or "").strip()
 
 
+# "which part of Versailles was …", "what section of the act says …": a piece of a text.
+PIECE_OF_RE = re.compile(
+    r"\b(?:which|what)\s+(?P<piece>part|section|clause|article|provision|paragraph|piece|bit)\s+of\s+(?:the\s+)?"
+    r"(?P<of>[\w\-]+(?:\s+[\w\-]+){0,3}?)(?=\s+(?:is|was|are|were|do|does|did|says?|makes?|lets?|covers?|"
+    r"deals?|handles?|holds?|contains?|gives?|sets?|requires?|had|has|that|where|which)\b|\s*[?,.]|\s*$)", re.I)
+TEXT_PIECES = frozenset("section clause article provision paragraph".split())
+
+
+def asks_for_piece_of(text: str) -> tuple[str, bool] | None:
+    """What a question asks a piece of ("which clause of the lease …"), and whether the piece
+    is one only a text has (a clause, not a part: "which part of the heart" asks for a thing).
+
+    >>> asks_for_piece_of("which section of the Harbour Act was about tolls?"), asks_for_piece_of("Which part fits?")
+    (('Harbour Act', True), None)
+    """
+    m = PIECE_OF_RE.search(asking_part(text))
+    return (m.group("of").strip(), m.group("piece").lower() in TEXT_PIECES) if m else None
+
+
 INJECTION_RE = re.compile(
     r"ignore (?:(?:all|any|the|of|my) )*(?:previous|prior|above|earlier|preceding|your)|"
     r"disregard (?:the|all|your|previous|any|everything|anything)|(?:repeat|print|output) (?:the |all )?(?:words|text) above|"
