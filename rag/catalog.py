@@ -115,6 +115,7 @@ class Catalog:
             builder.add(name, True)
         tagged = _tagged_heads(headings)
         taught_names = {core_of(n, prefixes) for n, how, _k in defined if how != "subject"}
+        running = [t.lower() for t in _without_contents(texts, headings)]  # a heading's uses, not its contents line
         for h in headings:
             for d in heading_names(h):
                 if d.name in tagged or _about_a_name(d.name, taught_names, prefixes):
@@ -122,7 +123,7 @@ class Catalog:
                 # A heading names a concept when the text keeps using it ("Batch Transform"),
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
                 # An identifier-shaped heading ("NetworkPolicy", "802.1X") is a name at once.
-                uses = sum(d.name.lower() in t for t in lowered)
+                uses = sum(d.name.lower() in t for t in running)
                 if _joins_names(d.name, texts) or _plain_side(d.name, h, texts):
                     continue
                 if builder.known(d.name) or uses >= 2 or (uses and IDENTIFIER_RE.fullmatch(d.name)):
@@ -451,6 +452,21 @@ def _tagged_heads(headings: list[str]) -> set[str]:
             numbered.setdefault(label.group(1), set()).add(label.group(0))
     return {head for head, tagged in tails.items() if len(tagged) >= 2} | \
         {name for names in numbered.values() if len(names) >= 2 for name in names}
+
+
+def _without_contents(texts: list[str], headings: list[str]) -> list[str]:
+    r"""The texts less their lines that only repeat a heading: a table of contents ("- 3.
+    Non-relational data on Azure") or a page's navigation uses no name.
+
+    >>> _without_contents(["- 3. Cold storage\n- Cold storage lasts.", "1.2 Cold storage"], ["3. COLD STORAGE"])
+    ['- Cold storage lasts.', '']
+    """
+    bare = {_bare_heading(h) for h in headings}
+    return ["\n".join(line for line in t.split("\n") if _bare_heading(line) not in bare) for t in texts]
+
+
+def _bare_heading(line: str) -> str:
+    return NUMBERING_RE.sub("", re.sub(r"^[\s>*\-•#]+", "", line.split(" > ")[-1])).strip(" *#:").lower()
 
 
 # Words that open what a heading says about a thing it names ("SameSite in detail").
