@@ -85,3 +85,16 @@ def test_two_sides_the_notes_have_no_name_for_are_compared_by_their_words(bee_tu
     ans = bee_tutor.ask("Oxalic acid or freezing — which one deals with wax moth, and why?")
     assert ans.kind == "compare", ans.answer
     assert "Oxalic acid in midwinter" in ans.answer and "Freezing stored frames" in ans.answer, ans.answer
+
+
+def test_a_relative_that_in_a_follow_up_points_nowhere(bee_tutor):
+    """"… a hive that slides …": "that" opens a clause and points nowhere; "it" does point back."""
+    from studyrag.rag.followup import standalone
+
+    history = [{"role": "user", "content": "Which hive has no frames at all?"},
+               {"role": "assistant", "content": "Answer: Top-bar hive [1]"}]
+    catalog = bee_tutor.knowledge.catalog
+    clause = standalone("is there a weaker hive that still slides new boxes in underneath?", history, catalog)
+    assert clause.text.startswith("is there a weaker hive that still slides new boxes in underneath?"), clause
+    pointer = standalone("how do I harvest honey from it?", history, catalog)
+    assert pointer.text == "how do I harvest honey from Top-bar hive?", pointer
