@@ -133,8 +133,11 @@ class Catalog:
         labels = _labels(defined, texts) | tagged
         # A table's first cell that a line also defines ("Canary: send a small share …" and the
         # row "Canary | No | Fast") is a thing taught, though the text says it once.
+        # So is one a heading also names ("### 1) Open market operations" and its summary row).
+        headed = {core_of(d.name, prefixes) for h in headings for d in heading_names(h)}
         twice = {n for n, how, _k in defined if how == "table"} & \
             {n for n, how, _k in defined if how in ("lead", "label", "term")} | \
+            {n for n, how, _k in defined if how == "table" and core_of(n, prefixes) in headed} | \
             family_members([n for n, how, _k in defined if how == "table"])
         code_texts = texts + list(tables)
         # "clopidogrel (Plavix)" names a thing by two names only when the other name is not used on its own.
