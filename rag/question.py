@@ -58,7 +58,7 @@ FACT_RE = re.compile(
     # the shop stock?"): the material's list of them answers, not one name ("which two tools
     # should it combine?" asks for things to use)
     r"|\b(?:what|which)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|should|would|will|must|has|have)\b)[\w\-]+\s+){0,2}?(?-i:[a-z])[a-z\-]{2,}(?<![sui])(?<!ia)s\s+(?:can|do|does|did|are|were|"
-    r"will|has|have|exist)\b"
+    r"will|has|have|exist|don't|doesn't|can't|cannot|aren't|won't|never)\b"
     r"|\bwhat (?:\w+ )?(?:status|state) (?:does|do|is|are|can|will|would|should|did|has|have)\b"
     r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b"
     r"|(?:^|[,;]\s*)where (?:exactly |precisely )?(?:does|do|is|are|did|will|would|can|should)\b"
@@ -126,8 +126,10 @@ def asking_part(text: str) -> str:
 
     >>> asking_part("They list every version. Which service keeps them?")
     'Which service keeps them?'
+    >>> asking_part("Which channels in the 2.4 GHz band overlap?")  # a decimal point ends no sentence
+    'Which channels in the 2.4 GHz band overlap?'
     """
-    sents = [x for x in re.split(r"(?<=[.!?。！？])\s*", text.strip()) if x.strip()]
+    sents = [x for x in re.split(r"(?<=[!?。！？])\s*|(?<=\.)\s+", text.strip()) if x.strip()]
     if len(sents) <= 1:
         return text
     return " ".join(x for i, x in enumerate(sents) if x.rstrip().endswith(("?", "？")) or i == len(sents) - 1)
@@ -316,7 +318,7 @@ def _last_sentence(text: str) -> str:
     >>> _last_sentence("How do I stop plain http? which header does that")
     'which header does that'
     """
-    sents = [x for x in re.split(r"(?<=[.!?。！？])\s*", text.strip()) if x.strip()]
+    sents = [x for x in re.split(r"(?<=[!?。！？])\s*|(?<=\.)\s+", text.strip()) if x.strip()]
     return sents[-1] if sents else text
 
 
