@@ -76,7 +76,7 @@ def standalone(question: str, history: list, catalog) -> Standalone:
         exclude = (referent,) if referent and EXCLUDE_RE.search(question) else ()
         rest = LEAD_RE.sub('', question)
         return Standalone(f"{prev_q} {rest}", exclude, referent, change=None if SAME_RE.search(question) else rest)
-    pronoun = _pointer(question) or ZH_PRONOUN_RE.search(question)
+    pronoun = PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question)
     if referent and not named_now and pronoun:
         rest = LEAD_RE.sub("", question)
         if LEAD_RE.match(question) and not QUESTION_WORD_RE.search(rest):
@@ -98,7 +98,7 @@ def standalone(question: str, history: list, catalog) -> Standalone:
         # "What's the best way to get the data back without paying?" after a question on
         # ransomware is still about ransomware: the topic goes along, the question's own words lead.
         return Standalone(f"{question} ({referent})", (), referent, carried=True)
-    if _pointer(question) or ZH_PRONOUN_RE.search(question) or LEAD_RE.match(question):
+    if PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question) or LEAD_RE.match(question):
         # "What second messenger comes out of that?": what "that" is lives in the last question,
         # which names no thing the catalog holds; its words find the passage, this one asks.
         return Standalone(question, context=prev_q)
@@ -200,30 +200,5 @@ def _replace_pronoun(question: str, name: str) -> str:
     """'Who approves it?' -> 'Who approves Model Registry?'; '那它…' -> 'Model Registry…'."""
     if re.search(r"[\u3400-\u9fff]", question):
         return ZH_PRONOUN_RE.sub(lambda m: f" {name} ", question, count=1).strip()
-    m = _pointer(question)
-    if m is None:
-        return question
-    return question[:m.start()] + (f"{name}'s" if m.group(0).lower() in ("its", "their") else name) + question[m.end():]
-
-
-# Words after which "that" points back ("does that …", "about that"), not opens a relative clause.
-POINTING_AFTER = frozenset("""is are was were do does did has have had about of for with to and or in on at by from
-into use using set keep make get like than then after before past so but if when how what why""".split())
-
-
-def _pointer(question: str) -> re.Match | None:
-    """The first word of the follow-up that points back; "that" after a noun and before a
-    verb ("a weaker version that still blocks …") relates a clause and points nowhere.
-
-    >>> [_pointer(q) and _pointer(q).group(0) for q in ("a version that still blocks it?", "Does that grab new files?")]
-    ['it', 'that']
-    """
-    for m in PRONOUN_RE.finditer(question):
-        before = re.findall(r"[\w'’-]+", question[:m.start()])[-1:]
-        after = re.match(r"\s+([\w'’-]+)", question[m.end():])
-        relative = m.group(0).lower() == "that" and before and before[0].lower() not in POINTING_AFTER and \
-            after is not None and re.fullmatch(r"still|also|only|just|can|could|will|would|should|must|may|might|"
-                                               r"[a-z]+(?:s|ly)", after.group(1).lower()) is not None
-        if not relative:
-            return m
-    return None
+    return PRONOUN_RE.sub(lambda m: f"{name}'s" if m.group(0).lower() in ("its", "their") else name,
+                          question, count=1)

@@ -87,14 +87,20 @@ def test_two_sides_the_notes_have_no_name_for_are_compared_by_their_words(bee_tu
     assert "Oxalic acid in midwinter" in ans.answer and "Freezing stored frames" in ans.answer, ans.answer
 
 
-def test_a_relative_that_in_a_follow_up_points_nowhere(bee_tutor):
-    """"… a hive that slides …": "that" opens a clause and points nowhere; "it" does point back."""
+
+def test_the_answer_label_is_no_referent_and_a_new_question_is_no_swap(bee_tutor):
+    """The last answer's "Answer:" label names nothing, even in notes that teach a thing called
+    "Answers"; a follow-up that names a thing and asks a question of its own is not read as the
+    last question with that name put in."""
+    from studyrag.rag.catalog import Catalog, Service
     from studyrag.rag.followup import standalone
 
+    catalog = Catalog([Service("Answers", "answer", True, {"Answers"}),
+                       Service("Top-bar hive", "top-bar hive", True, {"Top-bar hive"})])
     history = [{"role": "user", "content": "Which hive has no frames at all?"},
                {"role": "assistant", "content": "Answer: Top-bar hive [1]"}]
+    assert standalone("how do I harvest honey from it?", history, catalog).referent == "Top-bar hive"
     catalog = bee_tutor.knowledge.catalog
-    clause = standalone("is there a weaker hive that still slides new boxes in underneath?", history, catalog)
-    assert clause.text.startswith("is there a weaker hive that still slides new boxes in underneath?"), clause
-    pointer = standalone("how do I harvest honey from it?", history, catalog)
-    assert pointer.text == "how do I harvest honey from Top-bar hive?", pointer
+    history = [{"role": "user", "content": "How do I treat the Varroa mite?"}]
+    own = "so how long must frames with Wax moth stay in the freezer?"
+    assert standalone(own, history, catalog).text != "How do I treat the Wax moth?"
