@@ -243,12 +243,12 @@ def table_columns(options: dict[str, str], sentences: list[str], rows: list[int]
     """
     if size < 3:
         return {}
+    patterns = {k: _name_re(v, plural=True) for k, v in options.items()}
     out: dict[frozenset[str], int] = {}
     for row in dict.fromkeys(rows):
         cells = [(i, _first_cell(sentences[i])) for i, r in enumerate(sentence_rows) if r == row]
         cells = [(i, c) for i, c in cells if c]
-        named = {k: next((i for i, c in cells[1:] if _name_re(v, plural=True) and _name_re(v, plural=True).fullmatch(c)), None)
-                 for k, v in options.items()}
+        named = {k: next((i for i, c in cells[1:] if p is not None and p.fullmatch(c)), None) for k, p in patterns.items()}
         held = frozenset(k for k, i in named.items() if i is not None)
         if len(held) == size:
             out.setdefault(held, min(i for i in named.values() if i is not None))
@@ -268,13 +268,13 @@ def denied_in_list(options: dict[str, str], sentences: list[str], rows: list[int
     """
     rank = {r: n for n, r in enumerate(dict.fromkeys(rows))}
     asked_words = {w for w in tokens(asked) if len(w) >= 5}
+    patterns = {k: _name_re(v, plural=True) for k, v in options.items()}
     out: dict[frozenset[str], int] = {}
     for i in sorted((i for i, r in enumerate(sentence_rows) if r in rank), key=lambda i: (rank[sentence_rows[i]], i)):
         m = NOT_LISTED_RE.search(sentences[i])
         if m is None:
             continue
         context = tokens(" ".join([sentences[i], *section_of(sentence_rows[i])]))
-        patterns = {k: _name_re(v, plural=True) for k, v in options.items()}
         named = frozenset(k for k, p in patterns.items() if p is not None and p.search(m.group(1)))
         elsewhere = any(p is not None and k not in named and p.search(sentences[i]) for k, p in patterns.items())
         if named and not elsewhere and asked_words & context:
