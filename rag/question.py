@@ -129,7 +129,7 @@ def asking_part(text: str) -> str:
     >>> asking_part("Which channels in the 2.4 GHz band overlap?")  # a decimal point ends no sentence
     'Which channels in the 2.4 GHz band overlap?'
     """
-    sents = [x for x in re.split(r"(?<=[!?。！？])\s*|(?<=\.)\s+", text.strip()) if x.strip()]
+    sents = _sentences(text)
     if len(sents) <= 1:
         return text
     return " ".join(x for i, x in enumerate(sents) if x.rstrip().endswith(("?", "？")) or i == len(sents) - 1)
@@ -312,13 +312,21 @@ class Question:
         return "which"
 
 
+def _sentences(text: str) -> list[str]:
+    """A question's sentences; a decimal point ("2.4 GHz") ends none."""
+    return [x for x in SENTENCE_END_RE.split(text.strip()) if x.strip()]
+
+
+SENTENCE_END_RE = re.compile(r"(?<=[!?。！？])\s*|(?<=\.)\s+")
+
+
 def _last_sentence(text: str) -> str:
     """The question's last sentence.
 
     >>> _last_sentence("How do I stop plain http? which header does that")
     'which header does that'
     """
-    sents = [x for x in re.split(r"(?<=[!?。！？])\s*|(?<=\.)\s+", text.strip()) if x.strip()]
+    sents = _sentences(text)
     return sents[-1] if sents else text
 
 
