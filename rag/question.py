@@ -93,6 +93,8 @@ ENTITY_CUE_RE = re.compile(
     # not "Feature Store" (a name), nor "which theory is which" (the sides of a comparison)
     rf"|\b(?:which|what(?:'?s)?)\s+(?:\w+[\s\-]+){{0,4}}(?:{KIND_NOUNS})s?\b(?!\s+(?-i:[A-Z])|\s+(?:is|are)\s+which\b)"
     r"|\bwhat(?:'?s| is)\s+(?:\w+\s+){1,5}(?:called|named)\b"
+    # "what should have been alerting us?": what would have done it is a thing
+    r"|\bwhat (?:should|would|could|might) have\b"
     r"|\bbest (?:fits?|suited|choice|option|way)\b|\bmost (?:cost[\s-]effective|appropriate|suitable)\b"
     r"|\bmeets? (?:these|the|this|all)\b|\bwhat (?:should|would|could|can) (?:they|we|i|you) (?:use|choose|pick|do|try|adopt)\b"
     r"|\bwhere should\b"

@@ -5,6 +5,7 @@ kind of thing it is where its heading's parents do not.
 - "How do I …? Which control does that?": the last sentence asks for a thing, not an explanation.
 - "### Vent flap" sits under "Cleaning cycle basics", but its section calls it "the control":
   asked "which control …?", it stands against the controls listed elsewhere.
+- "What should have been letting that air escape?" asks for the thing that would have done it.
 
 Invented bakery-oven notes in Markdown; answers are extractive."""
 
@@ -60,3 +61,11 @@ def test_a_heading_about_a_thing_is_not_a_thing(oven_tutor):
 def test_the_last_sentence_asks_and_the_section_says_the_kind(oven_tutor):
     ans = oven_tutor.ask("how do i keep the crust from going soft as the loaves cool? which control does that")
     assert ans.answer.startswith("Answer: Vent flap"), ans.answer
+
+
+def test_what_should_have_done_it_asks_for_a_thing(oven_tutor):
+    """"What should have …?" asks for the thing that would have done it, not for a fact."""
+    ans = oven_tutor.ask("The loaves went soft overnight because the humid air stayed trapped in the chamber "
+                         "after the bake. What should have been letting that air escape?")
+    assert ans.kind == "which"
+    assert ans.answer.startswith("Answer: Vent flap")
