@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 FORMAT_VERSION = 2  # v2: the extracted text of every source is stored in the index
-CHUNKER_VERSION = 11  # bump when chunking output changes, so old indexes are rebuilt
+CHUNKER_VERSION = 12  # bump when chunking output changes, so old indexes are rebuilt
 
 
 @dataclass(frozen=True)

@@ -394,9 +394,10 @@ def _split_long(b: Block, src: str, chunk_size: int) -> list[tuple[int, int]]:
 
 
 # A sentence ends at . ! ? (plus closing quotes) before whitespace and a capital, digit,
-# quote or bullet, or before a bold term that a definition follows ("… at birth. **Ego** — …",
-# not "… **Not allowed under IFRS**; …"); or at a line break (bullets and table rows are one line each).
-SENT_END_RE = re.compile(r"(?<=[.!?。！？])[\"”’)]*[ \t]+(?=[A-Z\"“(•\d]|[*_]{1,2}[A-Z\d][^*_\n]{0,60}[*_]{1,2}\s*(?:[—–:=]|-\s))|\n+|(?<=[。！？])")
+# quote or bullet, or before a bold term that a definition or apposition follows ("… at birth.
+# **Ego** — …", "… coming. **Phosgene**, introduced in 1915, …", not "… **Not allowed under
+# IFRS**; …"); or at a line break (bullets and table rows are one line each).
+SENT_END_RE = re.compile(r"(?<=[.!?。！？])[\"”’)]*[ \t]+(?=[A-Z\"“(•\d]|[*_]{1,2}[A-Z\d][^*_\n]{0,60}[*_]{1,2}\s*(?:[—–:=,(]|-\s))|\n+|(?<=[。！？])")
 ABBREV_RE = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|approx|Vol)\.)$")
 
 
@@ -406,6 +407,9 @@ def _sentence_spans(src: str, start: int, end: int) -> list[tuple[int, int]]:
     >>> s = "One is here. Two, e.g. this. Three"
     >>> [s[a:b] for a, b in _sentence_spans(s, 0, len(s))]
     ['One is here.', 'Two, e.g. this.', 'Three']
+    >>> s = "It could be seen coming. **Phosgene**, used later, was invisible."
+    >>> [s[a:b] for a, b in _sentence_spans(s, 0, len(s))]
+    ['It could be seen coming.', '**Phosgene**, used later, was invisible.']
     """
     cuts = [start]
     fenced = "```" in src[start:end]

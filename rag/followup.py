@@ -14,7 +14,8 @@ A follow-up leans on the last turn in one of four ways:
   last turn's thing is added as its topic.
 An elliptical one ("and the encrypted version of it?") asks the last question again; one
 that names a sibling of a word of it ("and for Th2?" after a question on Th1 cells) asks it
-again with that word swapped.
+again with that word swapped. "That tree" after a question on TreeMap points at a noun of its
+own: a decided answer stands in for it, the last question's thing does not.
 
 >>> class Cat:
 ...     services = []
@@ -77,6 +78,8 @@ def standalone(question: str, history: list, catalog) -> Standalone:
         rest = LEAD_RE.sub('', question)
         return Standalone(f"{prev_q} {rest}", exclude, referent, change=None if SAME_RE.search(question) else rest)
     pronoun = PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question)
+    if pronoun and referent and referent not in _decided(prev_a, catalog) and _points_at_a_kind(question, pronoun, referent):
+        pronoun = None  # "that tree" after a question on TreeMap: the tree, not TreeMap, is meant
     if referent and not named_now and pronoun:
         rest = LEAD_RE.sub("", question)
         if LEAD_RE.match(question) and not QUESTION_WORD_RE.search(rest):
@@ -186,7 +189,7 @@ def _last_turns(history: list) -> tuple[str | None, str]:
 def _referent(prev_q: str, prev_a: str, catalog) -> str | None:
     """What the last turn was about: the thing a decided answer leads with ("Answer: X [1]"),
     else the first thing the last question named, else the first the answer's lead names."""
-    lead = prev_a.strip().splitlines()[0] if prev_a.strip() else ""
+    lead = _lead(prev_a)
     # A decided answer ("Answer: X [1]") names it; a quoted explanation may name anything.
     decided = re.sub(r"^\s*(?:Answer|答案)\s*[:：]\s*", "", lead) if re.match(r"\s*(?:Answer|答案)\s*[:：]", lead) else ""
     for text in (decided, prev_q, lead):
@@ -194,6 +197,46 @@ def _referent(prev_q: str, prev_a: str, catalog) -> str | None:
         if found:
             return found[0].name
     return None
+
+
+# Words that follow "that"/"this" when it stands alone ("does that work?", "is that still
+# right?"), not when it points at a noun ("that tree", "this same idea").
+PRONOUN_VERBS = frozenset("""is was are were be been does do did done will would can could should shall may might must
+has have had work mean apply happen cost take get make need change matter count help affect cover stay still also
+one one's""".split())
+
+
+def _points_at_a_kind(question: str, pronoun: re.Match, referent: str) -> bool:
+    """Does "that"/"this" point at a noun of the follow-up's own ("the worst case height of
+    *that tree*") that the last turn's thing is not named by? Then that thing does not stand in
+    for it: the last question's words find what "that tree" is.
+
+    >>> import re
+    >>> q = "and what's the worst case height of that tree?"
+    >>> _points_at_a_kind(q, PRONOUN_RE.search(q), "Java"), _points_at_a_kind(q, PRONOUN_RE.search(q), "Red-black tree")
+    (True, False)
+    >>> q = "does that work for lists too?"
+    >>> _points_at_a_kind(q, PRONOUN_RE.search(q), "Java")
+    False
+    """
+    if pronoun.group(0).lower() not in ("that", "this"):
+        return False
+    nxt = re.match(r"\s+([a-z][\w\-]*)", question[pronoun.end():])
+    if nxt is None or nxt.group(1) in PRONOUN_VERBS or nxt.group(1).endswith(("s", "ed")):
+        return False
+    return nxt.group(1) == "same" or nxt.group(1) not in referent.lower()
+
+
+def _lead(answer: str) -> str:
+    return answer.strip().splitlines()[0] if answer.strip() else ""
+
+
+def _decided(prev_a: str, catalog) -> set[str]:
+    """The things a decided answer leads with ("Answer: High leverage [1]")."""
+    lead = _lead(prev_a)
+    if not re.match(r"\s*(?:Answer|答案)\s*[:：]", lead):
+        return set()
+    return {s.name for s in catalog.find(lead) if not s.generic}
 
 
 def _replace_pronoun(question: str, name: str) -> str:

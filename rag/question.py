@@ -219,8 +219,9 @@ def asks_for_part(text: str) -> str | None:
 # "which part of Versailles was …", "what section of the act says …": a piece of a text.
 PIECE_OF_RE = re.compile(
     r"\b(?:which|what)\s+(?P<piece>part|section|clause|article|provision|paragraph|piece|bit)\s+of\s+(?:the\s+)?"
-    r"(?P<of>[\w\-]+(?:\s+[\w\-]+){0,3}?)(?=\s+(?:is|was|are|were|do|does|did|says?|makes?|lets?|covers?|"
-    r"deals?|handles?|holds?|contains?|gives?|sets?|requires?|had|has|that|where|which)\b|\s*[?,.]|\s*$)", re.I)
+    r"(?!the\b)(?P<of>[\w\-]+(?:\s+[\w\-]+){0,3}?)(?=\s+(?:is|was|are|were|do|does|did|says?|makes?|lets?|covers?|"
+    r"deals?|handles?|holds?|contains?|gives?|sets?|requires?|had|has|that|where|which|made|dealt|gave|kept|put|let|"
+    r"[a-z]+ed)\b|\s*[?,.]|\s*$)", re.I)
 TEXT_PIECES = frozenset("section clause article provision paragraph".split())
 
 
@@ -230,6 +231,8 @@ def asks_for_piece_of(text: str) -> tuple[str, bool] | None:
 
     >>> asks_for_piece_of("which section of the Harbour Act was about tolls?"), asks_for_piece_of("Which part fits?")
     (('Harbour Act', True), None)
+    >>> asks_for_piece_of("which part of the Harbour Act made them light it?")  # a verb in the past ends the whole
+    ('Harbour Act', False)
     """
     m = PIECE_OF_RE.search(asking_part(text))
     return (m.group("of").strip(), m.group("piece").lower() in TEXT_PIECES) if m else None

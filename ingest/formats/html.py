@@ -2,7 +2,8 @@
 
 trafilatura finds the article the way a reader would (navigation, cookie banners, related
 links and footers dropped) and writes it as Markdown, so headings stay structure ('## ...'
-lines the chunker reads as headings) and list items stay items.
+lines the chunker reads as headings), list items stay items and bold terms stay bold: a page
+marks the terms it teaches with <strong> as notes mark them with **, and both name things.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class HtmlReader:
         if len(text) < MIN_CHARS:
             raise SourceError(f"{path} has no main text studyrag can find (an empty page, or one "
                               "built by JavaScript); save the page as text or PDF instead")
-        return Document(_MD_ESCAPE_RE.sub(r"\1", text.replace("**", "")), "html")
+        return Document(_MD_ESCAPE_RE.sub(r"\1", text), "html")
 
 
 HEADING_LINE_RE = re.compile(r"(?m)^#{1,6} ")
