@@ -78,7 +78,7 @@ def standalone(question: str, history: list, catalog) -> Standalone:
         rest = LEAD_RE.sub('', question)
         return Standalone(f"{prev_q} {rest}", exclude, referent, change=None if SAME_RE.search(question) else rest)
     pronoun = PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question)
-    if pronoun and referent and referent not in _decided(prev_a, catalog) and _points_at_a_kind(question, pronoun, referent):
+    if pronoun and referent and _points_at_a_kind(question, pronoun, referent) and referent not in _decided(prev_a, catalog):
         pronoun = None  # "that tree" after a question on TreeMap: the tree, not TreeMap, is meant
     if referent and not named_now and pronoun:
         rest = LEAD_RE.sub("", question)
@@ -189,10 +189,9 @@ def _last_turns(history: list) -> tuple[str | None, str]:
 def _referent(prev_q: str, prev_a: str, catalog) -> str | None:
     """What the last turn was about: the thing a decided answer leads with ("Answer: X [1]"),
     else the first thing the last question named, else the first the answer's lead names."""
-    lead = _lead(prev_a)
+    lead = prev_a.strip().splitlines()[0] if prev_a.strip() else ""
     # A decided answer ("Answer: X [1]") names it; a quoted explanation may name anything.
-    decided = re.sub(r"^\s*(?:Answer|答案)\s*[:：]\s*", "", lead) if re.match(r"\s*(?:Answer|答案)\s*[:：]", lead) else ""
-    for text in (decided, prev_q, lead):
+    for text in (_decided_lead(prev_a), prev_q, lead):
         found = [s for s in catalog.find(text) if not s.generic]
         if found:
             return found[0].name
@@ -211,7 +210,6 @@ def _points_at_a_kind(question: str, pronoun: re.Match, referent: str) -> bool:
     *that tree*") that the last turn's thing is not named by? Then that thing does not stand in
     for it: the last question's words find what "that tree" is.
 
-    >>> import re
     >>> q = "and what's the worst case height of that tree?"
     >>> _points_at_a_kind(q, PRONOUN_RE.search(q), "Java"), _points_at_a_kind(q, PRONOUN_RE.search(q), "Red-black tree")
     (True, False)
@@ -227,16 +225,20 @@ def _points_at_a_kind(question: str, pronoun: re.Match, referent: str) -> bool:
     return nxt.group(1) == "same" or nxt.group(1) not in referent.lower()
 
 
-def _lead(answer: str) -> str:
-    return answer.strip().splitlines()[0] if answer.strip() else ""
+ANSWER_LABEL_RE = re.compile(r"^\s*(?:Answer|答案)\s*[:：]\s*")
+
+
+def _decided_lead(answer: str) -> str:
+    """A decided answer's lead without its label ("Answer: X [1]" -> "X [1]"); "" when the
+    answer is a quoted explanation."""
+    lead = answer.strip().splitlines()[0] if answer.strip() else ""
+    label = ANSWER_LABEL_RE.match(lead)
+    return lead[label.end():] if label else ""
 
 
 def _decided(prev_a: str, catalog) -> set[str]:
     """The things a decided answer leads with ("Answer: High leverage [1]")."""
-    lead = _lead(prev_a)
-    if not re.match(r"\s*(?:Answer|答案)\s*[:：]", lead):
-        return set()
-    return {s.name for s in catalog.find(lead) if not s.generic}
+    return {s.name for s in catalog.find(_decided_lead(prev_a)) if not s.generic}
 
 
 def _replace_pronoun(question: str, name: str) -> str:
