@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from studyrag.rag import english
 from studyrag.rag.entities import CALL_RE, NUMBERING_RE, QUANTITY_RE, SHORT_FORM_RE, heading_names, spelled_by
 
 # Words that end a product name in running text ("Amazon SageMaker Studio Lab" is fine,
@@ -98,12 +99,14 @@ class Catalog:
 
     @classmethod
     def from_texts(cls, texts: list[str], headings: list[str], defined=(), profile=None,
-                   tables: tuple[str, ...] = (), entries: frozenset[str] = frozenset()) -> "Catalog":
+                   tables: tuple[str, ...] = (), entries: frozenset[str] = frozenset(),
+                   asked: frozenset[str] = frozenset()) -> "Catalog":
         """Names from the profile's product prefixes, the headings the text keeps using, and
         ``defined``: (name, how, kinds) the material's structure defines (rag/entities.py).
         ``tables``: the material's tables, where a command written as code may stand alone
         ("| Undo the last commit | `tool reset --soft HEAD~1` |"). ``entries``: the names of
-        glossary lines (entities.glossary_entries), things though the text says them once."""
+        glossary lines (entities.glossary_entries), things though the text says them once.
+        ``asked``: headings of sections of questions (``question_heads``), labels of the page."""
         from studyrag.rag.profile import Profile
 
         profile = profile or Profile.empty()
@@ -118,7 +121,7 @@ class Catalog:
         running = [t.lower() for t in _without_contents(texts, headings)]  # a heading's uses, not its contents line
         for h in headings:
             for d in heading_names(h):
-                if d.name in tagged or _about_a_name(d.name, taught_names, prefixes):
+                if d.name in tagged or d.name in asked or _about_a_name(d.name, taught_names, prefixes):
                     continue
                 # A heading names a concept when the text keeps using it ("Batch Transform"),
                 # not when it only labels a part of the page ("Analogy 1", "Summary").
@@ -130,7 +133,7 @@ class Catalog:
                     builder.add(d.name, True, defined=True)
                     if _names_a_kind(d.name, texts):
                         builder.found[core_of(d.name, prefixes)].generic = True
-        labels = _labels(defined, texts) | tagged
+        labels = _labels(defined, texts) | tagged | asked
         # A table's first cell that a line also defines ("Canary: send a small share …" and the
         # row "Canary | No | Fast") is a thing taught, though the text says it once.
         # So is one a heading also names ("### 1) Open market operations" and its summary row).
@@ -496,6 +499,37 @@ BOLD_OPENER_RE = re.compile(r"(?m)^[ \t>*\-]*\*\*([^*\n]+?)(?::\*\*|\*\*:)")  # 
 LIST_OPENER_RE = re.compile(r"(?m)^[ \t]*[-*•▪·][ \t]+([A-Z][a-z]+(?: [a-z]+)?):[ \t]")  # "- Example: …", "- Risk: …"
 
 
+QUESTION_LINE_RE = re.compile(r"^[\s>*_#-]*(?:Q\d*\s*[:.)]\s*)?.{6,}\?[\s*_]*$")
+HEAD_LINE_RE = re.compile(r"^(#{1,6})\s+(?:[\d.]+\s+)?(.+?)\s*#*\s*$")
+
+
+def question_heads(texts: list[str]) -> set[str]:
+    """Headings whose section asks questions and answers them ("## 14. FAQ", "## Questions I
+    asked in tutorials"): at least two question lines, a third of its lines or more. The
+    answers beneath are on many things; the heading names none of them.
+
+    >>> question_heads(["## 9. FAQ\\n**Q: Why AC?**\\nTransformers.\\n**Q: Fuse or breaker?**\\nA fuse melts.\\n## 10. Fuses\\nA fuse melts."])
+    {'FAQ'}
+    """
+    out = set()
+    for text in texts:
+        lines = [t for t in text.splitlines() if t.strip()]
+        for at, line in enumerate(lines):
+            m = HEAD_LINE_RE.match(line)
+            if m is None:
+                continue
+            body = []
+            for t in lines[at + 1:]:
+                deeper = HEAD_LINE_RE.match(t)
+                if deeper and len(deeper.group(1)) <= len(m.group(1)):
+                    break
+                body.append(t)
+            asked = sum(1 for t in body if QUESTION_LINE_RE.match(t))
+            if asked >= 2 and 3 * asked >= len(body):
+                out.add(re.sub(r"\s*\([^()]*\)\s*$", "", m.group(2)))
+    return out
+
+
 def _labels(defined, texts: list[str]) -> set[str]:
     """Lead terms that label many places ('Exam signal:', 'Scenario 3:', a paragraph
     opening '**Exam tip:**' three times or more, and '**Exam trap:**' of its family) are not
@@ -516,7 +550,8 @@ def _labels(defined, texts: list[str]) -> set[str]:
     opens = {n: opened_lines[n] for n in bold}
     # "**Exam trap:**" once beside "**Exam tip:**" five times is of the same family of labels.
     families = {n.split()[0] for n, c in opens.items() if c >= 3 and len(n.split()) > 1}
-    opened = {n for n, c in opens.items() if c >= 3 or c and len(n.split()) > 1 and n.split()[0] in families}
+    # A label of two words or more ("Exam trap:") opens two lines; a term is defined once.
+    opened = {n for n, c in opens.items() if c >= 3 or c and len(n.split()) > 1 and (c >= 2 or n.split()[0] in families)}
     # A list term that opens three list lines or more ("- Example: …" under each of several
     # terms) labels what follows; it is not a thing taught.
     listed = Counter(m for t in texts for m in LIST_OPENER_RE.findall(t))
@@ -686,12 +721,24 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
     if how in ("lead", "label") and not re.match(r"[A-Z0-9]|.*[\-_()\d]", name):
         return False  # "estimated: ...", "runs it — ..." are words, not terms
     if len(words) == 1 and not re.search(r"[A-Z].*[A-Z]|[\d\-+]", name):
-        # "Serializable" stays; "Hash", "range", "Document" are ordinary words too often.
+        # "Serializable" stays; "Hash", "range", "Document" are ordinary words too often;
+        # "Thermistor" is a term however often the text writes "the thermistor".
         plain = word_uses(low, texts)
         # A bullet's one-word label ("Defaults:", "Units:", "Gotcha:") is a field of a list,
         # not a thing taught, unless the text also calls it by that name ("a Role grants ...").
-        return plain <= 2 and (how not in ("label", "is_a") or named_elsewhere(name, texts))
+        return (plain <= 2 or how == "bold" and not english.ordinary(low) and _as_a_noun(low, texts)) and (how not in ("label", "is_a") or named_elsewhere(name, texts))
     return True
+
+
+def _as_a_noun(word: str, texts: list[str]) -> bool:
+    """Does the text write the word after an article ("put the thermistor in R1"), as a thing's
+    name, and not only as an adjective or a verb ("inelastic", "condenses")?
+
+    >>> _as_a_noun("thermistor", ["Put the thermistor in R1."]), _as_a_noun("inelastic", ["Demand is inelastic."])
+    (True, False)
+    """
+    pattern = re.compile(rf"\b(?:a|an|the)\s+{re.escape(word)}(?![\w\-])", re.I)
+    return any(pattern.search(t) for t in texts)
 
 
 FAMILY_MIN = 3  # names sharing a head noun before they read as one family of things

@@ -40,9 +40,9 @@ PRONOUN_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|their|these|those
 ZH_PRONOUN_RE = re.compile(r"^(?:那|那麼|那它|這個|那個|它)|它|其")
 SWITCH_RE = re.compile(
     r"\b(?:instead|the other(?: one)?|another one|else|alternative|which one|what if|still (?:the )?(?:right|best|same)|"
-    r"would that still|same one)\b|另一個|另外一個|換成|還是同一|呢[?？]?\s*$", re.I)
+    r"would that still|same one)\b|另一個|另外一個|換成|改用|改成|還是同一|呢[?？]?\s*$", re.I)
 SAME_RE = re.compile(r"\b(?:still|same one)\b|還是同一", re.I)  # "would that still be right?" keeps the situation
-EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成", re.I)
+EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成|改用|改成", re.I)
 QUESTION_WORD_RE = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|does|do|is|are|can|should|would)\b"
                               r"|什麼|哪|誰|何|怎|嗎|多少|為何", re.I)
 # "OK, and …", "Right, so …": an acknowledgement before the continuation says nothing.
@@ -188,10 +188,10 @@ def _last_turns(history: list) -> tuple[str | None, str]:
 
 def _referent(prev_q: str, prev_a: str, catalog) -> str | None:
     """What the last turn was about: the thing a decided answer leads with ("Answer: X [1]"),
-    else the first thing the last question named, else the first the answer's lead names."""
-    lead = prev_a.strip().splitlines()[0] if prev_a.strip() else ""
-    # A decided answer ("Answer: X [1]") names it; a quoted explanation may name anything.
-    for text in (_decided_lead(prev_a), prev_q, lead):
+    else the first thing the last question named. A quoted explanation's first sentence may
+    name anything ("… as Silence ≠ acceptance"): with neither, the follow-up keeps its own
+    words and is searched with the last question's."""
+    for text in (_decided_lead(prev_a), prev_q):
         found = [s for s in catalog.find(text) if not s.generic]
         if found:
             return found[0].name

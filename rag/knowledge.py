@@ -20,7 +20,7 @@ from studyrag.index.stores.derived import Derived, FolderDerived, array_bytes, a
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.ingest.formats import page_at
 from studyrag.rag import contrasts, entities, outside, profile, remedies, scope, subject
-from studyrag.rag.catalog import Catalog, Service
+from studyrag.rag.catalog import Catalog, Service, question_heads
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
 
@@ -123,7 +123,8 @@ class Knowledge:
                                    "\n".join(texts).lower())
         tables = tuple(c.text for c in self.chunks if c.kind == "table")
         entries = frozenset(entities.glossary_entries(list(self.sources.values())))
-        self.catalog = Catalog.from_texts(texts, heads, defined, self.profile, tables, entries)
+        asked = frozenset(question_heads(list(self.sources.values())))
+        self.catalog = Catalog.from_texts(texts, heads, defined, self.profile, tables, entries, asked)
         passages: dict[str, list[str]] = {}
         for c in self.chunks:
             passages.setdefault(c.source, []).append(c.text)
@@ -343,10 +344,13 @@ class Knowledge:
 
         # A table row says its cells under its header's words: "| OSPF | 110 |" under
         # "| Route source | Default AD |" says OSPF's default AD is 110.
+        # A sub-bullet says its words of the item it hangs under: "Follows from conservation of
+        # charge" under "Kirchhoff's first law = the junction rule:" says it of the first law.
         texts = []
         for s in self.sentences:
-            header = table_header(self.sources[self.chunks[s.row].source], s.start) if "|" in s.text else None
-            texts.append(f"{s.text} {header}" if header else s.text)
+            src = self.sources[self.chunks[s.row].source]
+            header = table_header(src, s.start) if "|" in s.text else None
+            texts.append(" ".join(filter(None, [s.text, header, remedies.parent_item(src, s.start)])))
         return WordIndex(texts)
 
     @cached_property

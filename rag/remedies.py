@@ -68,6 +68,24 @@ def item_start(src: str, pos: int) -> int:
     return line
 
 
+def parent_item(src: str, pos: int) -> str | None:
+    """The line of the item an indented sub-bullet at ``pos`` hangs under, less its bullet;
+    None for a line that is not indented under another.
+
+    >>> text = "- **SQL injection** — input run as code.\\n  - Fix: **prepared statements**\\n"
+    >>> parent_item(text, text.index("Fix")), parent_item(text, 3)
+    ('**SQL injection** — input run as code.', None)
+    """
+    line = src.rfind("\n", 0, pos) + 1
+    if not re.match(r"[ \t]+(?:[-*+•]|\d+[.)])\s", src[line:line + 16]):
+        return None
+    start = item_start(src, pos)
+    if start == line:
+        return None
+    text = src[start:src.find("\n", start)]
+    return re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip() or None
+
+
 def to_remedy(decision, remedy_at, remedies: frozenset[str], asking: str, ratio: float):
     """The decision moved from a problem to its remedy when the asking sentence asks what
     counters it (``asking``: question.asking_part of the question): the remedy of the best
