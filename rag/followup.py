@@ -188,10 +188,10 @@ def _last_turns(history: list) -> tuple[str | None, str]:
 
 def _referent(prev_q: str, prev_a: str, catalog) -> str | None:
     """What the last turn was about: the thing a decided answer leads with ("Answer: X [1]"),
-    else the first thing the last question named. A quoted explanation's first sentence may
-    name anything ("… as Silence ≠ acceptance"): with neither, the follow-up keeps its own
-    words and is searched with the last question's."""
-    for text in (_decided_lead(prev_a), prev_q):
+    else the first thing the last question named, else the first the answer's lead names."""
+    lead = prev_a.strip().splitlines()[0] if prev_a.strip() else ""
+    # A decided answer ("Answer: X [1]") names it; a quoted explanation may name anything.
+    for text in (_decided_lead(prev_a), prev_q, lead):
         found = [s for s in catalog.find(text) if not s.generic]
         if found:
             return found[0].name

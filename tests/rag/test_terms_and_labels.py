@@ -89,19 +89,6 @@ def test_a_sub_bullet_holds_the_words_of_its_item(tutor):
     assert first > second, (first, second)
 
 
-def test_a_quoted_answer_names_no_referent(tutor):
-    """'Them' after "why do the vents open before noon?" is the vents, not the Sunspire that the
-    quoted answer happened to name first: with no decided answer and no thing in the last
-    question, the follow-up keeps its words and is searched with the last question's."""
-    from studyrag.rag.followup import standalone
-
-    history = [{"role": "user", "content": "why do the vents open before noon?"},
-               {"role": "assistant", "content": "So that the sunspire does not overheat on the south wall. [1]"}]
-    follow = standalone("and who has to open them?", history, tutor.knowledge.catalog)
-    assert "Sunspire" not in follow.text, follow
-    assert "vents" in f"{follow.text} {follow.context}", follow
-
-
 def test_a_chinese_follow_up_that_switches_keeps_the_situation(tutor):
     """"改用" (use … instead) switches as "instead" does: the last question's situation stays
     and its answer is left out of the choice."""
