@@ -726,7 +726,8 @@ def _worth_keeping(name: str, how: str, texts: list[str], lowered: list[str], pr
         plain = word_uses(low, texts)
         # A bullet's one-word label ("Defaults:", "Units:", "Gotcha:") is a field of a list,
         # not a thing taught, unless the text also calls it by that name ("a Role grants ...").
-        return (plain <= 2 or how == "bold" and not english.ordinary(low) and _as_a_noun(low, texts)) and (how not in ("label", "is_a") or named_elsewhere(name, texts))
+        term = how == "bold" and not english.ordinary(low) and _as_a_noun(low, texts)
+        return (plain <= 2 or term) and (how not in ("label", "is_a") or named_elsewhere(name, texts))
     return True
 
 

