@@ -319,16 +319,23 @@ class Tutor:
             except Exception as e:
                 ans.error = self._explain_error(e)
         passages_idx = list(dict.fromkeys(support))[:3]
-        marks = {i: cites.add_sentence(k.sentences[i]) for i in passages_idx}
-        passages = "\n".join(f"[{marks[i]}] {k.sentences[i].text}" for i in passages_idx)
+
+        def quotes(mark) -> str:
+            return " ".join(f"{literal(k.sentences[i].text)} [{mark(i)}]"
+                            for i in passages_idx[:2] if k.sentences[i].text not in shown.text)
         if model is None:
             # Extractive mode (no backend), or the backend could not start: quote the passages.
             ans.fallback = self.backend is not None
-            text = " ".join(f"{literal(k.sentences[i].text)} [{marks[i]}]" for i in passages_idx[:2]
-                            if k.sentences[i].text not in shown.text)
+            text = quotes(lambda i: cites.add_sentence(k.sentences[i]))
             if text:
                 yield shown.emit("\n" + text)
             return
+        # The model reads each sentence with its neighbours; that span is what is cited.
+        span_of = {i: k.around(i) for i in passages_idx}
+        spans = list(dict.fromkeys(span_of.values()))
+        marks = {span: cites.add(*span) for span in spans}
+        texts = {span: k.text_of(k.chunks[span[0]].source)[span[1]:span[2]] for span in spans}
+        passages = "\n".join(f"[{marks[span]}] {' '.join(texts[span].split())}" for span in spans)
         from langchain_core.messages import HumanMessage, SystemMessage
 
         zh = _lang(q) == "zh" and self.writes_chinese()
@@ -344,7 +351,7 @@ class Tutor:
         def mark_for(sent: str) -> int:
             """The marker of the passage that holds most of the sentence's words."""
             words = set(content_words(sent))
-            best = max(passages_idx, key=lambda i: len(words & set(content_words(k.sentences[i].text))))
+            best = max(spans, key=lambda span: len(words & set(content_words(texts[span]))))
             return marks[best]
         try:
             for chunk in model.stream([SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]):
@@ -375,8 +382,7 @@ class Tutor:
             ans.fallback = True
             if not ans.error and not ans.busy:
                 ans.notes.append(f"model draft rejected: {failed or 'empty'}")
-            fallback = " ".join(f"{literal(k.sentences[i].text)} [{marks[i]}]" for i in passages_idx[:2]
-                                if k.sentences[i].text not in shown.text)
+            fallback = quotes(lambda i: marks[span_of[i]])
             if fallback:
                 yield shown.emit("\n" + fallback)
             if ans.busy:

@@ -61,6 +61,8 @@ def cached_vectors(embedder, texts: list[str], derived: Derived | None, label: s
 
 # A list item short enough to be a name, not a statement ("• Cost optimization").
 SHORT_ITEM = 40
+# The most of the material's text around one sentence that the model reads to explain it.
+CONTEXT_CHARS = 400
 ITEM_RE = re.compile(r"[ \t]*(?:[•\-*·▪–◦]|\d{1,2}[.)])[ \t]+\S")
 
 
@@ -134,6 +136,9 @@ class Knowledge:
         cache = getattr(self.retriever.index, "derived", None) or FolderDerived(Path(settings.work_dir) / "cache")
         self.sentences = self._sentences()
         self.sentence_vecs = cached_vectors(self.embedder, [s.text for s in self.sentences], cache, "sentences")
+        # Each sentence read under its heading: "Leading case: Hale v Pennant (1921)" is about
+        # right of way only because its section says so (multiple choice weighs both readings).
+        self.headed_vecs = cached_vectors(self.embedder, [self._under_heading(s) for s in self.sentences], cache, "headed")
         self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
         self.section_service = {i: self._section_service(c) for i, c in enumerate(self.chunks) if self._picked(c)}
         # The guide's own questions (numbered FAQ entries): a user question that matches one
@@ -346,11 +351,14 @@ class Knowledge:
         # "| Route source | Default AD |" says OSPF's default AD is 110.
         # A sub-bullet says its words of the item it hangs under: "Follows from conservation of
         # charge" under "Kirchhoff's first law = the junction rule:" says it of the first law.
+        # A sentence says its words of its section: "Leading case: Hale v Pennant" under
+        # "## Right of way" is a right-of-way case.
         texts = []
         for s in self.sentences:
             src = self.sources[self.chunks[s.row].source]
             header = table_header(src, s.start) if "|" in s.text else None
-            texts.append(" ".join(filter(None, [s.text, header, remedies.parent_item(src, s.start)])))
+            heading = self.chunks[s.row].section[-1] if self.chunks[s.row].section else None
+            texts.append(" ".join(filter(None, [s.text, header, remedies.parent_item(src, s.start), heading])))
         return WordIndex(texts)
 
     @cached_property
@@ -428,6 +436,25 @@ class Knowledge:
 
     def text_of(self, source: str) -> str:
         return self.sources[source]
+
+    def _under_heading(self, s: Sentence) -> str:
+        section = self.chunks[s.row].section
+        return f"{section[-1]}: {s.text}" if section and section[-1] not in s.text else s.text
+
+    def around(self, i: int, limit: int = CONTEXT_CHARS) -> tuple[int, int, int]:
+        """(row, start, end) of sentence ``i`` with its neighbours in the same passage, the next
+        one first, while the span stays within ``limit`` characters: what the model reads to
+        explain an answer. A bullet alone ("• Spot capacity: up to 90 percent off") gives it
+        too few of the material's words to write a sentence the check accepts."""
+        s = self.sentences[i]
+        start, end = s.start, s.end
+        for j in (i + 1, i - 1, i + 2, i - 2):
+            if not 0 <= j < len(self.sentences) or self.sentences[j].row != s.row:
+                continue
+            n = self.sentences[j]
+            if max(end, n.end) - min(start, n.start) <= limit:
+                start, end = min(start, n.start), max(end, n.end)
+        return s.row, start, end
 
     def page_of(self, source: str, offset: int) -> int | None:
         """1-based page of ``source`` at ``offset`` (PDF), None for formats without pages."""

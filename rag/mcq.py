@@ -69,7 +69,8 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
             dec = max(0.0, 2 * dec - decision.ranking[0][1])
         evid, best = 0.0, None
         if len(knowledge.sentences):
-            sims = np.where(rivals[letter], -1.0, knowledge.sentence_vecs @ answer)
+            said = np.maximum(knowledge.sentence_vecs @ answer, knowledge.headed_vecs @ answer)
+            sims = np.where(rivals[letter], -1.0, said)
             best = int(np.argmax(sims))
             evid = float(sims[best])
         together, where = knowledge.sentence_words.support(asked, text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from studyrag.rag.catalog import Catalog
+from studyrag.rag.english import ordinary
 
 STOP = set(
     "the a an and or of to in on for with by from at as is are was were be been being it its this that these those "
@@ -58,7 +59,7 @@ def check_sentence(
             return "echoes the instructions"
     answer = {catalog.core(a) for a in answer_services}
     in_passages = {x.core for x in catalog.find(passages + "\n" + question)}
-    for svc in catalog.find(s):
+    for svc in _named(s, catalog):
         if svc.generic or svc.core in answer:
             continue
         if svc.core not in in_passages:
@@ -77,6 +78,26 @@ def check_sentence(
         if support < 0.5 or from_passages < PASSAGE_SHARE:
             return f"only {from_passages:.0%} of its words are in the cited passages"
     return None
+
+
+def _named(sentence: str, catalog: Catalog) -> list:
+    """The things a sentence names. A one-word name written in lower case that is an everyday
+    English word is that word, not the thing: "efficient batch processing" does not name a
+    thing called "Processing".
+
+    >>> from studyrag.rag.catalog import Service
+    >>> c = Catalog([Service("Processing", "processing", True, {"Processing"})], text="Processing runs jobs.")
+    >>> [x.name for x in _named("batch processing of data", c)], [x.name for x in _named("Processing runs", c)]
+    ([], ['Processing'])
+    """
+    out = []
+    for start, end, svc in catalog.spans(sentence):
+        said = sentence[start:end]
+        if said.islower() and " " not in said.strip() and ordinary(said):
+            continue
+        if svc not in out:
+            out.append(svc)
+    return out
 
 
 def split_sentences(text: str) -> tuple[list[str], str]:

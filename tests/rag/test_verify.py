@@ -202,3 +202,16 @@ def test_restating_the_question_is_not_an_explanation(catalog):
 def test_a_service_the_user_named_is_still_not_recommended_over_the_answer(catalog):
     reason = check("Use Amazon S3 for labeling the product photos.", catalog=catalog, question=QUESTION)
     assert reason is not None and "recommends" in reason
+
+
+def test_an_everyday_word_in_lower_case_does_not_name_the_thing_it_also_names(catalog):
+    # The guide's catalog holds "Amazon SageMaker Processing" (alias "Processing"); a sentence
+    # about batch scoring that says "batch processing" names no such thing.
+    batch = "Amazon SageMaker Batch Transform"
+    passages = "[1] Batch Transform — job-based whole-dataset scoring with no persistent endpoint."
+    said = "Amazon SageMaker Batch Transform suits batch processing of a whole dataset with no persistent endpoint."
+    assert catalog.get("Amazon SageMaker Processing") is not None
+    assert check(said, passages, answer=(batch,), catalog=catalog) is None
+    named = "Amazon SageMaker Batch Transform and Processing both score a whole dataset with no persistent endpoint."
+    assert check(named, passages, answer=(batch,), catalog=catalog) == \
+        "names Amazon SageMaker Processing, which the cited passages do not"
