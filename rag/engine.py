@@ -27,7 +27,7 @@ from studyrag.rag.remedies import to_remedy
 from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, asks_for_piece_of, parse
 from studyrag.rag.sides import compare_sides, described_sides, owned
 from studyrag.rag.unknown import unknown_names
-from studyrag.rag.verify import check_sentence, content_words, split_sentences
+from studyrag.rag.verify import ENDS_RE, check_sentence, content_words, split_sentences
 
 from typing import TYPE_CHECKING
 
@@ -369,7 +369,7 @@ class Tutor:
                     break
             if buf.strip() and len(accepted) < 2 and read < MAX_SENTENCES_READ:
                 # Cut off at the token limit: an unfinished sentence is never shown.
-                if re.search(r"[.!?。！？]\s*$", buf.strip()):
+                if ENDS_RE.search(buf.strip()):
                     why = self._accept(buf, passages, answer_services, accepted, asked)
                     failed = failed or why
                     if not why:

@@ -23,8 +23,13 @@ NEGATION_RE = re.compile(r"\b(?:not|never|unlike|instead of|rather than|isn't|do
 # A sentence ends at . ! ? followed by whitespace, citation markers or the end of the text,
 # but a "." right after a digit ends one only once whitespace follows, so a streamed
 # "1.5 GB" or "Qwen2.5" is not cut at "1."; CJK full stops end one wherever they are.
+# A closing quote or bracket after the stop belongs to the sentence ('… is called a "sere."').
+CLOSE = "[\"'”’»)」』]*"
 SENT_END_RE = re.compile(
-    r"[.!?](?:\s*\[\d+\])+(?=\s*$)|[.!?](?:\s*\[\d+\])*(?=\s)|(?:(?<!\d)\.|[!?])$|[。！？](?:\s*\[\d+\])*")
+    rf"[.!?]{CLOSE}(?:\s*\[\d+\])+(?=\s*$)|[.!?]{CLOSE}(?:\s*\[\d+\])*(?=\s)|(?:(?<!\d)\.|[!?]){CLOSE}$"
+    rf"|[。！？]{CLOSE}(?:\s*\[\d+\])*")
+# A draft that ends a sentence (the stream ended without more text).
+ENDS_RE = re.compile(rf"[.!?。！？]{CLOSE}\s*$")
 MARKER_RE = re.compile(r"\s*\[\d+\]")
 PASSAGE_SHARE = 1 / 3
 

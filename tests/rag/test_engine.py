@@ -351,6 +351,14 @@ def test_an_unsupported_first_sentence_is_left_out_and_the_supported_one_kept(sc
     assert_cited(ans, scripted_tutor)
 
 
+def test_a_draft_whose_last_sentence_ends_in_a_closing_quote_is_shown(scripted_tutor, scripted):
+    scripted.script(lambda p: 'The guide says: "' + first_sentence(p) + '"')
+    _, ans = stream_all(scripted_tutor, LABEL_Q)
+    assert not ans.fallback, ans.notes
+    assert first_sentence(scripted.prompts[0][1][1]) + '" [' in ans.answer
+    assert_cited(ans, scripted_tutor)
+
+
 def test_a_repeated_sentence_is_shown_once(scripted_tutor, scripted):
     scripted.script(lambda p: (first_sentence(p) + " ") * 3)
     _, ans = stream_all(scripted_tutor, LABEL_Q)

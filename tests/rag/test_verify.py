@@ -161,6 +161,13 @@ def test_split_handles_chinese_full_stops():
     assert split_sentences("第一句。第二句！第三") == (["第一句。", "第二句！"], "第三")
 
 
+def test_a_closing_quote_after_the_stop_ends_the_sentence_with_it():
+    """A draft that ends '… is called a "keystone species."' is a finished sentence."""
+    assert split_sentences('It is called a "keystone species." Next') == (['It is called a "keystone species."'], "Next")
+    assert split_sentences('It is called a "keystone species."') == (['It is called a "keystone species."'], "")
+    assert split_sentences("它叫「頂極群落。」下一句") == (["它叫「頂極群落。」"], "下一句")
+
+
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13])
 def test_streaming_in_any_chunk_size_gives_the_same_sentences(size):
     """The engine feeds split_sentences a growing buffer; chunking must not change the result."""
