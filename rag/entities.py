@@ -22,6 +22,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from studyrag.rag.english import ordinary
+
 BULLET = r"(?:[•\-*▪◦·]|\d{1,2}[.)])"
 TERM = r"[A-Z`\"“(]?[\w`][\w`'’./+\-]*(?:[ \t]+[\w`(][\w`'’./+\-()]*){0,5}"
 # "- **Term**: ...", "**Term.** ...", "| **Term** | ...": a bold term that opens a line or cell.
@@ -164,8 +166,9 @@ def heading_parts(heading: str) -> list[str]:
     return parts[:1] + [p for p in parts[1:] if re.search(r",|\s(?:vs\.?|versus|and|or)\s", p)]
 
 
-def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
-    """Names a passage defines: bold terms, line lead terms, table first cells, acronyms, 'X vs Y'."""
+def definitions(text: str, section: tuple[str, ...] = (), elsewhere: str = "") -> list[Definition]:
+    """Names a passage defines: bold terms, line lead terms, table first cells, acronyms, 'X vs Y'.
+    ``elsewhere``: the material's running text, where a table's column names are found again."""
     out: list[Definition] = []
     heading_stems = {stem(w) for h in section for w in WORD_RE.findall(h)}
     emphasis = [*BOLD_RE.finditer(text), *ITALIC_RE.finditer(text)]
@@ -190,7 +193,7 @@ def definitions(text: str, section: tuple[str, ...] = ()) -> list[Definition]:
     for m in TABLE_ROW_RE.finditer(text):
         after = text[m.end():].split("\n", 2)
         is_header = len(after) > 1 and re.fullmatch(r"[\s:\-|]+", after[1] or "x")
-        if not is_header and not re.fullmatch(r"[\s:\-|]*", m.group(1)) and not _attribute_rows(text, m.start()):
+        if not is_header and not re.fullmatch(r"[\s:\-|]*", m.group(1)) and not _attribute_rows(text, m.start(), " ".join(section), elsewhere):
             out.append(Definition(clean_name(m.group(1)), "table", m.start()))
     for m in BARE_ROW_RE.finditer(text):
         if BARE_ROW_RE.match(_line_before(text, m.start())):  # the first row is the header
@@ -328,17 +331,40 @@ def _entry_line(line: str) -> bool:
     return bool(m and m.group(3) == ":" and not BULLETED_RE.match(line))
 
 
-def _attribute_rows(text: str, offset: int) -> bool:
-    r"""Is the table holding ``offset`` one whose header leaves its first cell blank ("| |
-    Britain | Germany |")? Its columns are the things; its rows' labels ("Ships lost") are
-    what is said of each, not things.
+def _attribute_rows(text: str, offset: int, heading: str = "", elsewhere: str = "") -> bool:
+    r"""Is the table holding ``offset`` one whose columns are the things? Its header leaves its
+    first cell blank ("| | Britain | Germany |"), or heads it with one everyday word over
+    columns written as names that the material names again ("| Feature | SQS Standard | SQS
+    FIFO |", not "| Cell | Adult range (×10^9/L) | % of WBC |"). Its rows' labels
+    ("Ships lost", "Price") are what is said of each, not things.
 
     >>> t = "| | Britain | Germany |\n|---|---|---|\n| Ships lost | 14 | 11 |"
     >>> _attribute_rows(t, t.index("| Ships")), _attribute_rows(t.replace("| |", "| Side |", 1), t.index("| Ships"))
     (True, False)
+    >>> q = "| Feature | Queue Std | Queue FIFO |\n|---|---|---|\n| Price | $0.40 | $0.50 |\nQueue Std or Queue FIFO?"
+    >>> _attribute_rows(q, q.index("| Price")), _attribute_rows(q.replace("Queue Std", "Use case"), q.index("| Price"))
+    (True, False)
     """
     header = table_header(text, offset)
-    return header is not None and re.match(r"[ \t]*\|[ \t]*\|", header) is not None
+    if header is None:
+        return False
+    if re.match(r"[ \t]*\|[ \t]*\|", header):
+        return True
+    cells = [c.strip() for c in header.strip().strip("|").split("|")]
+    return len(cells) >= 3 and re.fullmatch(r"[A-Za-z]+", cells[0]) is not None and ordinary(cells[0]) \
+        and all(_written_as_name(bare) and _named_again(bare, text, heading, elsewhere)
+                for bare in (c.split(" (")[0] for c in cells[1:]))
+
+
+def _named_again(name: str, text: str, heading: str, elsewhere: str) -> bool:
+    """Is a header cell's name used again: in the passage beside its header, in its heading, or
+    in the material's running text (``elsewhere``, lower case)?"""
+    return text.count(name) >= 2 or name in heading or name.lower() in elsewhere
+
+
+def _written_as_name(cell: str) -> bool:
+    """A capital or a digit after the first letter: \"SQS FIFO\", \"Amazon S3\", not \"Use case\"."""
+    return any(ch.isupper() or ch.isdigit() for ch in cell[1:])
 
 
 def table_lines(src: str, start: int) -> list[str] | None:
@@ -488,7 +514,7 @@ def collect(chunks, elsewhere: str = "") -> list[tuple[str, str, frozenset[str]]
     table's first cells are found again (:func:`flat_table_heads`)."""
     out = []
     for c in chunks:
-        found = definitions(c.text, c.section)
+        found = definitions(c.text, c.section, elsewhere)
         if getattr(c, "kind", "") == "table" and elsewhere:
             header = " ".join(c.text.split("\n", 1)[0].split()[:3])
             out.extend((d.name, d.how, kind_words(d.name, c.section, header))
