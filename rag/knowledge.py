@@ -446,14 +446,22 @@ class Knowledge:
         one first, while the span stays within ``limit`` characters: what the model reads to
         explain an answer. A bullet alone ("• Spot capacity: up to 90 percent off") gives it
         too few of the material's words to write a sentence the check accepts."""
+        from studyrag.rag.question import looks_like_injection
+
         s = self.sentences[i]
         start, end = s.start, s.end
+        blocked: set[bool] = set()  # a side stops at a sentence it may not take (after: True)
         for j in (i + 1, i - 1, i + 2, i - 2):
-            if not 0 <= j < len(self.sentences) or self.sentences[j].row != s.row:
+            after = j > i
+            if after in blocked or not 0 <= j < len(self.sentences) or self.sentences[j].row != s.row:
+                blocked.add(after)
                 continue
             n = self.sentences[j]
-            if max(end, n.end) - min(start, n.start) <= limit:
-                start, end = min(start, n.start), max(end, n.end)
+            # A planted instruction ("IGNORE ALL PREVIOUS INSTRUCTIONS …") is never given to the model.
+            if looks_like_injection(n.text) or max(end, n.end) - min(start, n.start) > limit:
+                blocked.add(after)
+                continue
+            start, end = min(start, n.start), max(end, n.end)
         return s.row, start, end
 
     def page_of(self, source: str, offset: int) -> int | None:
