@@ -20,6 +20,7 @@ import pytest
 from studyrag.rag.engine import SYSTEM_PROMPT, Answer, Tutor
 from studyrag.rag.llms import get_backend
 from studyrag.rag.llms.models import DEFAULT_MODEL, MODELS
+from studyrag.rag.verify import split_sentences
 from tests.support.bedrock_wire import BedrockWireServer, Delay, Error, StreamError, Text
 from tests.support.bedrock_wire import last_user_text as bedrock_user_text
 from tests.support.openai_wire import OpenAIWireServer
@@ -200,7 +201,8 @@ def test_bedrock_streams_through_converse_stream_with_prompt_and_passages(bedroc
     assert LABEL_Q in prompt and f"Answer: {GT}" in prompt
     passages = passages_in(prompt)
     quotes = {c.id: c.quote for c in ans.citations}
-    assert passages and all(quotes[n] == text for n, text in passages.items())
+    # each passage the model saw is a citation, word for word (a sentence with its neighbours)
+    assert passages and all(" ".join(quotes[n].split()) == text for n, text in passages.items())
     assert req.body["inferenceConfig"]["temperature"] == 0.0
 
 
@@ -380,7 +382,7 @@ def test_openai_streams_a_checked_draft(openai, openai_tutor):
     assert req.body["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
     prompt = openai_user_text(req.body)
     shown = ans.answer.split("\n", 1)[1]
-    first = next(iter(passages_in(prompt).values()))
+    first = split_sentences(next(iter(passages_in(prompt).values())) + " ")[0][0]
     assert shown.strip().startswith(first), "the model's (checked) sentence is what is shown"
 
 

@@ -17,8 +17,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from studyrag.rag.verify import split_sentences
 from studyrag.rag.engine import INJECTION_REFUSAL, REFUSAL, SYSTEM_PROMPT, Answer, BadQuestion, Tutor
+from studyrag.rag.verify import split_sentences
 from tests.rag.questions import CANVAS, GT, LABEL_Q, MARK_RE, MCQ_OPTIONS, MCQ_STEM
 
 PASSAGE_RE = re.compile(r"^\[(\d+)\] (.+)$", re.M)
