@@ -193,7 +193,9 @@ def definitions(text: str, section: tuple[str, ...] = (), elsewhere: str = "") -
     for m in TABLE_ROW_RE.finditer(text):
         after = text[m.end():].split("\n", 2)
         is_header = len(after) > 1 and re.fullmatch(r"[\s:\-|]+", after[1] or "x")
-        if not is_header and not re.fullmatch(r"[\s:\-|]*", m.group(1)) and not _attribute_rows(text, m.start(), " ".join(section), elsewhere):
+        if is_header or re.fullmatch(r"[\s:\-|]*", m.group(1)):
+            continue
+        if not _attribute_rows(text, m.start(), " ".join(section), elsewhere):
             out.append(Definition(clean_name(m.group(1)), "table", m.start()))
     for m in BARE_ROW_RE.finditer(text):
         if BARE_ROW_RE.match(_line_before(text, m.start())):  # the first row is the header
