@@ -61,6 +61,15 @@ def catalog_names(tutor) -> set[str]:
     return {s.name for s in tutor.knowledge.catalog.services}
 
 
+def assert_said_together(tutor, stem: str, better: str, worse: str) -> None:
+    """The material's words hold ``better`` with the stem's words more than ``worse``
+    (multiple choice's word co-occurrence, rag/cooccur.py)."""
+    words = tutor.knowledge.sentence_words
+    high, _ = words.support(stem, better)
+    low, _ = words.support(stem, worse)
+    assert high > low, (better, high, worse, low)
+
+
 def extractive_tutor_on(tmp, filename: str, text: str):
     """A Tutor (no model: extractive answers) over a material of one file, ingested for real."""
     from studyrag.ingest.pipeline import ingest

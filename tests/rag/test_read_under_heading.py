@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import extractive_tutor_on
+from .conftest import assert_said_together, extractive_tutor_on
 
 NOTES = """# Sailing club rules: revision notes
 
@@ -68,8 +68,4 @@ def test_the_model_reads_a_bullet_with_its_neighbours(tutor):
 
 
 def test_a_sentence_holds_the_words_of_its_heading(tutor):
-    words = tutor.knowledge.sentence_words
-    stem = "Which case is about right of way?"
-    hale, _ = words.support(stem, "Hale v Pennant")
-    marlow, _ = words.support(stem, "Marlow v Quay")
-    assert hale > marlow, (hale, marlow)
+    assert_said_together(tutor, "Which case is about right of way?", "Hale v Pennant", "Marlow v Quay")

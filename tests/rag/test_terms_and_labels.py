@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import catalog_names, extractive_tutor_on
+from .conftest import assert_said_together, catalog_names, extractive_tutor_on
 
 NOTES = """# Glasshouse botany: revision notes
 
@@ -82,11 +82,7 @@ def test_a_sub_bullet_speaks_for_the_item_above_it(tutor):
 
 
 def test_a_sub_bullet_holds_the_words_of_its_item(tutor):
-    words = tutor.knowledge.sentence_words
-    stem = "The first rule of the glasshouse follows from"
-    first, _ = words.support(stem, "steady watering")
-    second, _ = words.support(stem, "open vents")
-    assert first > second, (first, second)
+    assert_said_together(tutor, "The first rule of the glasshouse follows from", "steady watering", "open vents")
 
 
 def test_a_chinese_follow_up_that_switches_keeps_the_situation(tutor):
