@@ -5,7 +5,9 @@ stem to the service(s) the option names, less how far those trail the decision's
 (b) how close the option, read as the stem's answer ("stem + option"), comes to a sentence
 of the material, and (c) whether one sentence
 holds the option's words together with the stem's rarer words (rag/cooccur.py), and (d) when
-one sentence names two options, whose own clause of it fits the stem better (rag/clauses.py).
+one sentence names two options, whose own clause of it fits the stem better (rag/clauses.py), and
+(e) for short options, how close the stem comes to the lines the material writes of that option
+alone (``said_of_each``).
 Options that only name services the guide
 never covers lose a little; "NOT"/"EXCEPT" stems pick the option a retrieved sentence's list of
 all the others (or a table whose rows are all the others) leaves out, else the option the
@@ -34,6 +36,7 @@ W_TOGETHER = 1.0
 OUTSIDE_PENALTY = 0.12
 W_CLAUSE = 1.0
 W_TABLE = 1.0
+W_SAID = 1.0
 CONTRADICTED = 0.5  # an option its own sentence contradicts keeps little of that sentence's support
 TOGETHER_BONUS = 0.5  # a set of options a retrieved sentence names together, alone: more than scores part
 
@@ -96,12 +99,50 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     for o, lead in zip(out, clauses.contrast(knowledge.embedder, asked, texts, knowledge.sentence_texts)):
         o.score += W_CLAUSE * lead
     if not question.negated:
+        fits = said_of_each(knowledge, texts, stem_vec)
+        placed = [f for f in fits if f is not None]
+        if len(placed) >= 2:
+            for o, fit in zip(out, fits):
+                o.score += W_SAID * ((fit if fit is not None else min(placed)) - max(placed))
         # Options a table places: the one whose row or column says what the stem asks leads.
         fits = table_fits(knowledge, texts, stem_vec)
         placed = [f for f in fits if f is not None]
         for o, fit in zip(out, fits):
             if fit is not None and len(placed) >= 2:
                 o.score += W_TABLE * (fit - max(placed))
+    return out
+
+
+def said_of_each(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[float | None]:
+    """Per short option, how close the stem comes to what the material says of that option
+    alone: the sentences that write it and no other option, or sit under a heading that writes
+    it, each with the next sentence of its passage when that one names no option ("- **A –
+    Accountable**: signs off." then "**One person**, not a committee."). A sentence that names
+    two options says nothing of one against the other; a sentence anywhere that merely reads
+    like "stem + option" is not what the material says of it. None: a sentence-long option, or
+    one the material never writes (scored as the least fitting when two or more are placed)."""
+    sents = knowledge.sentence_texts
+    written = [_written(t, sents, plural=True) for t in texts]
+    shown = [w for w in written if w is not None]
+    if len(shown) < 2:
+        return [None] * len(texts)
+    near = np.maximum(knowledge.sentence_vecs @ stem_vec, knowledge.headed_vecs @ stem_vec)
+    rows = np.array([s.row for s in knowledge.sentences])
+    headings = [(knowledge.chunks[s.row].section or ("",))[-1] for s in knowledge.sentences]
+    named = np.sum(shown, axis=0)  # how many options each sentence writes
+    out: list[float | None] = []
+    for text, w in zip(texts, written):
+        if w is None:
+            out.append(None)
+            continue
+        head = _name_re(text, plural=True)
+        under = np.array([bool(head.search(h)) for h in headings]) & (named == 0)
+        own = np.flatnonzero(w & (named == 1) | under)
+        after = own + 1
+        after = after[after < len(sents)]
+        after = after[(rows[after] == rows[after - 1]) & (named[after] == 0)]
+        lines = np.concatenate([own, after])
+        out.append(float(near[lines].max()) if len(lines) else None)
     return out
 
 
