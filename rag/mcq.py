@@ -99,18 +99,25 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     for o, lead in zip(out, clauses.contrast(knowledge.embedder, asked, texts, knowledge.sentence_texts)):
         o.score += W_CLAUSE * lead
     if not question.negated:
-        fits = said_of_each(knowledge, texts, stem_vec)
-        placed = [f for f in fits if f is not None]
-        if len(placed) >= 2:
-            for o, fit in zip(out, fits):
-                o.score += W_SAID * ((fit if fit is not None else min(placed)) - max(placed))
+        # An option the material never writes fits least; one no table places is not judged by tables.
+        _behind_best(out, said_of_each(knowledge, texts, stem_vec), W_SAID, unplaced_least=True)
         # Options a table places: the one whose row or column says what the stem asks leads.
-        fits = table_fits(knowledge, texts, stem_vec)
-        placed = [f for f in fits if f is not None]
-        for o, fit in zip(out, fits):
-            if fit is not None and len(placed) >= 2:
-                o.score += W_TABLE * (fit - max(placed))
+        _behind_best(out, table_fits(knowledge, texts, stem_vec), W_TABLE, unplaced_least=False)
     return out
+
+
+def _behind_best(scores: list[OptionScore], fits: list[float | None], weight: float, unplaced_least: bool) -> None:
+    """Each option loses ``weight`` times its fit's distance from the best fit, when two or more
+    options have one; an option without one (None) counts as the worst placed when
+    ``unplaced_least``, else is left as it is."""
+    placed = [f for f in fits if f is not None]
+    if len(placed) < 2:
+        return
+    for o, fit in zip(scores, fits):
+        if fit is None and unplaced_least:
+            fit = min(placed)
+        if fit is not None:
+            o.score += weight * (fit - max(placed))
 
 
 def said_of_each(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[float | None]:
@@ -128,7 +135,7 @@ def said_of_each(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[floa
         return [None] * len(texts)
     near = np.maximum(knowledge.sentence_vecs @ stem_vec, knowledge.headed_vecs @ stem_vec)
     rows = np.array([s.row for s in knowledge.sentences])
-    headings = [(knowledge.chunks[s.row].section or ("",))[-1] for s in knowledge.sentences]
+    headings = [(c.section or ("",))[-1] for c in knowledge.chunks]  # matched once per passage, not per sentence
     named = np.sum(shown, axis=0)  # how many options each sentence writes
     out: list[float | None] = []
     for text, w in zip(texts, written):
@@ -136,7 +143,7 @@ def said_of_each(knowledge, texts: list[str], stem_vec: np.ndarray) -> list[floa
             out.append(None)
             continue
         head = _name_re(text, plural=True)
-        under = np.array([bool(head.search(h)) for h in headings]) & (named == 0)
+        under = np.array([bool(head.search(h)) for h in headings])[rows] & (named == 0)
         own = np.flatnonzero(w & (named == 1) | under)
         after = own + 1
         after = after[after < len(sents)]
