@@ -362,6 +362,13 @@ class Knowledge:
         return WordIndex(texts)
 
     @cached_property
+    def class_idf(self) -> dict[str, float]:
+        """The sentences' word rarity as rag/membership.py cuts words, built on first use."""
+        from studyrag.rag.membership import idf
+
+        return idf(self.sentence_texts)
+
+    @cached_property
     def passage_share(self) -> dict[str, float]:
         """The share of passages with a sentence naming each thing: a thing named in a quarter
         of them is the material's backdrop ("Kettlehub" across notes on brewing with it), not the

@@ -7,7 +7,8 @@ of the material, and (c) whether one sentence
 holds the option's words together with the stem's rarer words (rag/cooccur.py), and (d) when
 one sentence names two options, whose own clause of it fits the stem better (rag/clauses.py), and
 (e) for short options, how close the stem comes to the lines the material writes of that option
-alone (``said_of_each``).
+alone (``said_of_each``), and (f) for a "Choose two", whether the material files the option under
+the class the stem names (rag/membership.py).
 Options that only name services the guide
 never covers lose a little; "NOT"/"EXCEPT" stems pick the option a retrieved sentence's list of
 all the others (or a table whose rows are all the others) leaves out, else the option the
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studyrag.rag import clauses, columns
+from studyrag.rag import clauses, columns, membership
 from studyrag.rag.contradict import contradicts, denies
 from studyrag.rag.cooccur import tokens
 from studyrag.rag.gloss import english_of
@@ -37,6 +38,7 @@ OUTSIDE_PENALTY = 0.12
 W_CLAUSE = 1.0
 W_TABLE = 1.0
 W_SAID = 1.0
+W_CLASS = 3.0  # "Choose two" names a class; where the material files an option outweighs how its sentences read
 CONTRADICTED = 0.5  # an option its own sentence contradicts keeps little of that sentence's support
 TOGETHER_BONUS = 0.5  # a set of options a retrieved sentence names together, alone: more than scores part
 
@@ -103,6 +105,10 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
         _behind_best(out, said_of_each(knowledge, texts, stem_vec), W_SAID, unplaced_least=True)
         # Options a table places: the one whose row or column says what the stem asks leads.
         _behind_best(out, table_fits(knowledge, texts, stem_vec), W_TABLE, unplaced_least=False)
+        if question.choose > 1:
+            # "Which of these are X? (Choose two)": the options the material files under X lead.
+            _behind_best(out, membership.fits(knowledge, [_name_re(t, plural=True) for t in texts], asked, texts),
+                         W_CLASS, unplaced_least=False)
     return out
 
 
