@@ -3,7 +3,8 @@
 A follow-up leans on the last turn in one of four ways:
 - it points back with a pronoun ("who approves *it*?", "那*它*…"): the thing the last
   answer was about replaces the pronoun, and the follow-up keeps its own kind (a fact
-  asked about that thing);
+  asked about that thing); it is searched with the last question's words too ("and how
+  long is *that* kept?" finds the line on what was asked about, not every retention line);
 - it switches ("what should I use *instead*?", "and *the other one*?", "what if …, would
   that still be right?"): the last question's situation is kept, the follow-up's words are
   added, and for "instead"/"other" the last answer is excluded from the choice;
@@ -11,7 +12,8 @@ A follow-up leans on the last turn in one of four ways:
   replaces the one the last question named;
 - it names nothing and points nowhere ("what's the best way to get the data back without
   paying?" after ransomware, "then which part acts as our conscience?" after the id): the
-  last turn's thing is added as its topic.
+  last turn's thing is added as its topic, and the last question's words help the search
+  unless it asks "which …?" for a thing of its own.
 An elliptical one ("and the encrypted version of it?") asks the last question again; one
 that names a sibling of a word of it ("and for Th2?" after a question on Th1 cells) asks it
 again with that word swapped. "That tree" after a question on TreeMap points at a noun of its
@@ -58,7 +60,7 @@ class Standalone:
     referent: str | None = None  # what "it" was taken to be
     carried: bool = False  # the referent was added as the topic, the follow-up does not name it
     change: str | None = None  # the follow-up's own words, when they change the last question's situation ("what if …")
-    context: str | None = None  # the last question, for retrieval only: the follow-up leans on it but names nothing of it
+    context: str | None = None  # the last question, for retrieval only: the follow-up leans on its words
 
 
 def standalone(question: str, history: list, catalog) -> Standalone:
@@ -86,7 +88,8 @@ def standalone(question: str, history: list, catalog) -> Standalone:
             # "And the encrypted version of it?" asks the last question again about something new.
             return Standalone(f"{prev_q} {_replace_pronoun(rest, referent)}", (), referent)
         # "What's the file I send to it?": what a follow-up asks for is not the thing it points back to.
-        return Standalone(_replace_pronoun(question, referent), (referent,), referent)
+        # "And how long is that kept?": the last question's words find what was asked about's line.
+        return Standalone(_replace_pronoun(question, referent), (referent,), referent, context=prev_q)
     named_before = [s for s in catalog.find(prev_q) if not s.generic]
     if named_now and named_before and LEAD_RE.match(question) and not _asks_anew(rest):
         out = prev_q
@@ -100,7 +103,10 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     if referent and not named_now:
         # "What's the best way to get the data back without paying?" after a question on
         # ransomware is still about ransomware: the topic goes along, the question's own words lead.
-        return Standalone(f"{question} ({referent})", (), referent, carried=True)
+        # Its facts are found with the last question's words too; a "which …?" asks for a thing of
+        # its own, which the last question's words would pull back to the last answer.
+        asks_thing = re.match(r"\s*which\b", rest, re.I)
+        return Standalone(f"{question} ({referent})", (), referent, carried=True, context=None if asks_thing else prev_q)
     if PRONOUN_RE.search(question) or ZH_PRONOUN_RE.search(question) or LEAD_RE.match(question):
         # "What second messenger comes out of that?": what "that" is lives in the last question,
         # which names no thing the catalog holds; its words find the passage, this one asks.

@@ -51,3 +51,30 @@ def test_the_same_question_alone_is_not_pulled_to_an_earlier_topic(bread_tutor):
     ans = bread_tutor.ask("What temperature should the oven be at before baking?",
                           history=[{"role": "user", "content": "How long do I rest the dough before adding salt?"}])
     assert "250 °C" in ans.answer.split("\n")[0], ans.answer
+
+
+
+
+MUSEUM = """# Museum operations
+
+## Front desk
+
+- The **Front desk** sells tickets and takes coats; coats not collected are held for 14 days.
+
+## Security
+
+- **Security** staff watch the camera feeds; camera footage is held for 31 days.
+- Lost children are taken to the front desk, never to the security office.
+"""
+
+
+def test_a_follow_up_is_searched_with_the_last_questions_words_unless_it_asks_which(tmp_path):
+    from studyrag.rag.followup import standalone
+
+    catalog = extractive_tutor_on(tmp_path, "museum-notes.md", MUSEUM).knowledge.catalog
+    first = "Who watches the camera feeds in the galleries?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": "Answer: Security [1]"}]
+    leaning = standalone("And how long is its footage held?", history, catalog)
+    assert leaning.referent == "Security" and leaning.context == first, leaning
+    asks_a_thing = standalone("which desk are lost children taken to?", history, catalog)
+    assert asks_a_thing.carried and asks_a_thing.context is None, asks_a_thing
