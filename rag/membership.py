@@ -115,8 +115,9 @@ class Name:
 
 
 def labels_in(sentence: str, name, names) -> list[Label]:
-    """The labels one sentence gives the option ``name`` (a compiled pattern); ``names``: the
-    patterns of every option, removed from a clause so that no option files another.
+    """The labels one sentence gives the option ``name`` (a ``Name``, or any pattern with
+    ``search`` and ``sub``); ``names``: every option's, removed from a label so that no option
+    files another.
 
     >>> p = re.compile("marble", re.I)
     >>> labels_in("- Non-foliated: marble (from limestone), quartzite", p, [p])
