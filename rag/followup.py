@@ -91,7 +91,9 @@ def standalone(question: str, history: list, catalog) -> Standalone:
         # "And how long is that kept?": the last question's words find what was asked about's line.
         return Standalone(_replace_pronoun(question, referent), (referent,), referent, context=prev_q)
     named_before = [s for s in catalog.find(prev_q) if not s.generic]
-    if named_now and named_before and LEAD_RE.match(question) and not _asks_anew(rest):
+    # "And for Serverless Inference?" asks the last question of a new thing; "and with a gaiwan,
+    # how many grams go into 100 ml?" asks a question of its own, whatever it names.
+    if named_now and named_before and LEAD_RE.match(question) and not _asks_anew_anywhere(rest):
         out = prev_q
         for alias in sorted(named_before[0].aliases, key=len, reverse=True):
             out = re.sub(re.escape(alias), named_now[0].name, out, flags=re.I)
@@ -165,6 +167,17 @@ def _asks_anew(rest: str) -> bool:
     if not re.match(r"\s*(?:what|which|who|how|where|when)\b", rest, re.I):
         return False
     return len([w for w in re.findall(r"[\w-]+", rest.lower()) if w not in ASKING_WORDS and len(w) > 1]) >= 3
+
+
+def _asks_anew_anywhere(rest: str) -> bool:
+    """Does any clause of a follow-up ask a question of its own (see _asks_anew)?
+
+    >>> _asks_anew_anywhere("once that's done, which account ends up receiving the net income?")
+    True
+    >>> _asks_anew_anywhere("for Serverless Inference?"), _asks_anew_anywhere("with a gaiwan, what about it?")
+    (False, False)
+    """
+    return any(_asks_anew(clause) for clause in re.split(r"[,;:?]\s*|\s[—–-]\s", rest) if clause.strip())
 
 
 def _named(question: str, catalog) -> list:

@@ -78,3 +78,33 @@ def test_a_follow_up_is_searched_with_the_last_questions_words_unless_it_asks_wh
     assert leaning.referent == "Security" and leaning.context == first, leaning
     asks_a_thing = standalone("which desk are lost children taken to?", history, catalog)
     assert asks_a_thing.carried and asks_a_thing.context is None, asks_a_thing
+
+
+TEA = """# Tea brewing notes
+
+## Green tea
+
+- **Green tea** is brewed with water at 75 °C for two minutes; hotter water turns the cup bitter.
+
+## Black tea
+
+- **Black tea** takes water just off the boil, 95 °C, and steeps for four minutes.
+
+## Gaiwan
+
+- The **Gaiwan** is a small lidded bowl for many short infusions; heat the water to 90 °C for oolong in it.
+- A gaiwan takes 5 grams of leaf for every 100 ml of water, and each infusion is poured off after 15 seconds.
+
+## Cold brew
+
+- **Cold brew** steeps 10 grams of leaf in a litre of cold water in the fridge for eight hours.
+"""
+
+
+def test_a_follow_up_that_names_a_new_thing_and_asks_its_own_question_is_not_the_last_one_swapped(tmp_path):
+    """"And with a gaiwan, how many grams …?" after a question on green tea's water asks for
+    grams; swapping the gaiwan into the last question would ask for its water temperature."""
+    tutor = extractive_tutor_on(tmp_path, "tea-notes.md", TEA)
+    history = [{"role": "user", "content": "How hot should the water be for green tea?"}]
+    ans = tutor.ask("And with a gaiwan, how many grams of leaf go into each 100 ml of water?", history=history)
+    assert "5 grams" in ans.answer.split("\n")[0], ans.answer
