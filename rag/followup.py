@@ -92,8 +92,10 @@ def standalone(question: str, history: list, catalog) -> Standalone:
         return Standalone(_replace_pronoun(question, referent), (referent,), referent, context=prev_q)
     named_before = [s for s in catalog.find(prev_q) if not s.generic]
     # "And for Serverless Inference?" asks the last question of a new thing; "and with a gaiwan,
-    # how many grams go into 100 ml?" asks a question of its own, whatever it names.
-    if named_now and named_before and LEAD_RE.match(question) and not _asks_anew_anywhere(rest):
+    # how many grams go into 100 ml?" and "so a planet at 4 AU from the Sun takes how long?" ask
+    # questions of their own, whatever they name.
+    if named_now and named_before and LEAD_RE.match(question) and not _asks_anew_anywhere(rest) \
+            and _says_little_else(rest, named_now[0]):
         out = prev_q
         for alias in sorted(named_before[0].aliases, key=len, reverse=True):
             out = re.sub(re.escape(alias), named_now[0].name, out, flags=re.I)
@@ -178,6 +180,23 @@ def _asks_anew_anywhere(rest: str) -> bool:
     (False, False)
     """
     return any(_asks_anew(clause) for clause in re.split(r"[,;:?]\s*|\s[—–-]\s", rest) if clause.strip())
+
+
+def _says_little_else(rest: str, named) -> bool:
+    """Are there at most three words besides the thing named and asking words ("for the
+    Standard-IA class then?"), as in a follow-up that only puts a new thing in the last question?
+
+    >>> class N: aliases = {"Sun"}
+    >>> _says_little_else("what about for the Sun?", N()), _says_little_else("so a planet at 4 AU from the Sun takes how long?", N())
+    (True, False)
+    """
+    left = rest
+    for alias in sorted(named.aliases, key=len, reverse=True):
+        left = re.sub(re.escape(alias), " ", left, flags=re.I)
+    return len([w for w in re.findall(r"[\w-]+", left.lower()) if w not in ASKING_WORDS and len(w) > 1]) <= LITTLE_ELSE
+
+
+LITTLE_ELSE = 3
 
 
 def _named(question: str, catalog) -> list:

@@ -106,5 +106,7 @@ def test_a_follow_up_that_names_a_new_thing_and_asks_its_own_question_is_not_the
     grams; swapping the gaiwan into the last question would ask for its water temperature."""
     tutor = extractive_tutor_on(tmp_path, "tea-notes.md", TEA)
     history = [{"role": "user", "content": "How hot should the water be for green tea?"}]
-    ans = tutor.ask("And with a gaiwan, how many grams of leaf go into each 100 ml of water?", history=history)
-    assert "5 grams" in ans.answer.split("\n")[0], ans.answer
+    for follow_up in ("And with a gaiwan, how many grams of leaf go into each 100 ml of water?",
+                      "And a gaiwan takes how many grams of leaf per 100 ml of water?"):
+        ans = tutor.ask(follow_up, history=history)
+        assert "5 grams" in ans.answer.split("\n")[0], (follow_up, ans.answer)
