@@ -45,7 +45,7 @@ WHICH_RE = re.compile(
 # the statuses ..."): answered with the sentences that hold it, quoted, never with a name.
 COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
 FACT_RE = re.compile(
-    r"\bhow (?:long|many|much|often|big|large|fast|far|soon|frequently)\b|^\W*(?:and\s+)?when\b"
+    r"\bhow (?:long|many|much|often|big|large|fast|quickly|far|soon|frequently)\b|^\W*(?:and\s+)?when\b"
     r"|\bwhat(?:'?s| is| are| were)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
     r"duration|timeout|proportion|fraction|discount|saving|cost)s?\b"
     rf"|\b(?:which|what|name|list)(?: are| were)?(?: all)?(?: the)? {COUNT_WORDS}\b"
@@ -288,7 +288,7 @@ class Question:
 
     @property
     def asks_number(self) -> bool:
-        return bool(re.search(r"\bhow (?:long|many|much|often|big|large|fast|far)\b|\bwhat (?:is the )?"
+        return bool(re.search(r"\bhow (?:long|many|much|often|big|large|fast|quickly|far)\b|\bwhat (?:is the )?"
                               r"(?:percentage|percent|size|limit|maximum|minimum|number|duration|timeout|discount)\b"
                               r"|\bwhat (?:\w+ ){0,2}(?:values|thresholds|cut-?offs|benchmarks|critical values)\b"
                               r"|多久|多長|多少", self.search_text + " " + self.text, re.I))
