@@ -168,7 +168,12 @@ def _asks_anew(rest: str) -> bool:
     """
     if not re.match(r"\s*(?:what|which|who|how|where|when)\b", rest, re.I):
         return False
-    return len([w for w in re.findall(r"[\w-]+", rest.lower()) if w not in ASKING_WORDS and len(w) > 1]) >= 3
+    return _saying_words(rest) >= 3
+
+
+def _saying_words(text: str) -> int:
+    """How many words of ``text`` say something (not asking words, not single letters)."""
+    return len([w for w in re.findall(r"[\w-]+", text.lower()) if w not in ASKING_WORDS and len(w) > 1])
 
 
 def _asks_anew_anywhere(rest: str) -> bool:
@@ -193,7 +198,7 @@ def _says_little_else(rest: str, named) -> bool:
     left = rest
     for alias in sorted(named.aliases, key=len, reverse=True):
         left = re.sub(re.escape(alias), " ", left, flags=re.I)
-    return len([w for w in re.findall(r"[\w-]+", left.lower()) if w not in ASKING_WORDS and len(w) > 1]) <= LITTLE_ELSE
+    return _saying_words(left) <= LITTLE_ELSE
 
 
 LITTLE_ELSE = 3
