@@ -166,7 +166,7 @@ class Knowledge:
         self.outside = outside.prototypes(self.profile.outside, self.topics)
         self.outside_vecs = cached_vectors(self.embedder, [p.text for p in self.outside], cache, "outside")
         # Last: its anchors are measured with the material's own decisions.
-        self.calibration = scope.calibrate(self.retriever, self._decided, cache)
+        self.calibration = scope.calibrate(self.retriever, self._decided, cache, self.signals.scoring)
 
     def _picked(self, c: Chunk) -> bool:
         return self.picked is None or c.source in self.picked

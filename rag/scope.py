@@ -93,11 +93,13 @@ def relevance(hits) -> float:
     return max(h.dense for h in hits) + LEXICAL_WEIGHT * max(h.lexical for h in hits)
 
 
-def calibrate(retriever, decided, derived=None) -> Calibration:
+def calibrate(retriever, decided, derived=None, scoring: str = "") -> Calibration:
     """The anchors for this corpus and embedder, kept in the index build's derived data.
-    ``decided(question)``: relevance + the score of the material's decision for it."""
+    ``decided(question)``: relevance + the score of the material's decision for it;
+    ``scoring`` names how that score is weighed, so anchors measured under other weights
+    are never read back."""
     on_questions = _heading_questions(retriever.chunks)
-    key = f"calibration2-{retriever.embedder.name}-{_digest(on_questions)}.json"
+    key = f"calibration3-{retriever.embedder.name}-{scoring}-{_digest(on_questions)}.json"
     stored = derived.get(key) if derived is not None else None
     if stored is not None:
         try:

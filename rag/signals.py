@@ -672,6 +672,11 @@ class SignalIndex:
         out.sort(key=lambda t: t[0], reverse=True)
         return out
 
+    @property
+    def scoring(self) -> str:
+        """The weights ``score`` uses, as a key part ("lex0.2-second0.3")."""
+        return f"lex{LEXICAL_WEIGHT}-second{SECOND_WEIGHT if self.second is not None else 0}"
+
     def _lexical(self, query: str) -> np.ndarray:
         if self._words is None:
             self._words = [set(stems(x.signal)) for x in self.statements]
