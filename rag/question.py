@@ -44,11 +44,15 @@ WHICH_RE = re.compile(
 # A fact, list or number is asked for ("how long ...", "which four kinds of ...", "what are
 # the statuses ..."): answered with the sentences that hold it, quoted, never with a name.
 COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
+# "how long/many/soon …?" asks a number or a duration: a fact, never a thing to name.
+HOW_MUCH = r"\bhow (?:long|many|much|often|big|large|fast|quickly|far|soon|frequently)\b"
 FACT_RE = re.compile(
-    r"\bhow (?:long|many|much|often|big|large|fast|quickly|far|soon|frequently)\b|^\W*(?:and\s+)?when\b"
+    rf"{HOW_MUCH}|^\W*(?:and\s+)?when\b"
     r"|\bwhat(?:'?s| is| are| were)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
     r"duration|timeout|proportion|fraction|discount|saving|cost)s?\b"
     rf"|\b(?:which|what|name|list)(?: are| were)?(?: all)?(?: the)? {COUNT_WORDS}\b"
+    # "Aquinas splits law into four kinds - what are they?"; "what are the default interval and count?"
+    r"|\bwhat (?:are|were) (?:they|these|those)\s*(?:[?.!]|$)|\bwhat(?:'?s| is| are| were)? (?:the )?defaults?\b"
     r"|(?:^|[.?!:]\s+)(?:list|name|enumerate)\s+(?:the|all|every)\b|\b(?:need|want|give me) (?:the|a|the full) list\b"
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
     r"modes|levels|values|components|phases|dimensions|metrics|properties|fields|limits|options|terms|symptoms|signs|"
@@ -64,7 +68,7 @@ FACT_RE = re.compile(
     r"|(?:^|[,;]\s*)where (?:exactly |precisely )?(?:does|do|is|are|did|will|would|can|should)\b"
     r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length|path|format|"
     r"directory|folder|file|filename|file name|location|address|extension)s?\b"
-    r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼|誰",
+    r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|哪[兩二三四五六七八九十\d]+(?:個|種|項|類|大|步)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼|誰",
     re.I,
 )
 # ... unless a thing to use is asked for ("which two services should they use?").
@@ -278,6 +282,10 @@ class Question:
         False
         >>> parse("What status does a new version sit in until someone signs off?").asks_fact
         True
+        >>> [parse(q).asks_fact for q in ("The guild sorts its members into three ranks - what are they?",
+        ...                               "If I leave the fields unset, what are the default interval and count?",
+        ...                               "茶藝課教的泡茶有哪四個步驟？")]
+        [True, True, True]
         """
         texts = [unlead(asking_part(t)) for t in [self.text] + ([self.english] if self.english else [])]
         if any(CHOOSE_ENTITY_RE.search(t) for t in texts):
@@ -288,7 +296,7 @@ class Question:
 
     @property
     def asks_number(self) -> bool:
-        return bool(re.search(r"\bhow (?:long|many|much|often|big|large|fast|quickly|far)\b|\bwhat (?:is the )?"
+        return bool(re.search(rf"{HOW_MUCH}|\bwhat (?:is the )?"
                               r"(?:percentage|percent|size|limit|maximum|minimum|number|duration|timeout|discount)\b"
                               r"|\bwhat (?:\w+ ){0,2}(?:values|thresholds|cut-?offs|benchmarks|critical values)\b"
                               r"|多久|多長|多少", self.search_text + " " + self.text, re.I))
