@@ -95,7 +95,7 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     # how many grams go into 100 ml?" and "so a planet at 4 AU from the Sun takes how long?" ask
     # questions of their own, whatever they name.
     if named_now and named_before and LEAD_RE.match(question) and not _asks_anew_anywhere(rest) \
-            and _says_little_else(rest, named_now[0]):
+            and (_says_little_else(rest, named_now[0]) or POINTS_BACK_RE.search(rest)):
         out = prev_q
         for alias in sorted(named_before[0].aliases, key=len, reverse=True):
             out = re.sub(re.escape(alias), named_now[0].name, out, flags=re.I)
@@ -168,7 +168,7 @@ def _asks_anew(rest: str) -> bool:
     """
     if not re.match(r"\s*(?:what|which|who|how|where|when)\b", rest, re.I):
         return False
-    return _saying_words(rest) >= 3
+    return _saying_words(POINTS_BACK_RE.sub(" ", rest)) >= 3
 
 
 def _saying_words(text: str) -> int:
@@ -202,6 +202,10 @@ def _says_little_else(rest: str, named) -> bool:
 
 
 LITTLE_ELSE = 3
+# "… who takes care of that part then?": the asking clause ends on what the last question asked
+# about ("that part", "this step"), so it asks the last question again, of the thing it names.
+POINTS_BACK_RE = re.compile(r"\b(?:that|this|these|those)\s+(?:part|step|bit|piece|one|thing|stage|job|task|role|aspect)s?"
+                            r"\s*(?:then|now|too|again)?\s*[?.!]*\s*$", re.I)
 
 
 def _named(question: str, catalog) -> list:

@@ -110,3 +110,17 @@ def test_a_follow_up_that_names_a_new_thing_and_asks_its_own_question_is_not_the
                       "And a gaiwan takes how many grams of leaf per 100 ml of water?"):
         ans = tutor.ask(follow_up, history=history)
         assert "5 grams" in ans.answer.split("\n")[0], (follow_up, ans.answer)
+
+
+def test_a_follow_up_that_names_a_new_thing_and_points_back_to_what_was_asked_is_the_last_one_swapped(tmp_path):
+    """"And if we make cold brew, what do we set for that part then?" asks the last question
+    (the water for green tea) of cold brew: "that part" is what was asked."""
+    from studyrag.rag.followup import standalone
+
+    tutor = extractive_tutor_on(tmp_path, "tea-notes.md", TEA)
+    first = "How hot should the water be for green tea?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": tutor.ask(first).answer}]
+    follow_up = "And if we make cold brew, what do we set for that part then?"
+    assert standalone(follow_up, history, tutor.knowledge.catalog).text == "How hot should the water be for Cold brew?"
+    ans = tutor.ask(follow_up, history=history)
+    assert "cold water" in ans.answer.split("\n")[0], ans.answer
