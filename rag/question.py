@@ -66,7 +66,7 @@ FACT_RE = re.compile(
     r"|\bwhat (?:\w+ )?(?:status|state) (?:does|do|is|are|can|will|would|should|did|has|have)\b"
     r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b"
     r"|(?:^|[,;]\s*)where (?:exactly |precisely )?(?:does|do|is|are|did|will|would|can|should)\b"
-    r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length|path|format|"
+    r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length|interval|ratio|path|format|"
     r"directory|folder|file|filename|file name|location|address|extension)s?\b"
     r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|哪[兩二三四五六七八九十\d]+(?:個|種|項|類|大|步)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼|誰",
     re.I,
