@@ -40,7 +40,7 @@ W_TABLE = 1.0
 W_SAID = 1.0
 W_CLASS = 3.0  # "Choose two" names a class; where the material files an option outweighs how its sentences read
 CONTRADICTED = 0.5  # an option its own sentence contradicts keeps little of that sentence's support
-TOGETHER_BONUS = 0.7  # a set of options a retrieved sentence names together, alone: more than scores part
+TOGETHER_BONUS = 0.5  # a set of options a retrieved sentence names together, alone: more than scores part
 
 
 @dataclass
