@@ -692,10 +692,7 @@ class SignalIndex:
         return np.array([sum(weights[w] for w in q & ws) / total for ws in self._words])
 
 
-# The share of the question's (idf-weighted) words a statement also uses, added to its cosine:
-# a scenario's rare words (an API's name, a term the material coins) point to the statement
-# that uses them more surely than its meaning alone (measurements: docs/any-material.md, session 35).
-LEXICAL_WEIGHT = 0.35
+LEXICAL_WEIGHT = 0.2
 # Weight of the second embedder's opinion. Two models mistake different statements for the
 # question's situation, so their blend errs less. Measured 2026-12-01 (MiniLM + e5-small,
 # extractive, open / closed book): blind set B 21 -> 23/30 / 22 -> 23/30, blind set A
