@@ -51,7 +51,7 @@ FACT_RE = re.compile(
     r"|\bwhat(?:'?s| is| are| were)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
     r"duration|timeout|proportion|fraction|discount|saving|cost)s?\b"
     rf"|\b(?:which|what|name|list)(?: are| were)?(?: all)?(?: the)? {COUNT_WORDS}\b"
-    # "Aquinas splits law into four kinds - what are they?"; "what are the default interval and count?"
+    # "The guild sorts its members into three ranks - what are they?"; "what are the default interval and count?"
     r"|\bwhat (?:are|were) (?:they|these|those)\s*(?:[?.!]|$)|\bwhat(?:'?s| is| are| were)? (?:the )?defaults?\b"
     r"|(?:^|[.?!:]\s+)(?:list|name|enumerate)\s+(?:the|all|every)\b|\b(?:need|want|give me) (?:the|a|the full) list\b"
     r"|\b(?:what|which) (?:are |were )?(?:the )?(?:\w+ ){0,2}(?:statuses|states|steps|stages|types|kinds|categories|"
