@@ -18,6 +18,7 @@ import numpy as np
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.rag.catalog import Catalog, Service
 from studyrag.rag.entities import ALIGNED_CELL_SEP_RE, table_lines
+from studyrag.rag.polarity import split_words
 
 ARROW_RE = re.compile(r"\s*(?:→|->|⇒)\s*")
 CORRECT_RE = re.compile(r"\bCorrect (?:choice|answer)s?\s*[:：]\s*", re.I)
@@ -551,7 +552,7 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
         # that a defined term opens describes that term, as in a bullet.
         return _term_paragraph(own_line, catalog) if start > line_start else None
     if start > m.end():  # a later sentence of a definition line
-        found = _defined_here(own_line, catalog)
+        found = _defined_here(own_line, catalog) or _equated_here(own_line, catalog)
         if found is not None:
             return found
     indent = len(m.group(1).expandtabs(4))
@@ -575,6 +576,15 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
                 return _term_paragraph(line, catalog)
             pos = prev_start
     return None
+
+
+def _equated_here(line: str, catalog: Catalog) -> Service | None:
+    """The thing an "X = what X is" line opens with ("- **802.1X** = port-based access control")."""
+    lead = DEFINITION_LEAD_RE.match(line)
+    spans = catalog.spans(line[:120])
+    if not spans or spans[0][0] != lead.end() or spans[0][2].generic:
+        return None
+    return spans[0][2] if re.match(r"[*_`\s]*(?:\([^)]{1,40}\)[*_`\s]*)?=\s", line[spans[0][1]:]) else None
 
 
 def _term_paragraph(line: str, catalog: Catalog) -> Service | None:
@@ -633,6 +643,7 @@ class SignalIndex:
         self.second: np.ndarray | None = None
         self._words: list[set[str]] | None = None
         self._idf: dict[str, float] = {}
+        self._denied: list[set[str]] = []
 
     @classmethod
     def build(cls, chunks, sources, catalog, embedder, derived, label: str, section_service=None) -> "SignalIndex":
@@ -675,11 +686,14 @@ class SignalIndex:
     @property
     def scoring(self) -> str:
         """The weights ``score`` uses, as a key part ("lex0.2-second0.3")."""
-        return f"lex{LEXICAL_WEIGHT}-second{SECOND_WEIGHT if self.second is not None else 0}"
+        return f"lex{LEXICAL_WEIGHT}-denied-second{SECOND_WEIGHT if self.second is not None else 0}"
 
     def _lexical(self, query: str) -> np.ndarray:
+        """The idf-weighted share of the question's words each statement uses. A word the
+        question denies ("no digging allowed") is shared only where the statement denies it too."""
         if self._words is None:
             self._words = [set(stems(x.signal)) for x in self.statements]
+            self._denied = [denied_stems(x.signal) for x in self.statements]
             df: dict[str, int] = {}
             for ws in self._words:
                 for w in ws:
@@ -687,12 +701,15 @@ class SignalIndex:
             n = len(self._words)
             self._idf = {w: float(np.log(1 + n / c)) for w, c in df.items()}
         q = set(stems(query))
+        q_denied = denied_stems(query)
+        q_plain = q - q_denied
         weights = {w: self._idf.get(w, 0.0) for w in q}
         total = sum(weights.values()) or 1.0
-        return np.array([sum(weights[w] for w in q & ws) / total for ws in self._words])
+        return np.array([(sum(weights[w] for w in q_plain & ws) + sum(weights[w] for w in q_denied & dn)) / total
+                         for ws, dn in zip(self._words, self._denied)])
 
 
-LEXICAL_WEIGHT = 0.2
+LEXICAL_WEIGHT = 0.35
 # Weight of the second embedder's opinion. Two models mistake different statements for the
 # question's situation, so their blend errs less. Measured 2026-12-01 (MiniLM + e5-small,
 # extractive, open / closed book): blind set B 21 -> 23/30 / 22 -> 23/30, blind set A
@@ -731,3 +748,10 @@ had use using one two each any all both other team company wants want need needs
 def stems(text: str) -> list[str]:
     """Crude stems of the content words ('predictions' -> 'predic')."""
     return [w[:6] for w in re.findall(r"[a-z][a-z0-9\-]+", text.lower()) if w not in _STOP and len(w) > 2]
+
+
+def denied_stems(text: str) -> set[str]:
+    """Stems of the words only a negation in ``text`` covers ("no digging allowed" -> digging, allowe);
+    a word the text also says plainly is not denied."""
+    plain, denied = split_words(text, lambda w: w not in _STOP and len(w) > 2)
+    return {w[:6] for w in denied} - {w[:6] for w in plain}
