@@ -22,6 +22,7 @@ from studyrag.rag.gloss import gloss
 from studyrag.rag.citations import Citation, Citations, literal, with_mark
 from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
+from studyrag.rag.person import asks_person
 from studyrag.rag.scope import relevance
 from studyrag.rag.remedies import to_remedy
 from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, asks_for_piece_of, parse
@@ -207,7 +208,11 @@ class Tutor:
         named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried and s.name not in owners]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
-        if kind in ("which", "fact", "explain", "compare"):
+        # "Who compared bus conductors with drivers?" asks for a person, not a comparison.
+        who = asks_person(asking_part(query)) or q.lang != "en" and asks_person(q.text)
+        if who and kind == "compare":
+            kind = "fact"
+        if kind in ("which", "fact", "explain", "compare") and not who:
             # A comparison that names a third thing in passing ("with an HMS already running, how
             # do the Langstroth and the Top-bar hive differ?") compares the two its words set side by side.
             sides = compare_sides(k.catalog, k.sentence_texts, query)
@@ -251,7 +256,15 @@ class Tutor:
             kind = "compare" if contrast is not None else kind
         ans.kind = kind
         cites = Citations(k)
-        if contrast is not None:
+        # "Who mapped the deaths?", "which leader knelt in Warsaw?" (decided: a policy): the
+        # sentences that hold the fact name the person; when they name nobody, as before.
+        by_person = who and (kind == "fact" or kind == "which" and decision is not None
+                             and _not_a_person(k, decision, query))
+        trial = Citations(k)  # kept only if the person plan stands
+        person_plan = plans.who(k, q, qvec, hits, trial, decision) if by_person else None
+        if person_plan is not None:
+            plan, cites, ans.kind = person_plan, trial, "fact"
+        elif contrast is not None:
             plan = plans.contrast(k, q, qvec, contrast, cites)
         elif ans.kind == "mcq":
             trusted = self.backend is not None and self.backend.trusted_to_decide
@@ -438,6 +451,21 @@ def _interrupted(e: BaseException, ans: Answer, explain) -> str:
 
 def _lang(q: Question) -> str:
     return "zh" if q.lang == "zh" else "en"
+
+
+def _not_a_person(k: Knowledge, decision, query: str) -> bool:
+    """Is a decision for a question that asks for a person not one? Its winner is written in
+    lower case too ("Utilitarianism" and "utilitarianism"), or the statement that decided it
+    names a person the question does not ("Brandt knelt at the memorial" for Ostpolitik).
+    "Caracalla", decided by his own line, stands."""
+    name = decision.services[0]
+    if k.people.is_person(name):
+        return False
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\(.*?\)", "", name))
+    if any(w.lower() in k.people.common for w in words):
+        return True
+    said = decision.statement
+    return said is not None and k.people.name_in(said.signal, f"{query} {name}") is not None
 
 
 def _without_named_partner(decision, named: set[str]):

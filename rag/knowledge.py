@@ -338,6 +338,13 @@ class Knowledge:
         return material_words(list(self.sources.values()))
 
     @cached_property
+    def people(self):
+        """The people the material names (rag/person.py), found on first use."""
+        from studyrag.rag.person import People
+
+        return People.of(list(self.sources.values()))
+
+    @cached_property
     def sentence_texts(self) -> list[str]:
         return [s.text for s in self.sentences]
 

@@ -29,6 +29,7 @@ class Plan:
     support: list[int]  # sentence indexes the model's explanation may use
     services: tuple[str, ...] = ()  # the things the answer names (the model must not contradict them)
     choice: list[str] | None = None  # multiple choice: the picked letters
+    best: int | None = None  # a fact's best sentence, wherever the quote shows it
 
 
 def _lang(q) -> str:
@@ -86,11 +87,12 @@ def _each_named(k: Knowledge, q, qvec, picked: list[int], rows: list[int]) -> li
     return sorted(covering(k, picked, [s.name for s in named], qvec, rows))
 
 
-def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
-    """The sentences that hold the asked-for fact, list or number, quoted in source order."""
+def fact(k: Knowledge, q, qvec, hits, cites, also: tuple[int, ...] = ()) -> Plan:
+    """The sentences that hold the asked-for fact, list or number, quoted in source order.
+    ``also``: passages to look in besides the retrieved ones."""
     if k.matching_faq(qvec) is not None:  # the material asks this itself: quote its answer
         return explain(k, q, qvec, hits, cites)
-    rows = [h.row for h in hits[:4]]
+    rows = list(dict.fromkeys([h.row for h in hits[:4]] + list(also)))
     asked, whole_qvec = q.search_text, qvec
     about = next((s for s in k.catalog.find(asked) if not s.generic), None)
     if about is not None:
@@ -108,12 +110,40 @@ def fact(k: Knowledge, q, qvec, hits, cites) -> Plan:
     listed = count is not None or bool(LIST_RE.search(asking)) and not q.asks_number
     picked = fact_sentences(k, q, qvec, rows, n=count or 3, part_vecs=part_vecs, listed=listed, asked=asked,
                             count=count, whole_qvec=whole_qvec, about=about.name if about is not None else None)
+    best = picked[0] if picked else None
     picked = _each_named(k, q, qvec, picked, rows)
     picked = _with_antecedents(k, picked)
     in_table = table_rows(k, q.search_text, hits, picked)
     if in_table:  # a table holds the fact: the best sentences, then its header and the asked rows
         picked = [i for i in picked if i not in in_table][:2] + in_table
-    return Plan(quoted(k, cites, picked), picked[:2])
+    return Plan(quoted(k, cites, picked), picked[:2], best=best)
+
+
+def who(k: Knowledge, q, qvec, hits, cites, decision=None) -> Plan | None:
+    """A question that asks who: the fact's sentences, which name the person; when they name
+    nobody, led by the name over them ("### John Snow and cholera" over "London anaesthetist; …").
+    None when nothing names anybody. The passages of the decision's best statements are searched
+    too: a table row that says what a person did may rank low as a passage and high as a statement."""
+    also = () if decision is None else tuple(
+        k.row_of[st.chunk_id] for name, _ in decision.ranking[:3]
+        if (st := decision.best_statement.get(name)) is not None and st.chunk_id in k.row_of)
+    plan = fact(k, q, qvec, hits, cites, also)
+    if plan.best is None:
+        return None
+    if k.people.names_someone(plan.lead, q.search_text):
+        return plan  # the quote says who
+    best = k.sentences[plan.best]
+    section = k.chunks[best.row].section
+    # The best sentence, the heading over it, then the other sentences quoted first.
+    places = [(best.text, best)] + ([(section[-1], best)] if section else []) + \
+        [(k.sentences[i].text, k.sentences[i]) for i in plan.support if i != plan.best]
+    for n, (text, sent) in enumerate(places):
+        name = k.people.name_in(text, q.search_text)
+        if name is not None and (n == 0 or k.people.is_person(name)):  # past the best sentence, only the material's people
+            label = "答案：" if _lang(q) == "zh" else "Answer: "
+            return Plan(f"{label}{name} [{cites.add_sentence(sent)}]\n\n{plan.lead}", plan.support, plan.services,
+                        best=plan.best)
+    return None
 
 
 # "If a brew outlasts it, another brewer receives the same order": a sentence that opens by
