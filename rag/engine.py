@@ -256,15 +256,7 @@ class Tutor:
             kind = "compare" if contrast is not None else kind
         ans.kind = kind
         cites = Citations(k)
-        # "Who mapped the deaths?", "which leader knelt in Warsaw?" (decided: a policy): the
-        # sentences that hold the fact name the person; when they name nobody, as before.
-        by_person = who and (kind == "fact" or kind == "which" and decision is not None
-                             and _not_a_person(k, decision, query))
-        trial = Citations(k)  # kept only if the person plan stands
-        person_plan = plans.who(k, q, qvec, hits, trial, decision) if by_person else None
-        if person_plan is not None:
-            plan, cites, ans.kind = person_plan, trial, "fact"
-        elif contrast is not None:
+        if contrast is not None:
             plan = plans.contrast(k, q, qvec, contrast, cites)
         elif ans.kind == "mcq":
             trusted = self.backend is not None and self.backend.trusted_to_decide
@@ -277,6 +269,13 @@ class Tutor:
             plan = plans.fact(k, q, qvec, hits, cites)
         else:
             plan = plans.explain(k, q, qvec, hits, cites)
+        if who and (ans.kind == "fact" or ans.kind == "which" and _not_a_person(k, plan.services, decision, query)):
+            # "Who mapped the deaths?", "which leader knelt in Warsaw?" (decided: a policy): the
+            # sentences that hold the fact name the person; when they name nobody, as decided.
+            trial = Citations(k)
+            person_plan = plans.who(k, q, qvec, hits, trial, decision)
+            if person_plan is not None:
+                plan, cites, ans.kind = person_plan, trial, "fact"
         ans.services, ans.choice = list(plan.services), plan.choice
         yield shown.emit(plan.lead)
         ans.citations = cites.list
@@ -453,18 +452,18 @@ def _lang(q: Question) -> str:
     return "zh" if q.lang == "zh" else "en"
 
 
-def _not_a_person(k: Knowledge, decision, query: str) -> bool:
-    """Is a decision for a question that asks for a person not one? Its winner is written in
+def _not_a_person(k: Knowledge, services: tuple[str, ...], decision, query: str) -> bool:
+    """Is the answer to a question that asks for a person no person? Its name is written in
     lower case too ("Utilitarianism" and "utilitarianism"), or the statement that decided it
     names a person the question does not ("Brandt knelt at the memorial" for Ostpolitik).
     "Caracalla", decided by his own line, stands."""
-    name = decision.services[0]
-    if k.people.is_person(name):
+    if not services or k.people.is_person(services[0]):
         return False
+    name = services[0]
     words = re.findall(r"[A-Za-z]+", re.sub(r"\(.*?\)", "", name))
     if any(w.lower() in k.people.common for w in words):
         return True
-    said = decision.statement
+    said = decision.best_statement.get(name) if decision is not None else None
     return said is not None and k.people.name_in(said.signal, f"{query} {name}") is not None
 
 

@@ -104,6 +104,10 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     rest = LEAD_RE.sub("", question)
     if LEAD_RE.match(question) and len(question.split()) <= 8 and not (referent and _asks_anew(rest)):
         return Standalone(f"{prev_q} {rest}", (), referent)
+    if len(question.split()) <= BARE_WORDS and not any(not s.generic for s in catalog.find(question)):
+        # "From what date exactly?" after "Which agency replaced the old one?": too short to be
+        # a question of its own, it asks more of the last one.
+        return Standalone(f"{prev_q} {rest}", (), referent, context=prev_q)
     if referent and not named_now:
         # "What's the best way to get the data back without paying?" after a question on
         # ransomware is still about ransomware: the topic goes along, the question's own words lead.
@@ -118,6 +122,7 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     return Standalone(question)
 
 
+BARE_WORDS = 5  # a follow-up this short that names nothing asks more of the last question
 SHORT_WORDS = 10  # "and the equivalent one for Th2?": a short follow-up may swap one word of the last question
 TOKEN_RE = re.compile(r"'[^'\s]{1,4}'|\"[^\"\s]{1,4}\"|[\w\-*:]+")
 

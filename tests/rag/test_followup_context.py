@@ -124,3 +124,11 @@ def test_a_follow_up_that_names_a_new_thing_and_points_back_to_what_was_asked_is
     assert standalone(follow_up, history, tutor.knowledge.catalog).text == "How hot should the water be for Cold brew?"
     ans = tutor.ask(follow_up, history=history)
     assert "cold water" in ans.answer.split("\n")[0], ans.answer
+
+
+def test_a_bare_follow_up_asks_more_of_the_last_question(bread_tutor):
+    """"To what temperature exactly?" names nothing and is too short to be a question of its own."""
+    first = "Where do shaped loaves wait overnight?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bread_tutor.ask(first).answer}]
+    ans = bread_tutor.ask("at what temperature exactly?", history=history)
+    assert not ans.refused and "4 °C" in ans.answer.splitlines()[0], ans.answer
