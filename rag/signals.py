@@ -17,7 +17,7 @@ import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.rag.catalog import Catalog, Service
-from studyrag.rag.entities import ALIGNED_CELL_SEP_RE, table_lines
+from studyrag.rag.entities import ALIGNED_CELL_SEP_RE, table_header, table_lines
 from studyrag.rag.polarity import split_words
 
 ARROW_RE = re.compile(r"\s*(?:→|->|⇒)\s*")
@@ -311,6 +311,11 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
             for name, role in zip(_in_role_order(names, roles, catalog), roles):
                 add(role, tuple(x.name for x in resolve_loose(name, catalog)[:1]), "explicit")
             return found
+    sides = _sides_in_turn(sent, catalog)
+    if sides:  # "INF vs START: INF covered …; START covered …": each side's clause is its own
+        for name, clause in sides:
+            add(clause, (name,), "explicit")
+        return found
     opened = DEFINED_OPEN_RE.match(sent)
     thing = whole_thing(opened.group(1), catalog) if opened and not ARROW_RE.search(opened.group(1)) else None
     if thing is not None and ARROW_RE.search(sent):
@@ -380,6 +385,47 @@ def _from_sentence(sent: str, s: int, e: int, c: Chunk, catalog: Catalog, own=No
     if not found and 1 <= len(named) <= 2 and c.kind in ("body", "summary", "faq"):
         add(sent, tuple(x.name for x in named), "mention")
     return found
+
+
+VS_LABEL_RE = re.compile(r"^[\s•\-*▪·]*[*_]*(.{2,60}?)\s+vs\.?\s+(.{2,60}?)[*_]*\s*[:—–]\s+(.+)$", re.S)
+
+
+def _sides_in_turn(sent: str, catalog: Catalog) -> list[tuple[str, str]]:
+    """"**INF vs START**: INF covered intermediate-range weapons …; START covered long-range
+    ones": (side, its clause) for each clause that opens with one of the two sides; [] unless
+    both sides have one.
+
+    >>> from studyrag.rag.catalog import Catalog
+    >>> cat = Catalog.from_texts(["INF and START. INF again. START again."], [], [("INF", "bold", frozenset()), ("START", "bold", frozenset())])
+    >>> _sides_in_turn("**INF vs START**: INF covered short-range missiles; START covered long-range ones.", cat)
+    [('INF', 'INF covered short-range missiles'), ('START', 'START covered long-range ones.')]
+    """
+    m = VS_LABEL_RE.match(sent)
+    if m is None:
+        return []
+    things = [resolve_loose(side, catalog)[:1] for side in m.group(1, 2)]
+    if not all(things) or things[0][0] is things[1][0]:
+        return []
+    out: list[tuple[str, str]] = []
+    for clause in _top_level_clauses(m.group(3)):
+        opening = opening_names(clause, catalog)[:1]
+        side = next((t[0].name for t in things if opening and opening[0] is t[0]), None)
+        if side is not None:
+            out.append((side, clause.strip()))
+        elif out:  # a clause that opens with neither side goes on about the last one
+            out[-1] = (out[-1][0], f"{out[-1][1]}; {clause.strip()}")
+    return out if {side for side, _ in out} == {t[0].name for t in things} else []
+
+
+def _top_level_clauses(text: str) -> list[str]:
+    """``text`` split at its semicolons outside brackets ("weapons (SS-20s; Pershing II); START …")."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(ch, 0)
+        if ch == ";" and depth <= 0:
+            out.append(text[start:i])
+            start = i + 1
+    return [c for c in out + [text[start:]] if c.strip()]
 
 
 PRONOUN_OPEN_RE = re.compile(r"^[\s•\-*▪·]*(?:It|Its|They|Their|This|These)\b")
@@ -511,6 +557,9 @@ def chooser_row(src: str, start: int, catalog: Catalog) -> tuple[tuple[str, ...]
     row = _cells(line) if re.search(r"\s\|\s", line) else []
     if len(row) < 2 or not row[0] or any(not x.generic for x in catalog.find(row[0])):
         return None
+    header = table_header(src, line_start) if len(row) > 2 else None
+    if header and _targets(_cells(header)[-1] if _cells(header) else "", catalog):
+        return None  # "| Feature | Cohort | Case-control |": the last cell is what one side has, not a pick
     targets = _targets(row[-1], catalog)
     code = re.fullmatch(r"`([^`<]+?)(?:\s+<[^`]*>)*`", line.strip().strip("|").split("|")[-1].strip())
     if code and not any(catalog.core(t) == catalog.core(code.group(1)) for t in targets):
