@@ -728,14 +728,16 @@ class SignalIndex:
         for sim, lx, st in zip(sims.tolist(), lex.tolist(), self.statements):
             if allowed_kinds is not None and st.chunk_kind not in allowed_kinds:
                 continue
-            out.append(((sim + LEXICAL_WEIGHT * lx) * WEIGHTS[st.kind], st))
+            lw = SECTION_LEXICAL_WEIGHT if st.kind == "section" else LEXICAL_WEIGHT
+            out.append(((sim + lw * lx) * WEIGHTS[st.kind], st))
         out.sort(key=lambda t: t[0], reverse=True)
         return out
 
     @property
     def scoring(self) -> str:
-        """The weights ``score`` uses, as a key part ("lex0.2-second0.3")."""
-        return f"lex{LEXICAL_WEIGHT}-denied-second{SECOND_WEIGHT if self.second is not None else 0}"
+        """The weights ``score`` uses, as a key part ("lex0.35-sec0.2-denied-second0.3")."""
+        second = SECOND_WEIGHT if self.second is not None else 0
+        return f"lex{LEXICAL_WEIGHT}-sec{SECTION_LEXICAL_WEIGHT}-denied-second{second}"
 
     def _lexical(self, query: str) -> np.ndarray:
         """The idf-weighted share of the question's words each statement uses. A word the
@@ -759,6 +761,9 @@ class SignalIndex:
 
 
 LEXICAL_WEIGHT = 0.35
+# A sentence of a thing's section that does not name it ("Pricing — first 1,000 API calls per
+# month free" under the catalog service): its words say less about the thing than its meaning.
+SECTION_LEXICAL_WEIGHT = 0.2
 # Weight of the second embedder's opinion. Two models mistake different statements for the
 # question's situation, so their blend errs less. Measured 2026-12-01 (MiniLM + e5-small,
 # extractive, open / closed book): blind set B 21 -> 23/30 / 22 -> 23/30, blind set A
