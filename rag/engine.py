@@ -266,12 +266,18 @@ class Tutor:
         elif ans.kind == "which" and decision is not None:
             plan = _which_plan(k, q, (qvec, svec), hits, situation, decision, exclude, named, cites)
         elif ans.kind == "fact":
-            plan = plans.fact(k, q, qvec, hits, cites)
+            # "Who mapped the deaths?": the sentences that hold the fact, which name the person.
+            trial = Citations(k)  # kept only if the person plan stands
+            plan = plans.who(k, q, qvec, hits, trial, decision) if who else None
+            if plan is not None:
+                cites = trial
+            else:
+                plan = plans.fact(k, q, qvec, hits, cites)
         else:
             plan = plans.explain(k, q, qvec, hits, cites)
-        if who and (ans.kind == "fact" or ans.kind == "which" and _not_a_person(k, plan.services, decision, query)):
-            # "Who mapped the deaths?", "which leader knelt in Warsaw?" (decided: a policy): the
-            # sentences that hold the fact name the person; when they name nobody, as decided.
+        if who and ans.kind == "which" and _not_a_person(k, plan.services, decision, query):
+            # "Which leader knelt in Warsaw?" decided a policy: the sentences that hold the fact
+            # name the person; when they name nobody, as decided.
             trial = Citations(k)
             person_plan = plans.who(k, q, qvec, hits, trial, decision)
             if person_plan is not None:
