@@ -629,11 +629,7 @@ def bullet_owner(src: str, start: int, catalog: Catalog) -> Service | None:
 
 def _equated_here(line: str, catalog: Catalog) -> Service | None:
     """The thing an "X = what X is" line opens with ("- **802.1X** = port-based access control")."""
-    lead = DEFINITION_LEAD_RE.match(line)
-    spans = catalog.spans(line[:120])
-    if not spans or spans[0][0] != lead.end() or spans[0][2].generic:
-        return None
-    return spans[0][2] if re.match(r"[*_`\s]*(?:\([^)]{1,40}\)[*_`\s]*)?=\s", line[spans[0][1]:]) else None
+    return _defined_here(line, catalog, EQUATED_SEP_RE)
 
 
 def _term_paragraph(line: str, catalog: Catalog) -> Service | None:
@@ -647,14 +643,17 @@ DEFINITION_LEAD_RE = re.compile(r"^[\s•\-*·▪|]*(?:\d{1,2}[.)]\s*)?[*_`]*(?:
 DEFINITION_SEP_RE = re.compile(r"^(?:[ \t]+[a-z]+)?[*_`\s]*(?:\([^)]{1,40}\)[*_`\s]*)?(?:[:—–|]|\s--?\s|,\s)")
 
 
-def _defined_here(sent: str, catalog: Catalog) -> Service | None:
+EQUATED_SEP_RE = re.compile(r"[*_`\s]*(?:\([^)]{1,40}\)[*_`\s]*)?=\s")
+
+
+def _defined_here(sent: str, catalog: Catalog, sep: re.Pattern = DEFINITION_SEP_RE) -> Service | None:
     """The thing a definition line defines: a name opening the line and followed by ':', '—'
     or a table cell bar ("- **Hash join**: build ...", "| **LEFT JOIN** | ...")."""
     lead = DEFINITION_LEAD_RE.match(sent)
     spans = catalog.spans(sent[:120])
     if not spans or spans[0][0] != lead.end() or spans[0][2].generic:
         return None
-    return spans[0][2] if DEFINITION_SEP_RE.match(sent[spans[0][1]:]) else None
+    return spans[0][2] if sep.match(sent[spans[0][1]:]) else None
 
 
 RELATIVE_RE = re.compile(r"[*_`]*\s*(?:\([^)]{1,40}\)[*_`]*)?,\s+(?:which|that)\s+(?=[a-z])")
