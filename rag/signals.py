@@ -751,7 +751,7 @@ class SignalIndex:
             n = len(self._words)
             self._idf = {w: float(np.log(1 + n / c)) for w, c in df.items()}
         q = set(stems(query))
-        q_denied = denied_stems(query)
+        q_denied = denied_stems(query) & q
         q_plain = q - q_denied
         weights = {w: self._idf.get(w, 0.0) for w in q}
         total = sum(weights.values()) or 1.0
@@ -805,6 +805,11 @@ def stems(text: str) -> list[str]:
 
 def denied_stems(text: str) -> set[str]:
     """Stems of the words only a negation in ``text`` covers ("no digging allowed" -> digging, allowe);
-    a word the text also says plainly is not denied."""
+    a word the text also says plainly is not denied. They are ``stems``'s own stems, so a
+    possessive is the same word in both ("user's" -> user).
+
+    >>> sorted(denied_stems("Keep the file, not the user's copies."))
+    ['copies', 'user']
+    """
     plain, denied = split_words(text, lambda w: w not in _STOP and len(w) > 2)
-    return {w[:6] for w in denied} - {w[:6] for w in plain}
+    return set(stems(" ".join(denied))) - set(stems(" ".join(plain)))
