@@ -189,6 +189,14 @@ def beside_named(decision: Decision, parent_of: dict[str, str], named: set[str])
     return _near_best(decision, lambda name: parent_of.get(name) == best_name and name not in named)
 
 
+def to_person(decision: Decision, is_person) -> Decision:
+    """A question asking who, decided for a thing that is no person ("Baroque" for "which
+    architect designed the colonnade?"): the best-ranked person near the winner, if any."""
+    if not decision.ranking or len(decision.services) > 1 or is_person(decision.ranking[0][0]):
+        return decision
+    return _near_best(decision, is_person)
+
+
 def _near_best(decision: Decision, fits) -> Decision:
     """The best-ranked thing that ``fits`` among those within KIND_RATIO of the winner's
     score (at most KIND_DEPTH deep), as the decision; the decision itself when none does."""

@@ -15,19 +15,20 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Iterator
 
 from studyrag.rag import alternatives, plans
-from studyrag.rag.decide import KIND_RATIO, beside_named, decide_question, kind_known, not_named, of_kind, shifted, to_part, without
+from studyrag.rag.decide import (BACKDROP_SHARE, KIND_RATIO, beside_named, decide_question, kind_known, not_named,
+                                  of_kind, shifted, to_part, to_person, without)
 from studyrag.rag.evidence import names_a_list
-from studyrag.rag.followup import standalone
-from studyrag.rag.gloss import gloss
+from studyrag.rag.followup import ANOTHER_OF_KIND_RE, standalone
+from studyrag.rag.gloss import english_of, gloss
 from studyrag.rag.citations import Citation, Citations, literal, with_mark
 from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
-from studyrag.rag.person import asks_person
+from studyrag.rag.person import asks_person, decided_person, named_by_word
 from studyrag.rag.scope import relevance
 from studyrag.rag.remedies import to_remedy
 from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, asks_for_piece_of, parse
 from studyrag.rag.sides import compare_sides, described_sides, owned
-from studyrag.rag.unknown import unknown_names
+from studyrag.rag.unknown import material_names, unknown_names
 from studyrag.rag.verify import ENDS_RE, check_sentence, content_words, split_sentences
 
 from typing import TYPE_CHECKING
@@ -208,6 +209,8 @@ class Tutor:
         named = [s for s in k.catalog.find(query) if not s.generic and s.name != carried and s.name not in owners]
         named_in_options = [s for o in q.options.values() for s in k.catalog.find(o) if not s.generic]
         kind = q.kind(len(named), asked_about=any(not s.generic for s in k.catalog.find(asking_part(query))))
+        if change is not None and exclude and kind in ("fact", "explain") and ANOTHER_OF_KIND_RE.match(change):
+            kind = "which"  # "and the one that stops on V instead?" asks for a thing like the last answer
         # "Who compared bus conductors with drivers?" asks for a person, not a comparison.
         who = asks_person(asking_part(query)) or q.lang != "en" and asks_person(q.text)
         if who and kind == "compare":
@@ -234,6 +237,9 @@ class Tutor:
             # a stem whose options were written for it; near enough to the material, it is
             # not held to the bar of a scenario asked out of the blue.
             pass
+        elif kind in ("fact", "explain") and not unknown_names(q.text, k.vocabulary) and \
+                material_names(english_of(q.text), [f"{c.heading}\n{c.text}" for c in k.chunks], k.people.common, BACKDROP_SHARE):
+            pass  # "how tall was the beauvais choir vault?" asks of a name only the material uses
         elif not _in_scope(hits, named + named_in_options, k.topics, k.calibration,
                            decision if kind == "which" else None) or \
                 _nearer_elsewhere(k, kind, named, svec, relevance(hits), decision):
@@ -271,10 +277,22 @@ class Tutor:
             plan = plans.who(k, q, qvec, hits, trial, decision) if who else None
             if plan is not None:
                 cites = trial
+            elif who and decided_person(decision, query, k.people, k.catalog):
+                # "Who vaulted the dome?" over passages that name nobody: the person the
+                # evidence decided, with the statement that says what they did.
+                plan = plans.which(k, q, svec, decision, cites)
             else:
                 plan = plans.fact(k, q, qvec, hits, cites)
         else:
             plan = plans.explain(k, q, qvec, hits, cites)
+        if who and ans.kind == "which" and decision is not None and not k.people.is_person(plan.services[0] if plan.services else ""):
+            # "Which architect designed the colonnade?" decided "Baroque": a person the evidence
+            # ranks near it answers, unless the question names them.
+            named_here = {s.name for s in k.catalog.find(query)} | named_by_word(query, k.people, k.catalog)
+            person = to_person(decision, lambda n: k.people.is_person(n) and n not in named_here)
+            if person.services != decision.services:
+                cites = Citations(k)
+                plan = plans.which(k, q, svec, person, cites)
         if who and ans.kind == "which" and _not_a_person(k, plan.services, decision, query):
             # "Which leader knelt in Warsaw?" decided a policy: the sentences that hold the fact
             # name the person; when they name nobody, as decided.
@@ -503,6 +521,8 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     asked = asked_kind(q.search_text, ignore=set(k.catalog.prefixes))
     wanted = _kind_beyond_names(asked, named)
     in_situation = {s.name for s in k.catalog.find(situation) if not s.generic}
+    if not asks_person(q.search_text):  # "who developed Keynesian economics?" may be answered by its name
+        in_situation |= named_by_word(situation, k.people, k.catalog)
     # "two VMs across zones → **99.99%**" states a figure: an option may be one, a thing to use is not.
     figures = tuple(n for n, _score in decision.ranking if is_figure(n))
     decision = not_named(without(decision, exclude + figures), in_situation)

@@ -146,6 +146,11 @@ def fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
     many items under a lead-in that shares the question's words ("It has four monitoring
     types:" over four numbered lines). ``about``: the thing the question names (its own
     sentences come first among near equals)."""
+    # A list the material heads with what is asked ("The four kinds of monitoring") answers,
+    # before any other run of as many items.
+    headed = headed_list(k, asked or q.search_text, qvec, rows) if listed else None
+    if headed:
+        return headed
     picked = _fact_sentences(k, q, qvec, rows, n, part_vecs, listed, asked, about)
     if not count or count < 2 or not picked:
         return picked
@@ -234,7 +239,10 @@ def _fact_sentences(k: Knowledge, q: Question, qvec, rows: list[int], n: int,
     sims = k.sentence_vecs[idx] @ qvec + extra
     top = [idx[j] for j in np.argsort(-sims)[:5]]
     runs = [bullet_run(k, i) if len(bullet_run(k, i)) > 1 else list_after(k, i) for i in top[:3]] if listed else []
-    runs = [r for r in runs if len(r) >= 2]
+    # A list answers when its best item comes near the best sentence: a bullet list two places
+    # down does not outrank the table row that holds the asked figures.
+    runs = [r for r in runs if len(r) >= 2 and max(float(sims[idx.index(i)]) if i in idx else 0.0 for i in r)
+            >= float(sims.max()) - RUN_MARGIN]
     if runs:
         # The list that answers: long enough for the asked count, then the best-matching.
         score = {i: float(sims[idx.index(i)]) if i in idx else 0.0 for r in runs for i in r}
@@ -341,12 +349,17 @@ def _lead_in_after(k: Knowledge, i: int) -> str | None:
     return gap if gap.endswith((":", "：")) else None
 
 
+RUN_MARGIN = 0.1  # a bullet list this far below the best sentence is not the answer (docs/any-material.md)
 LIST_MARGIN = 0.05  # cosine: a list elsewhere may trail the retrieved passages by this much
 # The plural a list question asks for, with up to three words before it: "three quality-of-
 # service classes", "possible effects", "access modes".
 ASKED_PLURAL_RE = re.compile(
     r"\b(?:what|which|name|list)\b(?:\s+(?:are|were|is))?(?:\s+(?:the|all|some))?"
     r"((?:\s+[\w\-]+){0,3}?\s+[\w\-]+[a-rt-z]s)\b", re.I)  # "modes", not "access"
+
+
+KIND_WORD_RE = re.compile(r"\b(?:kinds|types|sorts|classes|categories|forms|levels)$", re.I)
+KIND_OF_RE = re.compile(r"\s+of(?:\s+(?!in\b|on\b|for\b|at\b|by\b|with\b|does\b|do\b|can\b|are\b|is\b)[\w\-]+){1,2}", re.I)
 
 
 def asked_plural(text: str) -> str | None:
@@ -358,9 +371,15 @@ def asked_plural(text: str) -> str | None:
     'three physical algorithms'
     >>> asked_plural("What access modes can a volume have?")
     'access modes'
+    >>> asked_plural("what are the 4 kinds of monitoring in Model Monitor?")
+    '4 kinds of monitoring'
     """
     m = ASKED_PLURAL_RE.search(text)
-    return m.group(1).strip() if m else None
+    if not m:
+        return None
+    # "the 4 kinds of monitoring": a kind word asks for what follows its "of".
+    of = KIND_OF_RE.match(text, m.end()) if KIND_WORD_RE.search(m.group(1)) else None
+    return (m.group(1) + (of.group(0) if of else "")).strip()
 
 
 def names_a_list(k: Knowledge, question: str) -> bool:

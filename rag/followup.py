@@ -44,6 +44,10 @@ SWITCH_RE = re.compile(
     r"\b(?:instead|the other(?: one)?|another one|else|alternative|which one|what if|still (?:the )?(?:right|best|same)|"
     r"would that still|same one)\b|另一個|另外一個|換成|改用|改成|還是同一|呢[?？]?\s*$", re.I)
 SAME_RE = re.compile(r"\b(?:still|same one)\b|還是同一", re.I)  # "would that still be right?" keeps the situation
+# "and the one that stops on V instead?", "the kind where the arbitrator picks one offer?": another
+# thing of the kind the last answer named, so a "which" question whatever the last one asked.
+ANOTHER_OF_KIND_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+)?the\s+(?:one|kind|type|sort|version|variant)\s+"
+                                r"(?:that|which|where|who|whose|with|for|in)\b", re.I)
 EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成|改用|改成", re.I)
 QUESTION_WORD_RE = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|does|do|is|are|can|should|would)\b"
                               r"|什麼|哪|誰|何|怎|嗎|多少|為何", re.I)

@@ -92,6 +92,29 @@ def lead_in_lists(src: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     return out
 
 
+def whole_rows(src: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with the pieces of one table row joined: a row is one fact, and a cell's full
+    stop ("George H. W. Bush", "Cuts arsenals. First of its kind.") does not end it.
+
+    >>> src = "| START I | 1991 | George H. W. Bush and Gorbachev | 6,000 warheads |\\nNext."
+    >>> [src[a:b] for a, b in whole_rows(src, sentence_spans(src, 0, len(src)))]
+    ['| START I | 1991 | George H. W. Bush and Gorbachev | 6,000 warheads |', 'Next.']
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and "\n" not in src[out[-1][1]:s] and _in_row(src, s):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _in_row(src: str, at: int) -> bool:
+    line_start = src.rfind("\n", 0, at) + 1
+    line = src[line_start:src.find("\n", at) if src.find("\n", at) >= 0 else len(src)]
+    return line.lstrip().startswith("|") and line.count("|") >= 3
+
+
 def _short_item(src: str, start: int, end: int) -> bool:
     """A bullet or numbered line of its own, short enough to be a name."""
     line_start = src.rfind("\n", 0, start) + 1
@@ -198,7 +221,7 @@ class Knowledge:
             if not self._usable(c):
                 continue
             src = self.sources[c.source]
-            for s, e in lead_in_lists(src, sentence_spans(src, c.start, c.end)):
+            for s, e in lead_in_lists(src, whole_rows(src, sentence_spans(src, c.start, c.end))):
                 # One line to read (a hard-wrapped sentence, a lead-in with its list); the
                 # offsets still quote the source exactly.
                 text = " ".join(src[s:e].split()) if "\n" in src[s:e] else src[s:e]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studyrag.rag import clauses, columns, membership
+from studyrag.rag.values import all_values
 from studyrag.rag.contradict import contradicts, denies
 from studyrag.rag.cooccur import tokens
 from studyrag.rag.gloss import english_of
@@ -34,6 +35,7 @@ W_DECISION = 1.0
 W_EVIDENCE = 0.7
 W_STEM = 0.15
 W_TOGETHER = 1.0
+W_VALUE_TOGETHER = 3.0  # options that are all values (rag/values.py): where each is written decides
 OUTSIDE_PENALTY = 0.12
 W_CLAUSE = 1.0
 W_TABLE = 1.0
@@ -64,6 +66,8 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     vecs = knowledge.embedder.embed_queries(texts)
     answers = knowledge.embedder.embed_queries([f"{asked} {t}" for t in texts])
     rivals = rival_sentences(dict(zip(letters, texts)), knowledge.sentence_texts)
+    # Values ("TCP/UDP 4195", "8 May 1980") read alike; where each is written tells them apart.
+    w_together = W_VALUE_TOGETHER if all_values(texts) else W_TOGETHER
     out = []
     for letter, text, as_shown, vec, answer in zip(letters, texts, shown, vecs, answers):
         svcs = [s for s in knowledge.catalog.find(text) if not s.generic]
@@ -83,7 +87,7 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
             together, where = 0.0, None
         if where is not None:
             best = where  # the sentence that says the option with what the stem asks
-        evid += W_TOGETHER * together
+        evid += w_together * together
         denied = False
         if best is not None:
             said = knowledge.sentences[best].text

@@ -113,6 +113,16 @@ class People:
         best = max(range(len(found)), key=lambda i: (shared(i), found[i][2] in self.known.values(), -i))
         return found[best][2]
 
+    def written_in(self, question: str) -> set[str]:
+        """The full names of the material's people a question writes, by name or surname, also
+        as a possessive or an adjective ("Jencks joked …", "Horta's townhouse", "Gricean maxim").
+
+        >>> People({"Paul Grice": "Paul Grice", "Grice": "Paul Grice"}, frozenset()).written_in("Which Gricean maxim?")
+        {'Paul Grice'}
+        """
+        return {self.known[b] for w in re.findall(rf"[{UP}][{LOW}]{{2,}}(?:['’]s)?", question)
+                for b in word_bases(w) if b in self.known}
+
     def names_someone(self, text: str, question: str) -> bool:
         """Does ``text`` name one of the material's people whom the question does not?"""
         return any(name in self.known.values() for _, _, name in self._found(re.sub(r"[*_`]", "", text), question))
@@ -137,6 +147,19 @@ class People:
         return sorted(found)
 
 
+# Endings that make a name a possessive or an adjective: "Horta's", "Gricean", "Newtonian".
+NAME_ENDINGS = ("'s", "’s", "ian", "ean", "an")
+
+
+def word_bases(word: str) -> set[str]:
+    """The word and the names it is made from by a possessive or adjective ending.
+
+    >>> sorted(word_bases("Gricean")), sorted(word_bases("Horta's"))
+    (['Gric', 'Grice', 'Gricean'], ['Horta', "Horta's"])
+    """
+    return {word} | {word[:-len(e)] for e in NAME_ENDINGS if word.endswith(e) and len(word) - len(e) >= 4}
+
+
 def _word(name_word: str) -> str:
     """A name's word as the material would write it in lower case ("All-arms" -> "all")."""
     return re.split(r"[-'’]", name_word.lower())[0]
@@ -155,3 +178,34 @@ def _in_question(name: str, question: str) -> bool:
     """Is any word of the name (a surname alone, too) in the question?"""
     return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", question, re.I)
                for w in re.findall(r"[A-Za-z]{3,}", name))
+
+
+# "Who did the law apply to?", "who does it report to?": asks who is acted on, not who acted.
+ACTED_ON_RE = re.compile(r"\bwho(?:m)?\s+(?:did|does|do|will|would|should|can|must)\b", re.I)
+
+
+def decided_person(decision, question: str, people: People, catalog) -> bool:
+    """Did the evidence decide a person the question does not name, as the one who acted?"""
+    if decision is None or not decision.ranking or ACTED_ON_RE.search(question):
+        return False
+    name = decision.ranking[0][0]
+    named = {s.name for s in catalog.find(question)} | named_by_word(question, people, catalog)
+    return people.is_person(name) and name not in named
+
+
+def named_by_word(text: str, people: People, catalog) -> set[str]:
+    """The catalog's things a question names by one word: a person by surname ("Jencks joked …"
+    names Charles Jencks), a one-word name as a possessive or adjective ("Horta's", "Gricean"
+    names Grice), or the last word of one name only, when the material never writes it in lower case."""
+    named = {n for n in people.written_in(text) if catalog.get(n)}
+    # Capitalised words, and words in lower case that the material only writes as names ("gaudí").
+    written = [w for w in re.findall(rf"\b[{UP}{LOW}]{{3,}}(?:['’]s)?", text)
+               if w[0].isupper() or _word(w) not in people.common]
+    words = {b[:1].upper() + b[1:] for w in written for b in word_bases(w)}
+    named |= {svc.name for b in words if (svc := catalog.get(b)) and not svc.generic}
+    ending: dict[str, list[str]] = {}
+    for svc in catalog.services:
+        last = svc.name.split()[-1]
+        if not svc.generic and " " in svc.name and last[:1].isupper() and last.lower() not in people.common:
+            ending.setdefault(last, []).append(svc.name)
+    return named | {names[0] for b in words if len(names := ending.get(b, [])) == 1}

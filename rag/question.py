@@ -45,7 +45,7 @@ WHICH_RE = re.compile(
 # the statuses ..."): answered with the sentences that hold it, quoted, never with a name.
 COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
 # "how long/many/soon …?" asks a number or a duration: a fact, never a thing to name.
-HOW_MUCH = r"\bhow (?:long|many|much|often|big|large|fast|quickly|far|soon|frequently)\b"
+HOW_MUCH = r"\bhow (?:long|many|much|often|big|large|fast|quickly|far|soon|frequently|tall|high|wide|deep|heavy|old|thick)\b"
 FACT_RE = re.compile(
     rf"{HOW_MUCH}|^\W*(?:and\s+)?when\b"
     r"|\bwhat(?:'?s| is| are| were)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
@@ -173,6 +173,8 @@ def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> fr
     (['metric', 'regression'], ['anticoagulant'])
     >>> sorted(asked_kind("We cut the hedge every May. whats this pruning method called?"))
     ['pruning']
+    >>> sorted(asked_kind("Which word-formation process gives us smog?"))
+    ['formation', 'process', 'word']
     """
     from studyrag.rag.entities import stem
 
@@ -193,7 +195,9 @@ def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> fr
     else:
         if len(tokens) > 4:
             return frozenset()  # five words on and still no end: not a kind ("what time zone data …")
-    return frozenset(stem(w) for w in words if w not in VAGUE_KIND_WORDS and w not in ignore and len(w) > 2)
+    # "word-formation process": the material's headings file things under "word" and "formation".
+    parts = [p for w in words if w not in VAGUE_KIND_WORDS and w not in ignore for p in w.split("-")]
+    return frozenset(stem(p) for p in parts if p not in VAGUE_KIND_WORDS and p not in ignore and len(p) > 2)
 
 
 # "Which feature/option/setting …", "what do I configure/turn on": the answer is a part of a

@@ -132,3 +132,13 @@ def test_a_bare_follow_up_asks_more_of_the_last_question(bread_tutor):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": bread_tutor.ask(first).answer}]
     ans = bread_tutor.ask("at what temperature exactly?", history=history)
     assert not ans.refused and "4 °C" in ans.answer.splitlines()[0], ans.answer
+
+
+def test_a_follow_up_asking_for_the_one_that_does_something_else_is_answered_with_a_thing(tmp_path):
+    """"And the one that steeps in cold water for hours?" after a fact about the gaiwan asks for
+    another thing of its kind, whatever the last question asked."""
+    tutor = extractive_tutor_on(tmp_path, "tea-notes.md", TEA)
+    first = "How much leaf does a gaiwan take for 100 ml of water?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": tutor.ask(first).answer}]
+    ans = tutor.ask("and the one that steeps in the fridge for hours instead?", history=history)
+    assert ans.answer.startswith("Answer: Cold brew"), ans.answer
