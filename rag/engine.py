@@ -23,7 +23,7 @@ from studyrag.rag.gloss import english_of, gloss
 from studyrag.rag.citations import Citation, Citations, literal, with_mark
 from studyrag.rag.catalog import is_figure
 from studyrag.rag.knowledge import Knowledge
-from studyrag.rag.person import asks_person, decided_person, named_by_word
+from studyrag.rag.person import asks_person, decided_person, named_by_word, named_in
 from studyrag.rag.scope import relevance
 from studyrag.rag.remedies import to_remedy
 from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, asks_for_piece_of, parse
@@ -238,7 +238,7 @@ class Tutor:
             # not held to the bar of a scenario asked out of the blue.
             pass
         elif kind in ("fact", "explain") and not unknown_names(q.text, k.vocabulary) and \
-                material_names(english_of(q.text), [f"{c.heading}\n{c.text}" for c in k.chunks], k.people.common, BACKDROP_SHARE):
+                material_names(english_of(q.text), k.passage_texts, k.people.common, BACKDROP_SHARE):
             pass  # "how tall was the beauvais choir vault?" asks of a name only the material uses
         elif not _in_scope(hits, named + named_in_options, k.topics, k.calibration,
                            decision if kind == "which" else None) or \
@@ -288,7 +288,7 @@ class Tutor:
         if who and ans.kind == "which" and decision is not None and not k.people.is_person(plan.services[0] if plan.services else ""):
             # "Which architect designed the colonnade?" decided "Baroque": a person the evidence
             # ranks near it answers, unless the question names them.
-            named_here = {s.name for s in k.catalog.find(query)} | named_by_word(query, k.people, k.catalog)
+            named_here = named_in(query, k.people, k.catalog)
             person = to_person(decision, lambda n: k.people.is_person(n) and n not in named_here)
             if person.services != decision.services:
                 cites = Citations(k)

@@ -399,6 +399,11 @@ class Knowledge:
         return idf(self.sentence_texts)
 
     @cached_property
+    def passage_texts(self) -> list[str]:
+        """Each passage's heading path and text, as a question's words are looked up in them."""
+        return [f"{c.heading}\n{c.text}" for c in self.chunks]
+
+    @cached_property
     def passage_share(self) -> dict[str, float]:
         """The share of passages with a sentence naming each thing: a thing named in a quarter
         of them is the material's backdrop ("Kettlehub" across notes on brewing with it), not the

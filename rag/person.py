@@ -189,8 +189,12 @@ def decided_person(decision, question: str, people: People, catalog) -> bool:
     if decision is None or not decision.ranking or ACTED_ON_RE.search(question):
         return False
     name = decision.ranking[0][0]
-    named = {s.name for s in catalog.find(question)} | named_by_word(question, people, catalog)
-    return people.is_person(name) and name not in named
+    return people.is_person(name) and name not in named_in(question, people, catalog)
+
+
+def named_in(question: str, people: People, catalog) -> set[str]:
+    """The catalog's things a question names, in full or by one word (``named_by_word``)."""
+    return {s.name for s in catalog.find(question)} | named_by_word(question, people, catalog)
 
 
 def named_by_word(text: str, people: People, catalog) -> set[str]:
