@@ -110,8 +110,7 @@ def whole_rows(src: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _in_row(src: str, at: int) -> bool:
-    line_start = src.rfind("\n", 0, at) + 1
-    line = src[line_start:src.find("\n", at) if src.find("\n", at) >= 0 else len(src)]
+    line = src[src.rfind("\n", 0, at) + 1:_line_end(src, at)]
     return line.lstrip().startswith("|") and line.count("|") >= 3
 
 
