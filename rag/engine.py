@@ -26,7 +26,8 @@ from studyrag.rag.knowledge import Knowledge
 from studyrag.rag.person import asks_person, decided_person, named_by_word, named_in
 from studyrag.rag.scope import relevance
 from studyrag.rag.remedies import to_remedy
-from studyrag.rag.question import COMPARE_RE, DIFFER_RE, BadQuestion, Question, asked_kind, asking_part, asks_for_part, asks_for_piece_of, parse
+from studyrag.rag.question import (COMPARE_RE, DIFFER_RE, BadQuestion, Question, as_asked, asked_kind, asking_part,
+                                   asks_for_part, asks_for_piece_of, parse)
 from studyrag.rag.sides import compare_sides, described_sides, owned
 from studyrag.rag.unknown import material_names, unknown_names
 from studyrag.rag.verify import ENDS_RE, check_sentence, content_words, split_sentences
@@ -195,10 +196,10 @@ class Tutor:
             q.english = ans.english = gloss(q.text)
         t = time.perf_counter()
         query = q.search_text
-        qvec = k.retriever.embed_query(query)
+        qvec = k.retriever.embed_query(as_asked(query))
         # A follow-up that leans on the last question is searched with its words too.
-        hits = k.retriever.search(f"{query} {context}" if context else query, qvec=None if context else qvec,
-                                  k=max(self.settings.top_k, 6))
+        hits = k.retriever.search(f"{as_asked(query)} {context}" if context else as_asked(query),
+                                  qvec=None if context else qvec, k=max(self.settings.top_k, 6))
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t) * 1000, 1)
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]

@@ -112,6 +112,9 @@ def clean_name(raw: str) -> str:
     return re.sub(r"\s+", " ", s).strip(" .,;:!?\"“”'’")
 
 
+QUESTION_OPENING_RE = re.compile(r"(?:[Ww]hich|[Ww]hat|[Hh]ow|[Ww]hy|[Ww]hen|[Ww]here|[Ww]ho|[Ww]hose)\s")
+
+
 def plausible(name: str) -> bool:
     """A name, not a sentence, a label or a date: 1-6 words, starts with a letter or digit, no
     verb-y tail.
@@ -120,8 +123,8 @@ def plausible(name: str) -> bool:
     (True, False, False, False)
     >>> plausible("20 weeks"), plausible("24-month"), plausible("3NF")
     (False, False, True)
-    >>> plausible("blend(a, b)"), plausible("__str__")
-    (True, True)
+    >>> plausible("blend(a, b)"), plausible("__str__"), plausible("Which control chart")
+    (True, True, False)
     """
     words = name.split()
     if not (1 <= len(words) <= 6) or len(name) < 2 or len(name) > 60:
@@ -132,6 +135,8 @@ def plausible(name: str) -> bool:
         return False
     if DATE_RE.fullmatch(name) or QUANTITY_RE.fullmatch(name):
         return False
+    if QUESTION_OPENING_RE.match(name):
+        return False  # "Which control chart?": a heading that asks, not a thing
     return not re.search(r"\b(?:is|are|was|were|has|have|will|can|should|must|does|do)\b", name)
 
 
@@ -196,10 +201,15 @@ def definitions(text: str, section: tuple[str, ...] = (), elsewhere: str = "") -
         if is_header or re.fullmatch(r"[\s:\-|]*", m.group(1)):
             continue
         if not _attribute_rows(text, m.start(), " ".join(section), elsewhere):
-            out.append(Definition(clean_name(m.group(1)), "table", m.start()))
+            out.append(Definition(clean_name(row_name(after[0], m.group(1))), "table", m.start()))
     for m in BARE_ROW_RE.finditer(text):
-        if BARE_ROW_RE.match(_line_before(text, m.start())):  # the first row is the header
-            out.append(Definition(clean_name(m.group(1)), "table", m.start()))
+        before = _line_before(text, m.start())
+        if BARE_RULE_LINE_RE.match(before):  # "1 | Consumer app | …" under "------|------"
+            before = _line_before(text, m.start() - len(before) - 1)
+        if BARE_ROW_RE.match(before):  # the first row is the header
+            line_end = text.find("\n", m.end(1))
+            rest = text[m.end(1):line_end if line_end >= 0 else len(text)].strip(" \t|")
+            out.append(Definition(clean_name(row_name(rest, m.group(1))), "table", m.start()))
     out.extend(aligned_table_heads(text))
     for m in SUBJECT_RE.finditer(text):
         if m.group(1).split()[0].lower() not in NOT_SUBJECTS:
@@ -406,6 +416,24 @@ def table_header(src: str, start: int) -> str | None:
     return lines[0] if lines is not None and len(lines) >= 2 else None
 
 
+# "| 4 | Fine-tuned models | …", "| #2 | …": a first cell that only counts the rows.
+ORDINAL_CELL_RE = re.compile(r"#?\d{1,2}\.?")
+BARE_RULE_LINE_RE = re.compile(r"[ \t]*-{2,}[-|+: \t]*\|[-|+: \t]*$")
+
+
+def row_name(rest: str, first: str) -> str:
+    """The cell that names a table row: its first, unless that only numbers the rows ("4",
+    "#2"); then the next. ``rest``: the row after its first cell.
+
+    >>> row_name("Fine-tuned models | You fine-tune an FM", "4"), row_name("Document NoSQL | x", "Firestore")
+    ('Fine-tuned models', 'Firestore')
+    """
+    if not ORDINAL_CELL_RE.fullmatch(first.strip()):
+        return first
+    after = [c.strip() for c in rest.split("|") if c.strip()]
+    return after[0] if after and plausible(clean_name(after[0])) else first
+
+
 def _line_before(text: str, offset: int) -> str:
     end = text.rfind("\n", 0, offset)
     return text[text.rfind("\n", 0, end) + 1:end] if end > 0 else ""
@@ -470,7 +498,7 @@ def aligned_table_heads(text: str) -> list[Definition]:
     out: list[Definition] = []
     for m, cells in rows:
         at = 1 if firsts[cells[0]] >= LABEL_ROWS and len(cells) > 2 else 0
-        name = cells[at]
+        name = row_name(" | ".join(cells[at + 1:]), cells[at])
         if not re.search(r"[=(){}\[\]<>`;]", name):
             line = m.group(0)
             out.append(Definition(clean_name(name), "table", m.start() + len(line) - len(line.lstrip())

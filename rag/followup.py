@@ -16,8 +16,11 @@ A follow-up leans on the last turn in one of four ways:
   unless it asks "which …?" for a thing of its own.
 An elliptical one ("and the encrypted version of it?") asks the last question again; one
 that names a sibling of a word of it ("and for Th2?" after a question on Th1 cells) asks it
-again with that word swapped. "That tree" after a question on TreeMap points at a noun of its
-own: a decided answer stands in for it, the last question's thing does not.
+again with that word swapped; so does one that names the opposite of a word of it ("and the
+weaker one?" after "the strong version"), or that is only a noun phrase ("and the grandpa?"
+after "which instrument plays the bird?", in place of the last question's last noun).
+"That tree" after a question on TreeMap points at a noun of its own: a decided answer stands
+in for it, the last question's thing does not.
 
 >>> class Cat:
 ...     services = []
@@ -41,14 +44,14 @@ PRONOUN_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|their|these|those
                         r"(?!\s+(?:is|are)\s+(?:a|an|the)\b)(?<!\bit\b(?=\s+(?:called|named|known)\b))", re.I)
 ZH_PRONOUN_RE = re.compile(r"^(?:那|那麼|那它|這個|那個|它)|它|其")
 SWITCH_RE = re.compile(
-    r"\b(?:instead|the other(?: one)?|another one|else|alternative|which one|what if|still (?:the )?(?:right|best|same)|"
+    r"\b(?:instead|the other(?: one)?|the opposite(?: one)?|another one|else|alternative|which one|what if|still (?:the )?(?:right|best|same)|"
     r"would that still|same one)\b|另一個|另外一個|換成|改用|改成|還是同一|呢[?？]?\s*$", re.I)
 SAME_RE = re.compile(r"\b(?:still|same one)\b|還是同一", re.I)  # "would that still be right?" keeps the situation
 # "and the one that stops on V instead?", "the kind where the arbitrator picks one offer?": another
 # thing of the kind the last answer named, so a "which" question whatever the last one asked.
 ANOTHER_OF_KIND_RE = re.compile(r"^\W*(?:and\s+|so\s+|what about\s+)?the\s+(?:one|kind|type|sort|version|variant)\s+"
                                 r"(?:that|which|where|who|whose|with|for|in)\b", re.I)
-EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成|改用|改成", re.I)
+EXCLUDE_RE = re.compile(r"\b(?:instead|the other(?: one)?|the opposite(?: one)?|another one|else|alternative)\b|另一個|另外一個|換成|改用|改成", re.I)
 QUESTION_WORD_RE = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|does|do|is|are|can|should|would)\b"
                               r"|什麼|哪|誰|何|怎|嗎|多少|為何", re.I)
 # "OK, and …", "Right, so …": an acknowledgement before the continuation says nothing.
@@ -76,9 +79,11 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     rest = LEAD_RE.sub("", question)
     short = len(question.split()) <= SHORT_WORDS and LEAD_RE.match(question) and not _asks_anew(rest)
     swapped = _swapped(prev_q, question) if short else None
+    named_now = _named(question, catalog)
+    if swapped is None and short and not named_now:
+        swapped = _noun_swapped(prev_q, question)
     if swapped is not None:
         return Standalone(swapped, (), referent)
-    named_now = _named(question, catalog)
     if SWITCH_RE.search(question):
         exclude = (referent,) if referent and EXCLUDE_RE.search(question) else ()
         rest = LEAD_RE.sub('', question)
@@ -146,8 +151,50 @@ def _siblings(a: str, b: str) -> bool:
     return len(a) == len(b) >= 3 and a[:-1] == b[:-1] and a[-1].isupper() and b[-1].isupper() and not a.isupper()
 
 
+# Pairs of English opposites: "and the weaker one?" after "the strong version" asks it of the weak.
+OPPOSITES = dict(pair for a, b in (x.split("/") for x in """strong/weak high/low long/short fast/slow early/late
+first/last positive/negative major/minor upper/lower inner/outer hard/soft hot/cold maximum/minimum max/min
+direct/indirect primary/secondary active/passive internal/external explicit/implicit formal/informal acute/chronic
+absolute/relative public/private open/closed input/output horizontal/vertical static/dynamic synchronous/asynchronous
+manual/automatic big/small large/small increase/decrease gain/loss left/right north/south east/west inbound/outbound
+upstream/downstream ascending/descending male/female old/new wet/dry heavy/light""".split())
+                 for pair in ((a, b), (b, a)))
+
+
+def _forms(word: str) -> list[str]:
+    """A word and, for a comparative or superlative, its plain forms: 'weaker' -> weak,
+    'later' -> late, 'bigger' -> big, 'earliest' -> early."""
+    w = word.lower()
+    out = [w]
+    for end in ("est", "er"):
+        if w.endswith(end) and len(w) > len(end) + 2:
+            stem = w[:-len(end)]
+            out += [stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem]
+            if stem[-1] == stem[-2]:
+                out.append(stem[:-1])
+    return out
+
+
+def _opposite(word: str, other: str) -> str | None:
+    """The form of ``word`` (of the follow-up) that names the opposite of ``other`` (of the
+    last question), if it does.
+
+    >>> _opposite("weaker", "strong"), _opposite("later", "early"), _opposite("non-competitive", "competitive")
+    ('weak', 'late', 'non-competitive')
+    >>> _opposite("stronger", "strong"), _opposite("cat", "dog")
+    (None, None)
+    """
+    o = other.lower()
+    for form in _forms(word):
+        if form in (f"non-{o}", f"non{o}", f"un{o}") or o in (f"non-{form}", f"non{form}", f"un{form}") \
+                or any(OPPOSITES.get(form) == x for x in _forms(o)):
+            return form
+    return None
+
+
 def _swapped(prev_q: str, question: str) -> str | None:
-    """The last question with the one word the follow-up names a sibling of put in its place.
+    """The last question with the one word the follow-up names a sibling or the opposite of
+    put in its place.
 
     >>> _swapped("What transcription factor defines Th1 helper cells?", "and the equivalent one for Th2?")
     'What transcription factor defines Th2 helper cells?'
@@ -155,12 +202,44 @@ def _swapped(prev_q: str, question: str) -> str | None:
     "What happens if I open a file with mode 'a'?"
     >>> _swapped("What does Standard storage cost?", "and Glacier?") is None
     True
+    >>> _swapped("What's the strong version of the hypothesis called?", "and the weaker one?")
+    "What's the weak version of the hypothesis called?"
     """
     for word in TOKEN_RE.findall(question):
         same = [m for m in TOKEN_RE.finditer(prev_q) if _siblings(m.group(0), word)]
         if len(same) == 1:
             return prev_q[:same[0].start()] + word + prev_q[same[0].end():]
+    for word in TOKEN_RE.findall(question):
+        facing = [(m, _opposite(word, m.group(0))) for m in TOKEN_RE.finditer(prev_q)]
+        facing = [(m, form) for m, form in facing if form]
+        if len(facing) == 1:
+            m, form = facing[0]
+            return prev_q[:m.start()] + form + prev_q[m.end():]
     return None
+
+
+# "and the grandpa?", "what about a wolf?": the follow-up is a noun phrase and nothing else.
+BARE_NOUN_RE = re.compile(r"^\W*(?:and|or|what about|how about)\s+(?:for\s+)?(the|a|an)\s+([a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s*[?.!]*\s*$", re.I)
+NOT_A_NOUN = frozenset("one ones other others opposite rest same latter former next previous last first second third".split())
+THE_NOUN_RE = re.compile(r"\b((?i:the|a|an))\s+([a-z][\w\-]*)\b(?!\s+(?:of|[a-z][\w\-]*\s+of)\b)")
+
+
+def _noun_swapped(prev_q: str, question: str) -> str | None:
+    """The last question with its last "the <noun>" put as the follow-up's noun phrase.
+
+    >>> _noun_swapped("In the fairy tale, which instrument plays the bird?", "and the grandpa?")
+    'In the fairy tale, which instrument plays the grandpa?'
+    >>> _noun_swapped("What is the half-life of IgG?", "and the pentameric one?") is None
+    True
+    """
+    m = BARE_NOUN_RE.match(question)
+    if not m or any(w.lower() in NOT_A_NOUN for w in m.group(2).split()):
+        return None
+    slots = list(THE_NOUN_RE.finditer(prev_q))
+    if not slots or slots[-1].group(2).lower() == m.group(2).lower():
+        return None
+    last = slots[-1]
+    return prev_q[:last.start()] + f"{m.group(1)} {m.group(2)}" + prev_q[last.end():]
 
 
 ASKING_WORDS = frozenset("""what which who whom whose when where why how is are was were do does did can could should

@@ -35,6 +35,7 @@ CONTRAST_RE = re.compile(r"\bvs\.?\b|\bversus\b", re.I)  # "Gas giants vs ice gi
 QUOTED_RE = re.compile(r"(?<!\w)['‘\"“「]([^'’\"”」]{3,60})['’\"”」](?!\w)")
 CLAUSE_RE = re.compile(r";|\.\s|:\s|\s[–—]\s")
 MAX_HEAD_WORDS = 8
+PROSE_CELL_WORDS = 4  # a first cell longer than this says something; it labels no row
 LEAD_CHARS = 60  # an option written this early in a sentence is what the sentence is about
 EXTRA_COST = 0.5  # a short label's share of words the stem lacks costs this much of its fit
 
@@ -81,6 +82,16 @@ def fit(label: str, wanted: set[str], idf: dict[str, float], short: bool, negate
     return round(covered, 4)
 
 
+def _base(word: str) -> str:
+    """A word without its inflection, escaped for a pattern: "Flooding" and "floods" share "Flood".
+
+    >>> _base("Flooding"), _base("floods"), _base("Disease"), _base("DNA")
+    ('Flood', 'flood', 'Disease', 'DNA')
+    """
+    m = re.fullmatch(r"([a-z\-]{3,}?)(?:ing|ed|es|s)", word, re.I) if word[1:].islower() else None
+    return re.escape(m.group(1) if m and len(m.group(1)) >= 4 else word)
+
+
 class Name:
     """How a sentence writes an option: its short form (``pattern``, from rag/mcq.py), or every
     word of it, in any order ("Vroom's expectancy theory" in "Victor Vroom – expectancy theory").
@@ -95,8 +106,9 @@ class Name:
     def __init__(self, option: str, pattern: re.Pattern | None) -> None:
         self.pattern = pattern
         own = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]+", re.sub(r"'s\b", "", option)) if w.lower() not in STOP]
-        self.words = [re.compile(rf"(?<![\w\-]){re.escape(w)}(?:'?s|es)?(?![\w\-])", re.I) for w in own] \
-            if 2 <= len(own) <= 6 else []
+        # One word is found in any of its forms ("Flooding" in "floods"); several, each as written.
+        self.words = [re.compile(rf"(?<![\w\-]){_base(own[0])}(?:'?s|es|ing|ed|e)?(?![\w\-])", re.I)] if len(own) == 1 \
+            else [re.compile(rf"(?<![\w\-]){re.escape(w)}(?:'?s|es)?(?![\w\-])", re.I) for w in own] if len(own) <= 6 else []
 
     def search(self, text: str) -> bool:
         if self.pattern is not None and self.pattern.search(text):
@@ -149,9 +161,17 @@ def row_labels(lines: list[str], name, names) -> list[Label]:
     >>> rows = ["| Threat | Opportunity |", "| Mitigate | Exploit |"]
     >>> row_labels(rows, p, [p, q]), row_labels(rows, q, [p, q])
     ([Label(text='Threat', short=True)], [Label(text='Opportunity', short=True)])
+    >>> f = Name("Flooding", None)
+    >>> row_labels(["| Dense factors | Sparse factors |", "| Mostly living: predators, disease and parasites | Mostly weather: floods, fire, frost |"], f, [f])
+    [Label(text='Sparse factors', short=True)]
     """
     head, row = row_cells(lines[0]), row_cells(lines[-1])
     header = lambda j: head[j] if j < len(head) else ""  # noqa: E731
+    if row and len(row[0].split()) > PROSE_CELL_WORDS:
+        # "| Mostly biotic: competition, predation, disease | Mostly abiotic: floods, sudden frost |":
+        # no cell labels the row; each column is a class, and its header files what it holds.
+        at = [c for c, cell in enumerate(row) if name.search(cell)]
+        return [Label(_without(header(at[0]), names), short=True)] if at else []
     # the cell that writes the option, else (its words spread over the row) the first holding one
     at = [c for c, cell in enumerate(row) if name.search(cell)] or [
         c for c, cell in enumerate(row) if any(w.search(cell) for w in getattr(name, "words", []))]

@@ -45,7 +45,11 @@ WHICH_RE = re.compile(
 # the statuses ..."): answered with the sentences that hold it, quoted, never with a name.
 COUNT_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)"
 # "how long/many/soon …?" asks a number or a duration: a fact, never a thing to name.
-HOW_MUCH = r"\bhow (?:long|many|much|often|big|large|fast|quickly|far|soon|frequently|tall|high|wide|deep|heavy|old|thick)\b"
+HOW_MUCH = (r"\bhow (?:long|many|much|often|big|large|fast|quickly|far|soon|frequently|tall|high|wide|deep|heavy|old|thick|"
+            r"hot|cold|warm|low|small|early|late|close|common|likely|strong|loud|bright)\b")
+# A value's own nouns: "what range …", "size cutoffs for …?", "max cpu and max memory pls".
+VALUE_NOUNS = (r"range|temperature|dose|dosage|rate|amount|percentage|percent|split|size|cut-?off|threshold|limit|"
+               r"max|min|maximum|minimum|default|duration|colou?r|speed|number|count|ratio|age|cost|price|fee")
 FACT_RE = re.compile(
     rf"{HOW_MUCH}|^\W*(?:and\s+)?when\b"
     r"|\bwhat(?:'?s| is| are| were)? (?:the )?(?:\w+ )?(?:percentage|percent|share|size|limit|maximum|minimum|max|min|number|"
@@ -64,10 +68,21 @@ FACT_RE = re.compile(
     r"|\b(?:what|which)\s+(?:(?!(?:do|does|did|is|are|was|were|can|could|should|would|will|must|has|have)\b)[\w\-]+\s+){0,2}?(?-i:[a-z])[a-z\-]{2,}(?<![sui])(?<!ia)s\s+(?:can|do|does|did|are|were|"
     r"will|has|have|exist|don't|doesn't|can't|cannot|aren't|won't|never)\b"
     r"|\bwhat (?:\w+ )?(?:status|state) (?:does|do|is|are|can|will|would|should|did|has|have)\b"
-    r"|\bstands? for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b"
+    r"|\bstands? for\b|\bexpands? (?:in)?to\b|\bshort for\b|\bwhat (?:does|do) .{1,60}? mean\b|(?:^|[,;]\s*)who\b"
+    # "roughly what margin of error …?", "approximately how …": an estimate is a value
+    r"|\b(?:roughly|approximately|approx\.?|ballpark)\s+(?:what|how|which)\b"
+    # "Rc keeps two counters, what are they called?"; "hirschi's bonds - list them pls"
+    rf"|\b{COUNT_WORDS}\b.{{0,80}}\bwhat (?:are|were) (?:they|these|those) (?:called|named|known as)\b"
+    r"|(?:^|[.?!:;\-–—]\s*)(?:pls\s+|please\s+)?(?:list|enumerate)\b(?!\s+of\b)|\blist (?:them|these|those|all|out)\b"
+    # a question without a question word that names a value: "default stack size for a thread?"
+    rf"|^(?!.*\b(?:which|what|who|whom|how|why|where|when|should|does|do|is|are|can|will|would)\b)\W*(?:[\w.\-]+\s+){{0,3}}?(?:{VALUE_NOUNS})s?\b"
     r"|(?:^|[,;]\s*)where (?:exactly |precisely )?(?:does|do|is|are|did|will|would|can|should)\b"
     r"|\b(?:which|what) (?:\w+ )?(?:version|year|release|port|percentage|date|number|value|speed|length|interval|ratio|path|format|"
     r"directory|folder|file|filename|file name|location|address|extension)s?\b"
+    # "what sustained wind speed does …", "what range can …": a value named by its noun, then a verb
+    r"|\b(?:which|what) (?:\w+ ){0,2}(?:version|year|port|percentage|date|number|value|speed|length|interval|ratio|"
+    r"range|temperature|dose|dosage|amount)s?\b(?=\s*(?:[?,.;:!]|$|(?:does|do|did|is|are|was|were|can|could|should|would|will|"
+    r"has|have|for|of|in|on|at|to)\b))"
     r"|多久|多長|多少|幾(?:個|種|項|類|步|%)|哪(?:幾|些)|哪[兩二三四五六七八九十\d]+(?:個|種|項|類|大|步)|列出|有哪些|什麼(?:狀態|步驟|類型|種類)|代表什麼|什麼意思|指的是什麼|誰",
     re.I,
 )
@@ -138,7 +153,26 @@ def asking_part(text: str) -> str:
     sents = _sentences(text)
     if len(sents) <= 1:
         return text
-    return " ".join(x for i, x in enumerate(sents) if x.rstrip().endswith(("?", "？")) or i == len(sents) - 1)
+    return " ".join(x for i, x in enumerate(sents)
+                    if x.rstrip().endswith(("?", "？")) or i == len(sents) - 1 or ASK_VERB_RE.match(x))
+
+
+# "List the falsy values in JS", "enumerate the OSI layers pls": an order to list, searched as the
+# question it stands for (an embedder places "What are the …?" nearer the sentence that lists them).
+LIST_ORDER_RE = re.compile(r"^\W*(?:(?:pls|please)\s+)?(?:list|enumerate)(?:\s+(?:out|all))?\s+(?=\S)", re.I)
+
+
+def as_asked(text: str) -> str:
+    """An order to list put as the question it stands for; any other text as it is.
+
+    >>> as_asked("List the falsy values in JS."), as_asked("Which one?")
+    ('What are the falsy values in JS.', 'Which one?')
+    """
+    return LIST_ORDER_RE.sub("What are ", text, count=1)
+
+
+# A sentence that asks by its verb: "List the falsy values in JS. I always forget a couple."
+ASK_VERB_RE = re.compile(r"\s*(?:please\s+)?(?:list|name|enumerate|give me|tell me|explain|describe|outline|define|compare)\b", re.I)
 # "which isolation level should ...", "what kind of join ...", "which regression metric?": the
 # words naming the kind of thing asked for run from "which"/"what" to the first word that cannot
 # name a kind: a verb, pronoun, preposition or determiner, or the end of the question.
@@ -290,6 +324,14 @@ class Question:
         ...                               "If I leave the fields unset, what are the default interval and count?",
         ...                               "茶藝課教的泡茶有哪四個步驟？")]
         [True, True, True]
+        >>> [parse(q).asks_fact for q in ("list the five rules of the trail pls", "default trail width for a bike lane?",
+        ...                               "roughly what does the day pass cost?", "what sustained speed does a gust need to count as a gale?",
+        ...                               "how long is a ranger's season, incl. the winter patrol?",
+        ...                               "The hut keeps two logbooks, what are they called?")]
+        [True, True, True, True, True, True]
+        >>> [parse(q).asks_fact for q in ("some boots dry in an hour. what are those called?",
+        ...                               "What managed cloud file service keeps all that working?")]
+        [False, False]
         """
         texts = [unlead(asking_part(t)) for t in [self.text] + ([self.english] if self.english else [])]
         if any(CHOOSE_ENTITY_RE.search(t) for t in texts):
@@ -320,8 +362,7 @@ class Question:
         # "How do I make browsers refuse http? Which header does that?": the last sentence asks.
         if re.match(r"\s*which\b", _last_sentence(q), re.I):
             return "which"
-        if (re.match(r"\s*(?:what (?:exactly |really |actually |precisely )?(?:is|are|does|do)|how (?:exactly |really |actually |precisely )?(?:does|do|is|are)|why|do|does|is|are|can|could|would|explain|describe|tell|define)\b", q, re.I)
-                or CONFIRM_RE.search(q)) \
+        if (EXPLAIN_RE.match(q) or CONFIRM_RE.search(q)) \
                 and not re.search(r"\bhow (?:can|should|could) (?:we|i|they|the team)\b", q, re.I) \
                 and not NAMED_FOR_RE.match(q) \
                 or re.search(r"\bdo (?:i|you|we) (?:still |really |even )?need\b", q, re.I):
@@ -329,12 +370,25 @@ class Question:
         return "which"
 
 
+# "Why …", "How does …": an explanation is asked for; so is it by "What did the Senate do about
+# …?" and after a leading phrase ("In the Solow model, how do I find …?"), unless a name is ("what
+# was it called?").
+EXPLAIN_RE = re.compile(
+    r"\s*(?:what (?:exactly |really |actually |precisely )?(?:is|are|does|do)|how (?:exactly |really |actually |precisely )?"
+    r"(?:does|do|is|are)|why|do|does|is|are|can|could|would|explain|describe|tell|define)\b"
+    r"|\s*(?:(?:in|for|on|with|under|during|after|before|at|from|if|when)\b[^,?]{1,80},\s*)?"
+    r"(?:what (?:exactly |really |actually |precisely )?(?:is|are|did)|how (?:exactly |really |actually |precisely )?"
+    r"(?:does|do|did|is|are|was|were)|why)\b(?!.*\b(?:called|named|known as|term for|word for|name (?:of|for))\b)", re.I)
+
+
 def _sentences(text: str) -> list[str]:
     """A question's sentences; a decimal point ("2.4 GHz") ends none."""
     return [x for x in SENTENCE_END_RE.split(text.strip()) if x.strip()]
 
 
-SENTENCE_END_RE = re.compile(r"(?<=[!?。！？])\s*|(?<=\.)\s+")
+# "incl. the extended period?": an abbreviation's point ends no sentence either.
+NOT_AN_END = "".join(rf"(?<!\b{a}\.)" for a in ("incl", "excl", "esp", "etc", "vs", "e.g", "i.e", "approx", "max", "min"))
+SENTENCE_END_RE = re.compile(rf"(?<=[!?。！？])\s*|(?<=\.){NOT_AN_END}\s+", re.I)
 
 
 def _last_sentence(text: str) -> str:

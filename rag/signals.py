@@ -17,7 +17,7 @@ import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.rag.catalog import Catalog, Service
-from studyrag.rag.entities import ALIGNED_CELL_SEP_RE, table_header, table_lines
+from studyrag.rag.entities import ALIGNED_CELL_SEP_RE, ORDINAL_CELL_RE, table_header, table_lines
 from studyrag.rag.polarity import split_words
 
 ARROW_RE = re.compile(r"\s*(?:→|->|⇒)\s*")
@@ -483,6 +483,8 @@ def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | N
     if lines is None or len(lines) < 2 or lines[-1] == lines[0]:
         return None
     header, row = (_cells(x) for x in (lines[0], lines[-1]))
+    if row and ORDINAL_CELL_RE.fullmatch(row[0]):  # "4 | Fine-tuned models | …": the next cell names it
+        header, row = header[1:], row[1:]
     spans = catalog.spans(row[0]) if row else []
     if len(header) < 2 or len(row) < 2 or not spans or spans[0][2].generic:
         return None
