@@ -196,10 +196,7 @@ class Tutor:
             q.english = ans.english = gloss(q.text)
         t = time.perf_counter()
         query = q.search_text
-        qvec = k.retriever.embed_query(as_asked(query))
-        # A follow-up that leans on the last question is searched with its words too.
-        hits = k.retriever.search(f"{as_asked(query)} {context}" if context else as_asked(query),
-                                  qvec=None if context else qvec, k=max(self.settings.top_k, 6))
+        qvec, hits = self._search(query, context)
         ans.timings["retrieve_ms"] = round((time.perf_counter() - t) * 1000, 1)
         ans.retrieved = [{"section": h.chunk.heading, "kind": h.chunk.kind, "dense": round(h.dense, 3),
                           "lexical": round(h.lexical, 2)} for h in hits[: self.settings.top_k]]
@@ -283,7 +280,9 @@ class Tutor:
                 # evidence decided, with the statement that says what they did.
                 plan = plans.which(k, q, svec, decision, cites)
             else:
-                plan = plans.fact(k, q, qvec, hits, cites)
+                # "What temperature is right for that step?" after a question on the fridge
+                # step: its sentences are weighed with the last question's words too.
+                plan = plans.fact(k, q, _leaning(qvec, k.retriever.embed_query(context)) if context else qvec, hits, cites)
         else:
             plan = plans.explain(k, q, qvec, hits, cites)
         if who and ans.kind == "which" and decision is not None and not k.people.is_person(plan.services[0] if plan.services else ""):
@@ -306,6 +305,20 @@ class Tutor:
         ans.citations = cites.list
         yield from self._explain(q, ans, shown, plan.support, plan.services, cites)
         ans.citations = cites.list
+
+    def _search(self, query: str, context: str | None):
+        """The question's vector and passages. A follow-up that leans on the last question is
+        searched with its words too; an order to list ("list the castes pls") also as the
+        question it stands for, and the nearer reading is kept."""
+        k = self.knowledge
+        best = None
+        for text in dict.fromkeys([query, as_asked(query)]):
+            qvec = k.retriever.embed_query(text)
+            hits = k.retriever.search(f"{text} {context}" if context else text, qvec=None if context else qvec,
+                                      k=max(self.settings.top_k, 6))
+            if best is None or relevance(hits) > relevance(best[1]):
+                best = (qvec, hits)
+        return best
 
     def _with_last_answer(self, history: list) -> list:
         """The conversation with the last question's answer, when the client sent only the
@@ -499,6 +512,15 @@ def _without_named_partner(decision, named: set[str]):
     if len(decision.services) < 2 or not keep or keep == decision.services:
         return decision
     return replace(decision, services=keep, statement=decision.best_statement.get(keep[0], decision.statement))
+
+
+def _leaning(qvec, context_vec):
+    """A follow-up's own meaning, leaning on the last question's (CONTEXT_WEIGHT of it)."""
+    v = qvec + CONTEXT_WEIGHT * context_vec
+    return v / (float((v @ v) ** 0.5) or 1.0)
+
+
+CONTEXT_WEIGHT = 0.5  # 0.2 and 0.5 alike on the gate's follow-ups; the whole last question (1.0) lost two
 
 
 def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cites) -> plans.Plan:
