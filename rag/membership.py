@@ -106,9 +106,12 @@ class Name:
     def __init__(self, option: str, pattern: re.Pattern | None) -> None:
         self.pattern = pattern
         own = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]+", re.sub(r"'s\b", "", option)) if w.lower() not in STOP]
-        # One word is found in any of its forms ("Flooding" in "floods"); several, each as written.
-        self.words = [re.compile(rf"(?<![\w\-]){_base(own[0])}(?:'?s|es|ing|ed|e)?(?![\w\-])", re.I)] if len(own) == 1 \
-            else [re.compile(rf"(?<![\w\-]){re.escape(w)}(?:'?s|es)?(?![\w\-])", re.I) for w in own] if len(own) <= 6 else []
+        if len(own) == 1:  # one word is found in any of its forms ("Flooding" in "floods")
+            self.words = [re.compile(rf"(?<![\w\-]){_base(own[0])}(?:'?s|es|ing|ed|e)?(?![\w\-])", re.I)]
+        elif len(own) <= 6:  # several, each as written
+            self.words = [re.compile(rf"(?<![\w\-]){re.escape(w)}(?:'?s|es)?(?![\w\-])", re.I) for w in own]
+        else:
+            self.words = []
 
     def search(self, text: str) -> bool:
         if self.pattern is not None and self.pattern.search(text):
