@@ -112,7 +112,7 @@ class Catalog:
         profile = profile or Profile.empty()
         lowered = [t.lower() for t in texts]
         prefixed = _prefixed_names(texts, profile.name_prefixes)
-        prefixes = tuple(p.lower() for p in profile.name_prefixes) + _family_words(prefixed, profile.name_prefixes)
+        prefixes = tuple(p.lower() for p in profile.name_prefixes) + _family_words(prefixed, profile.name_prefixes, texts)
         builder = _Builder(prefixes, profile)
         for name in prefixed:
             builder.add(name, True)
@@ -120,19 +120,20 @@ class Catalog:
         taught_names = {core_of(n, prefixes) for n, how, _k in defined if how != "subject"}
         running = [t.lower() for t in _without_contents(texts, headings)]  # a heading's uses, not its contents line
         for h in headings:
-            for d in heading_names(h):
-                if d.name in tagged or d.name in asked or _about_a_name(d.name, taught_names, prefixes):
-                    continue
-                # A heading names a concept when the text keeps using it ("Batch Transform"),
-                # not when it only labels a part of the page ("Analogy 1", "Summary").
-                # An identifier-shaped heading ("NetworkPolicy", "802.1X") is a name at once.
-                uses = sum(d.name.lower() in t for t in running)
-                if _joins_names(d.name, texts) or _plain_side(d.name, h, texts):
-                    continue
-                if builder.known(d.name) or uses >= 2 or (uses and IDENTIFIER_RE.fullmatch(d.name)):
-                    builder.add(d.name, True, defined=True)
-                    if _names_a_kind(d.name, texts):
-                        builder.found[core_of(d.name, prefixes)].generic = True
+            names = [d.name for d in heading_names(h)
+                     if not (d.name in tagged or d.name in asked or _about_a_name(d.name, taught_names, prefixes))]
+            # A heading names a concept when the text keeps using it ("Batch Transform"),
+            # not when it only labels a part of the page ("Analogy 1", "Summary").
+            # An identifier-shaped heading ("NetworkPolicy", "802.1X") is a name at once.
+            named = [n for n in names if not (_joins_names(n, texts) or _plain_side(n, h, texts)) and (
+                builder.known(n) or _heading_uses(n, running) >= 2
+                or _heading_uses(n, running) and IDENTIFIER_RE.fullmatch(n))]
+            for name in named:
+                if _piece_of_a_name(name, named):
+                    continue  # "AWS Cost" of "AWS Cost and Usage Report"
+                builder.add(name, True, defined=True)
+                if _names_a_kind(name, texts):
+                    builder.found[core_of(name, prefixes)].generic = True
         labels = _labels(defined, texts) | tagged | asked
         # A table's first cell that a line also defines ("Canary: send a small share …" and the
         # row "Canary | No | Fast") is a thing taught, though the text says it once.
@@ -364,12 +365,18 @@ def _prefixed_names(texts: list[str], prefixes: tuple[str, ...]) -> list[str]:
     if not prefixes:
         return []
     alt = "|".join(map(re.escape, prefixes))
-    name_re = re.compile(rf"\b(?:{alt})(?:\s+(?:[A-Z][\w\-]*|AI|ML)(?![\w\-]))+")
+    word = r"(?:[A-Z][\w\-]*|AI|ML)(?![\w\-])"
+    # "AWS Cost and Usage Report" is one name; "AWS Glue and Athena" two (_joins_names).
+    name_re = re.compile(rf"\b(?:{alt})(?:\s+{word})+(?:\s+(?:and|&)\s+(?!(?:{alt})\s){word}(?:\s+{word})*)?")
     out = []
     for text in texts:
         for m in name_re.finditer(text):
+            found = m.group(0)
+            if re.search(r"\s(?:and|&)\s", found) and (
+                    sum(word_uses(found, [t]) for t in texts) < 2 or _joins_names(found, texts)):
+                found = re.split(r"\s+(?:and|&)\s+", found)[0]
             # "Amazon SageMaker Platform Amazon Bedrock" is two names side by side.
-            for part in re.split(rf"\s+(?=(?:{alt})\s)", m.group(0)):
+            for part in re.split(rf"\s+(?=(?:{alt})\s)", found):
                 words = re.sub(r"-side$", "", part).split()
                 while len(words) > 2 and words[-1] in TRAILING_NOISE:
                     words.pop()
@@ -378,15 +385,25 @@ def _prefixed_names(texts: list[str], prefixes: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _family_words(names: list[str], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+def _family_words(names: list[str], prefixes: tuple[str, ...], texts: list[str] = ()) -> tuple[str, ...]:
     """The product family most prefixed names share ('SageMaker' in 'Amazon SageMaker Canvas'):
-    a name is matched with or without it."""
+    a name is matched with or without it. A word the text also uses as an ordinary word is no
+    family: "Cost" of "AWS Cost Explorer" and "AWS Cost Anomaly Detection", where the text
+    talks of "cost" (a stray "bedrock:InvokeModel" among many "Bedrock" is allowed).
+
+    >>> names = ["AWS Cost A B", "AWS Cost C D", "AWS Cost E F", "AWS Cost G H"]
+    >>> _family_words(names, ("AWS",), ["the cost of it"]), _family_words(names, ("AWS",), ["AWS Cost"])
+    ((), ('cost',))
+    """
     counts: dict[str, int] = {}
+    words_of: dict[str, str] = {}
     for n in set(names):
         words = n.split()
         if len(words) >= 3 and words[0] in prefixes:
             counts[words[1].lower()] = counts.get(words[1].lower(), 0) + 1
-    return tuple(w for w, c in counts.items() if c >= 4)
+            words_of[words[1].lower()] = words[1]
+    return tuple(w for w, c in counts.items()
+                 if c >= 4 and (words_of[w] == w or _plain_uses(w, texts) * 8 < _plain_uses(words_of[w], texts)))
 
 
 def _heading_short_forms(headings: list[str]) -> list[tuple[str, str]]:
@@ -600,6 +617,19 @@ def _names_a_kind(name: str, texts: list[str]) -> bool:
     return word_uses(one, texts) + word_uses(name.lower(), texts) >= 3
 
 
+def _heading_uses(name: str, running: list[str]) -> int:
+    return sum(name.lower() in t for t in running)
+
+
+def _piece_of_a_name(name: str, names: list[str]) -> bool:
+    """Is ``name`` one side of another of ``names`` joined by "and", that one name?
+
+    >>> _piece_of_a_name("AWS Cost", ["AWS Cost and Usage Report", "AWS Cost"])
+    True
+    """
+    return any(name != other and name in re.split(r"\s+(?:and|&)\s+", other) for other in names)
+
+
 def _joins_names(name: str, texts: list[str]) -> bool:
     """A heading "Night Owl and Airport Shuttle" covers two things the text names on their own; it is
     not a third. "Identity and Access Management", whose halves are not used alone, is one name.
@@ -612,8 +642,23 @@ def _joins_names(name: str, texts: list[str]) -> bool:
     parts = [p for p in re.split(r"\s+(?:and|&)\s+", name) if p]
     if len(parts) < 2:
         return False
-    whole = sum(word_uses(name, [t]) for t in texts)
-    return all(word_uses(p, texts) > whole for p in parts)
+    return all(_uses_alone(p, name, texts) for p in parts)
+
+
+def _uses_alone(part: str, whole: str, texts: list[str]) -> int:
+    """How often ``part`` of the name ``whole`` stands alone: outside the whole name and not
+    opening a longer name ("AWS Cost" in "AWS Cost Explorer" is not "AWS Cost"), nor
+    closing another "… and <part>".
+
+    >>> _uses_alone("AWS Cost", "AWS Cost and Usage Report", ["AWS Cost Explorer; AWS Cost and Usage Report"])
+    0
+    >>> _uses_alone("Smokers", "Hives and Smokers", ["Hives and Smokers", "Light the Smokers."])
+    1
+    """
+    rest = [re.sub(re.escape(whole), " ", t) for t in texts]
+    # after "and" it ends another joined name ("Cost Explorer vs Cost and Usage Report")
+    pattern = re.compile(rf"(?<![\w\-])(?<!and )(?<!& ){re.escape(part)}(?![\w\-])(?!\s+[A-Z][a-z])")
+    return sum(len(pattern.findall(t)) for t in rest)
 
 
 def _tail_aliases(names: list[str], texts: list[str]) -> list[tuple[str, str]]:

@@ -55,6 +55,8 @@ def contradicts(option: str, sentence: str) -> bool:
     False
     """
     tokens = [w for w in _WORD_RE.findall(option.lower()) if w not in _STOP]
+    if _said_absent(tokens, sentence):
+        return True
     polar = [i for i, w in enumerate(tokens) if w in OPPOSITE]
     if not polar:
         return False
@@ -73,6 +75,24 @@ def contradicts(option: str, sentence: str) -> bool:
         if best and any(n == best and OPPOSITE[word] & c and word not in c for n, c in zip(overlaps, clauses)):
             return True
     return False
+
+
+# "- **No broadcast** in IPv6.": a short line that opens by saying a thing is absent.
+ABSENT_RE = re.compile(r"^[\s\-*•]*(?:\*\*|__)?no\s+([a-z][a-z\-]{3,})\b(?!\s+(?:longer|more|matter)\b)", re.I)
+
+
+def _said_absent(tokens: list[str], sentence: str) -> bool:
+    """Does a short sentence say "No <thing>" of the thing an unnegated option asserts?
+
+    >>> _said_absent(["hosts", "send", "broadcasts"], "- **No broadcast** in IPv6.")
+    True
+    >>> _said_absent(["no", "broadcasts", "at", "all"], "- **No broadcast** in IPv6.")
+    False
+    """
+    m = ABSENT_RE.match(sentence)
+    if m is None or len(sentence.split()) > 12 or {"no", "not", "never", "without", "cannot"} & set(tokens):
+        return False
+    return _stem(m.group(1).lower()) in {_stem(w) for w in tokens}
 
 
 NEGATION_AFTER_RE = re.compile(

@@ -173,7 +173,10 @@ def to_part(decision: Decision, parent_of: dict[str, str], whose: list | None) -
     wholes = {s.name for s in whose} or {best_name}
     if parent_of.get(best_name) in wholes:
         return decision  # already a part of the thing asked about
-    return _near_best(decision, lambda name: parent_of.get(name) in wholes)
+    # "Which Guardrails feature …?" won by Guardrails: the thing named is never its own part,
+    # so its best part answers however far behind.
+    named_won = bool(whose) and best_name in wholes
+    return _near_best(decision, lambda name: parent_of.get(name) in wholes, 0.0 if named_won else KIND_RATIO)
 
 
 def beside_named(decision: Decision, parent_of: dict[str, str], named: set[str]) -> Decision:
@@ -197,12 +200,12 @@ def to_person(decision: Decision, is_person) -> Decision:
     return _near_best(decision, is_person)
 
 
-def _near_best(decision: Decision, fits) -> Decision:
-    """The best-ranked thing that ``fits`` among those within KIND_RATIO of the winner's
+def _near_best(decision: Decision, fits, ratio: float = KIND_RATIO) -> Decision:
+    """The best-ranked thing that ``fits`` among those within ``ratio`` of the winner's
     score (at most KIND_DEPTH deep), as the decision; the decision itself when none does."""
     best_score = decision.ranking[0][1]
     for name, score in decision.ranking[1:KIND_DEPTH]:
-        if score < KIND_RATIO * best_score:
+        if score < ratio * best_score:
             break
         if fits(name):
             return Decision((name,), score, score - best_score, decision.best_statement.get(name),

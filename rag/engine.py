@@ -537,9 +537,11 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     # itself, ask for a piece of a text: a sentence of it says the piece.
     piece_of, of_text = asks_for_piece_of(q.search_text) or ("", False)
     whole = {s.name for s in k.catalog.find(piece_of) or _called_by_word(k.catalog, piece_of)} if piece_of else set()
-    # The part asked for is X itself, or a thing the material does not place within X.
-    if of_text or whole and decision.ranking and (decision.ranking[0][0] in whole or
-                                                  k.parent_of.get(decision.ranking[0][0]) not in whole):
+    # The part asked for is X itself, or a thing the material does not place within X, or one
+    # the question names in its own words ("the bit where Germany had to take the blame": "Blame").
+    winner = decision.ranking[0][0] if decision.ranking else None
+    if of_text or whole and winner and (winner in whole or k.parent_of.get(winner) not in whole
+                                        or winner in {s.name for s in k.catalog.find(q.search_text)}):
         return plans.fact(k, q, qvec, hits, cites)
     asked = asked_kind(q.search_text, ignore=set(k.catalog.prefixes))
     wanted = _kind_beyond_names(asked, named)

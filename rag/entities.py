@@ -53,6 +53,11 @@ ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w\-]+[ \t]+){1,5}[A-Z][\w\-]+)[ \t]*\(([A
 SUBJECT_RE = re.compile(
     r"(?:^|(?<=[.!?][ \t])|(?<=\n))[ \t]*([A-Z][\w/+\-]*(?:[ \t]+[A-Z0-9][\w/+\-]*){0,3})"
     r"[ \t]+(?:is|are)[ \t]+(?:an?|the|[A-Z][\w]*['’]s)[ \t]")
+# "Job bookmarks are the Glue feature that persists state": a sentence that opens on a name
+# written in lower case after its first word says what it is only with a relative clause.
+KIND_OF_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[.!?][ \t])|(?<=\n))[ \t]*([A-Z][a-z][\w/+\-]*(?:[ \t]+[a-z][\w/+\-]*){1,2})[ \t]+(?:is|are)[ \t]+"
+    r"(?:an?|the)[ \t]+(?:[\w\-]+[ \t]+){0,5}?(?:that|which|where|who|for|used|in which)\b")
 # "Shared Libraries hold reusable Groovy code", "Sealed Secrets encrypts a secret": two to four
 # capitalised words opening a sentence that goes on to say what they do.
 SUBJECT_VERB_RE = re.compile(
@@ -213,6 +218,10 @@ def definitions(text: str, section: tuple[str, ...] = (), elsewhere: str = "") -
     out.extend(aligned_table_heads(text))
     for m in SUBJECT_RE.finditer(text):
         if m.group(1).split()[0].lower() not in NOT_SUBJECTS:
+            out.append(Definition(clean_name(m.group(1)), "is_a", m.start()))
+    for m in KIND_OF_SUBJECT_RE.finditer(text):
+        words = m.group(1).lower().split()
+        if not set(words) & (NOT_SUBJECTS | LIST_WORDS | DETERMINERS) and not words[0].endswith("ly"):
             out.append(Definition(clean_name(m.group(1)), "is_a", m.start()))
     for m in SUBJECT_VERB_RE.finditer(text):
         if m.group(1).split()[0].lower() not in NOT_SUBJECTS | {"the", "a", "an"}:

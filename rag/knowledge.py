@@ -20,7 +20,7 @@ from studyrag.index.stores.derived import Derived, FolderDerived, array_bytes, a
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.ingest.formats import page_at
 from studyrag.rag import contrasts, entities, outside, profile, remedies, scope, subject
-from studyrag.rag.catalog import Catalog, Service, question_heads
+from studyrag.rag.catalog import Catalog, Service, is_figure, question_heads
 from studyrag.rag.retrieve import Retriever
 from studyrag.rag.signals import SignalIndex
 
@@ -245,7 +245,9 @@ class Knowledge:
             return None
         for depth in range(len(c.section) - 1, -1, -1):
             head = c.section[depth]
-            found = self._heading_things(head) or [s for s in self.catalog.find(head) if not s.generic]
+            # "12. Prototyping fidelity": its number is no thing, though "**12**" is a figure of the text
+            found = self._heading_things(head) or [
+                s for s in self.catalog.find(entities.NUMBERING_RE.sub("", head)) if not s.generic and not is_figure(s.name)]
             if VS_HEADING_RE.search(head) or len(found) > 1:
                 return None  # a comparison section is about both sides, not one
             if found:
@@ -269,15 +271,23 @@ class Knowledge:
     def parent_of(self) -> dict[str, str]:
         """Each thing defined inside another thing's section, and that thing: "Fare
         capping — stops charging once a week's rides cost a weekly pass", under the heading
-        "Metro Card", is a part of Metro Card; and each thing whose name opens with another's
-        ("Metro Card Plus")."""
+        "Metro Card", is a part of Metro Card; so is each row of a table there ("Denied topics |
+        Subjects the app must not discuss" under "Guardrails"); and each thing whose name opens
+        with another's ("Metro Card Plus")."""
         parents: dict[str, str] = {}
+        rows_of: dict[str, set[str]] = {}  # a table's rows: siblings, never parts of one another
         for st in self.signals.statements:
-            if st.kind != "definition" or len(st.targets) != 1 or st.targets[0] in parents:
+            if st.kind == "mention" and st.chunk_kind == "table" and len(st.targets) == 1:
+                rows_of.setdefault(st.chunk_id, set()).add(st.targets[0])
+        for st in self.signals.statements:
+            defines = st.kind == "definition" or st.chunk_id in rows_of and st.kind == "mention"
+            if not defines or len(st.targets) != 1 or st.targets[0] in parents:
                 continue
             row = self.row_of.get(st.chunk_id)
             whole = self._enclosing(self.chunks[row], st.targets[0]) if row is not None else None
-            if whole is not None:
+            if st.chunk_id in rows_of and self.people.is_person(st.targets[0]):
+                continue  # "| David Lloyd George | A middle way … |" under "Versailles": no part of it
+            if whole is not None and whole not in rows_of.get(st.chunk_id, ()):
                 parents[st.targets[0]] = whole
         for thing in self.catalog.services:  # "Coldstore One Zone-IA" is a part of Coldstore
             whole = self.catalog.named_within(thing) if thing.name not in parents and thing.in_guide else None
@@ -381,13 +391,15 @@ class Knowledge:
         # A sub-bullet says its words of the item it hangs under: "Follows from conservation of
         # charge" under "Kirchhoff's first law = the junction rule:" says it of the first law.
         # A sentence says its words of its section: "Leading case: Hale v Pennant" under
-        # "## Right of way" is a right-of-way case.
+        # "## Right of way" is a right-of-way case. A sentence after a line's bold lead term says
+        # its words of that term ("Same password → different hashes" after "- **Salt** = …").
         texts = []
         for s in self.sentences:
             src = self.sources[self.chunks[s.row].source]
             header = table_header(src, s.start) if "|" in s.text else None
             heading = self.chunks[s.row].section[-1] if self.chunks[s.row].section else None
-            texts.append(" ".join(filter(None, [s.text, header, remedies.parent_item(src, s.start), heading])))
+            texts.append(" ".join(filter(None, [s.text, header, remedies.parent_item(src, s.start),
+                                                remedies.line_lead(src, s.start), heading])))
         return WordIndex(texts)
 
     @cached_property

@@ -86,6 +86,24 @@ def parent_item(src: str, pos: int) -> str | None:
     return re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip() or None
 
 
+# "- **Salt** = random value …", "<p><strong>Card sorting</strong> shapes …": the term a line opens on.
+LINE_LEAD_RE = re.compile(r"[ \t]*(?:(?:[-*+•]|\d+[.)])[ \t]+)?(?:<p>)?(?:\*\*|__|<strong>|<b>)([^*_<>\n]{2,60}?)(?:\*\*|__|</strong>|</b>)")
+
+
+def line_lead(src: str, pos: int) -> str | None:
+    r"""The bold term the line holding ``pos`` opens on, when the sentence at ``pos`` goes on
+    after it: "Same password → different hashes" says its words of the salt in
+    "- **Salt** = random value. Same password → different hashes". None for a line's first sentence.
+
+    >>> text = "- **Salt** = random value. Same password, other hashes.\n"
+    >>> line_lead(text, text.index("Same")), line_lead(text, text.index("Salt"))
+    ('Salt', None)
+    """
+    line = src.rfind("\n", 0, pos) + 1
+    m = LINE_LEAD_RE.match(src, line)
+    return m.group(1).strip() if m and m.end() < pos and src[m.end():pos].strip(" \t*_") else None
+
+
 def to_remedy(decision, remedy_at, remedies: frozenset[str], asking: str, ratio: float):
     """The decision moved from a problem to its remedy when the asking sentence asks what
     counters it (``asking``: question.asking_part of the question): the remedy of the best
