@@ -34,6 +34,10 @@ from studyrag.rag.gloss import english_of
 W_DECISION = 1.0
 W_EVIDENCE = 0.7
 W_STEM = 0.15
+# A sentence far from what the stem asks speaks little for an option whose words it matches: for
+# "sensitive = true on a password variable: which statement is correct?", "If an output references a
+# sensitive value without `sensitive = true`, Terraform raises an error" is about outputs.
+W_NEAR_STEM = 0.7
 W_TOGETHER = 1.0
 W_VALUE_TOGETHER = 3.0  # options that are all values (rag/values.py): where each is written decides
 OUTSIDE_PENALTY = 0.12
@@ -69,16 +73,22 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
     # Values ("TCP/UDP 4195", "8 May 1980") read alike; where each is written tells them apart.
     w_together = W_VALUE_TOGETHER if all_values(texts) else W_TOGETHER
     out = []
+    # How near each sentence comes to the stem itself, less the nearest's (0 for the nearest).
+    near_stem = np.maximum(knowledge.sentence_vecs @ stem_vec, knowledge.headed_vecs @ stem_vec) \
+        if len(knowledge.sentences) else None
+    if near_stem is not None:
+        near_stem = near_stem - near_stem.max()
     for letter, text, as_shown, vec, answer in zip(letters, texts, shown, vecs, answers):
         svcs = [s for s in knowledge.catalog.find(text) if not s.generic]
         dec = max((decision.score_of(s.name) for s in svcs), default=0.0) if decision else 0.0
+
         if decision is not None and decision.ranking:
             # A thing far below the decision's winner says little for the option that names
             # it: its credit is its score less its distance from the winner.
             dec = max(0.0, 2 * dec - decision.ranking[0][1])
         evid, best = 0.0, None
         if len(knowledge.sentences):
-            said = np.maximum(knowledge.sentence_vecs @ answer, knowledge.headed_vecs @ answer)
+            said = np.maximum(knowledge.sentence_vecs @ answer, knowledge.headed_vecs @ answer) + W_NEAR_STEM * near_stem
             sims = np.where(rivals[letter], -1.0, said)
             best = int(np.argmax(sims))
             evid = float(sims[best])
