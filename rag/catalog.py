@@ -373,7 +373,7 @@ def _prefixed_names(texts: list[str], prefixes: tuple[str, ...]) -> list[str]:
         for m in name_re.finditer(text):
             found = m.group(0)
             if re.search(r"\s(?:and|&)\s", found) and (
-                    sum(word_uses(found, [t]) for t in texts) < 2 or _joins_names(found, texts)):
+                    word_uses(found, texts) < 2 or _joins_names(found, texts)):
                 found = re.split(r"\s+(?:and|&)\s+", found)[0]
             # "Amazon SageMaker Platform Amazon Bedrock" is two names side by side.
             for part in re.split(rf"\s+(?=(?:{alt})\s)", found):

@@ -415,6 +415,25 @@ def bullet_run(k: Knowledge, i: int) -> list[int]:
     return sorted(starts[ls] for ls in run)
 
 
+def item_runs(k: Knowledge, rows: set[int]) -> list[tuple[str, list[int]]]:
+    """(the line above it, item sentences) of every bullet list in the chunks ``rows``: the
+    line above names what is listed ("Le Corbusier's Five Points of a New Architecture …:"),
+    also where it opens the chunk, which leaves no sentence before it to find it from."""
+    out: list[tuple[str, list[int]]] = []
+    seen: set[int] = set()
+    for i, s in enumerate(k.sentences):
+        if s.row not in rows or i in seen:
+            continue
+        run = bullet_run(k, i)
+        seen.update(run)
+        if len(run) < 2:
+            continue
+        text = k.text_of(k.chunks[s.row].source)
+        above = text[:text.rfind("\n", 0, k.sentences[run[0]].start) + 1].rstrip().rsplit("\n", 1)[-1]
+        out.append((above.strip(), run))
+    return out
+
+
 def list_after(k: Knowledge, i: int) -> list[int]:
     """The list right after a sentence when a lead-in ending with a colon introduces it
     ("Partitioning divides a table ... A table can be partitioned by:" over its bullets),

@@ -324,6 +324,38 @@ def table_columns(options: dict[str, str], sentences: list[str], rows: list[int]
     return out
 
 
+LIST_HEADER_SHARED = 2  # words a list's header must share with the stem to be the list it asks of
+
+
+def listed(options: dict[str, str], lists: list[tuple[str, list[int]]], sentences: list[str], stem: str,
+           size: int) -> dict[frozenset[str], int]:
+    """The sets of ``size`` (3 or more) short options that the items of one list whose header
+    shares the stem's words name, each written in an item, no other option there: "All of the
+    following are among Le Corbusier's five points EXCEPT" is answered by the list under "Le
+    Corbusier's Five Points of a New Architecture:" that the left-out option is no item of.
+    ``lists``: (header, item sentence indices), as Knowledge.headed_lists and lead_lists give.
+
+    >>> items = ["**Pilotis**: columns lift it.", "**Free plan**: walls anywhere.", "**Roof garden**: on top."]
+    >>> [(sorted(held), i) for held, i in listed(
+    ...     {"A": "Pilotis", "B": "Roof garden", "C": "A central hearth", "D": "Free plan"},
+    ...     [("Le Corbusier's Five Points:", [0, 1, 2])], items, "Which is not among Le Corbusier's five points?", 3).items()]
+    [(['A', 'B', 'D'], 0)]
+    """
+    if size < 3:
+        return {}
+    patterns = {k: _name_re(v, plural=True) for k, v in options.items()}
+    asked = tokens(stem)
+    out: dict[frozenset[str], int] = {}
+    for header, items in lists:
+        if len(tokens(header) & asked) < LIST_HEADER_SHARED:
+            continue
+        named = {k: next((i for i in items if p is not None and p.search(sentences[i])), None) for k, p in patterns.items()}
+        held = frozenset(k for k, i in named.items() if i is not None)
+        if len(held) == size:
+            out.setdefault(held, min(i for i in named.values() if i is not None))
+    return out
+
+
 def denied_in_list(options: dict[str, str], sentences: list[str], rows: list[int], sentence_rows: list[int],
                    asked: str, section_of) -> dict[frozenset[str], int]:
     """Options a retrieved sentence lists as *not* being what the stem asks: "Mitochondria,

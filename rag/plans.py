@@ -16,6 +16,7 @@ from studyrag.rag import columns, mcq
 from studyrag.rag.citations import literal, quoted
 from studyrag.rag.gloss import english_of
 from studyrag.rag.evidence import (LIST_RE, asked_count, carried_on, covering, fact_sentences, headed_list,
+                                   item_runs,
                                    side_sentences, table_rows, top_sentences)
 from studyrag.rag.knowledge import Knowledge, Sentence
 from studyrag.rag.question import asking_part
@@ -347,9 +348,13 @@ def choice(k: Knowledge, q, qvec, hits, decision, cites, llm_choice=None) -> Pla
     together = mcq.named_together({o.letter: english_of(o.text) for o in scores}, k.sentence_texts,
                                   [h.row for h in hits], [s.row for s in k.sentences],
                                   size) if size >= (3 if q.negated else 2) else {}
-    if q.negated:  # or a table whose rows are all the others
+    if q.negated:  # or a table whose rows are all the others, or a list headed with the stem's words
         together = mcq.table_columns({o.letter: english_of(o.text) for o in scores}, k.sentence_texts,
                                      [h.row for h in hits], [s.row for s in k.sentences], size) | together
+        sections = {h.chunk.section for h in hits}  # a list may sit in the next chunk of a retrieved section
+        lists = k.headed_lists + item_runs(k, {r for r, c in enumerate(k.chunks) if c.section in sections})
+        together = mcq.listed({o.letter: english_of(o.text) for o in scores}, lists, k.sentence_texts,
+                              q.search_text, size) | together
     if q.negated and not any(o.denied for o in scores):
         denied = mcq.denied_in_list({o.letter: english_of(o.text) for o in scores}, k.sentence_texts,
                                     [h.row for h in hits], [s.row for s in k.sentences], q.search_text,

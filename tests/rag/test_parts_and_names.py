@@ -6,6 +6,8 @@
   writes it in lower case after its first word.
 - A table under a thing's heading lists its parts: "Which Guard rule …?" is answered with
   the row that says it, never with the Guard itself.
+- "All of the following are … EXCEPT" is answered by the list under a line with the stem's
+  words: the option none of its items names.
 
 Invented library-software notes in Markdown, ingested for real; answers are extractive."""
 
@@ -52,6 +54,15 @@ leaves the building. One set of rules can be shared by every branch of a library
 | Age check | Keeps titles marked adult-only away from junior cards |
 
 Shelfwise Guard writes a line to the audit log each time a rule stops a loan.
+
+## Reader badges
+
+Shelfwise awards four reader badges, shown on the reader's card page:
+
+1. **Bookworm**: fifty loans within one calendar year, counted across every branch.
+2. **Night owl**: ten loans collected after eight in the evening at a late-opening branch.
+3. **Early bird**: ten loans collected before nine in the morning on weekdays.
+4. **Globetrotter**: loans from five different branches of the same library.
 """
 
 
@@ -85,3 +96,9 @@ def test_which_feature_of_a_named_thing_is_one_of_its_table_rows(shelf_tutor):
                              "Which Shelfwise Guard rule stops that?")
     assert "Age check" in _lead(answer)
     assert "Shelfwise Guard" not in _lead(answer)
+
+
+def test_except_is_the_option_the_stems_list_leaves_out(shelf_tutor):
+    answer = shelf_tutor.ask("All of the following are Shelfwise reader badges EXCEPT:",
+                             options={"A": "Night owl", "B": "Quiet hours", "C": "Globetrotter", "D": "Early bird"})
+    assert answer.choice == ["B"]
