@@ -110,10 +110,13 @@ def denies(option: str, sentence: str) -> bool:
     False
     >>> denies("Redis", "Use OpenSearch, not Redis, for this.")
     True
+    >>> denies("Hungarian", "Remember: Finnish and Hungarian are *not* Indo-European.")
+    True
     """
     name = re.sub(r"^(?:the|a|an)\s+", "", option.strip(), flags=re.I)
     if not name or len(name.split()) > 5:
         return False
+    sentence = sentence.replace("*", "")  # "Hungarian are *not* Indo-European": emphasis, not words
     for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence, re.I):
         if NEGATION_AFTER_RE.match(sentence[m.end():m.end() + 60]) or \
                 NEGATION_BEFORE_RE.search(sentence[max(0, m.start() - 20):m.start()]):

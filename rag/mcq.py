@@ -34,7 +34,7 @@ from studyrag.rag.gloss import english_of
 W_DECISION = 1.0
 W_EVIDENCE = 0.7
 W_STEM = 0.15
-# A sentence far from what the stem asks speaks little for an option whose words it matches: for
+# A sentence far from what the stem asks speaks little for a sentence-long option whose words it matches: for
 # "sensitive = true on a password variable: which statement is correct?", "If an output references a
 # sensitive value without `sensitive = true`, Terraform raises an error" is about outputs.
 W_NEAR_STEM = 0.7
@@ -88,7 +88,9 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
             dec = max(0.0, 2 * dec - decision.ranking[0][1])
         evid, best = 0.0, None
         if len(knowledge.sentences):
-            said = np.maximum(knowledge.sentence_vecs @ answer, knowledge.headed_vecs @ answer) + W_NEAR_STEM * near_stem
+            said = np.maximum(knowledge.sentence_vecs @ answer, knowledge.headed_vecs @ answer)
+            if _name_re(text) is None:  # a short option is judged by its own lines (said_of_each)
+                said = said + W_NEAR_STEM * near_stem
             sims = np.where(rivals[letter], -1.0, said)
             best = int(np.argmax(sims))
             evid = float(sims[best])
@@ -384,7 +386,7 @@ def denied_in_list(options: dict[str, str], sentences: list[str], rows: list[int
 
 
 # "A, B and C are NOT part of it": the names before a plural denial, back to a clause break.
-NOT_LISTED_RE = re.compile(r"(?:^|[.;:=]\s)([^.;:=]{3,200}?)\s+(?:are|is)\s+(?:\*\*)?(?:not|never)\b", re.I)
+NOT_LISTED_RE = re.compile(r"(?:^|[.;:=]\s)([^.;:=]{3,200}?)\s+(?:are|is)\s+(?:\*{1,2}|_{1,2})?(?:not|never)\b", re.I)
 
 
 def _first_cell(line: str) -> str | None:
