@@ -130,7 +130,7 @@ class Catalog:
                 or _heading_uses(n, running) and IDENTIFIER_RE.fullmatch(n))]
             for name in named:
                 if _piece_of_a_name(name, named):
-                    continue  # "AWS Cost" of "AWS Cost and Usage Report"
+                    continue  # "Acme Cost" of "Acme Cost and Usage Ledger"
                 builder.add(name, True, defined=True)
                 if _names_a_kind(name, texts):
                     builder.found[core_of(name, prefixes)].generic = True
@@ -366,7 +366,7 @@ def _prefixed_names(texts: list[str], prefixes: tuple[str, ...]) -> list[str]:
         return []
     alt = "|".join(map(re.escape, prefixes))
     word = r"(?:[A-Z][\w\-]*|AI|ML)(?![\w\-])"
-    # "AWS Cost and Usage Report" is one name; "AWS Glue and Athena" two (_joins_names).
+    # "Acme Cost and Usage Ledger" is one name; "Acme Pipes and Lens" two (_joins_names).
     name_re = re.compile(rf"\b(?:{alt})(?:\s+{word})+(?:\s+(?:and|&)\s+(?!(?:{alt})\s){word}(?:\s+{word})*)?")
     out = []
     for text in texts:
@@ -388,11 +388,11 @@ def _prefixed_names(texts: list[str], prefixes: tuple[str, ...]) -> list[str]:
 def _family_words(names: list[str], prefixes: tuple[str, ...], texts: list[str] = ()) -> tuple[str, ...]:
     """The product family most prefixed names share ('SageMaker' in 'Amazon SageMaker Canvas'):
     a name is matched with or without it. A word the text also uses as an ordinary word is no
-    family: "Cost" of "AWS Cost Explorer" and "AWS Cost Anomaly Detection", where the text
-    talks of "cost" (a stray "bedrock:InvokeModel" among many "Bedrock" is allowed).
+    family: "Cost" of "Acme Cost Explorer" and "Acme Cost Alerts", where the text talks of
+    "cost" (a stray "hivekit:Open" among many "Hivekit" is allowed).
 
-    >>> names = ["AWS Cost A B", "AWS Cost C D", "AWS Cost E F", "AWS Cost G H"]
-    >>> _family_words(names, ("AWS",), ["the cost of it"]), _family_words(names, ("AWS",), ["AWS Cost"])
+    >>> names = ["Acme Cost A B", "Acme Cost C D", "Acme Cost E F", "Acme Cost G H"]
+    >>> _family_words(names, ("Acme",), ["the cost of it"]), _family_words(names, ("Acme",), ["Acme Cost"])
     ((), ('cost',))
     """
     counts: dict[str, int] = {}
@@ -624,7 +624,7 @@ def _heading_uses(name: str, running: list[str]) -> int:
 def _piece_of_a_name(name: str, names: list[str]) -> bool:
     """Is ``name`` one side of another of ``names`` joined by "and", that one name?
 
-    >>> _piece_of_a_name("AWS Cost", ["AWS Cost and Usage Report", "AWS Cost"])
+    >>> _piece_of_a_name("Acme Cost", ["Acme Cost and Usage Ledger", "Acme Cost"])
     True
     """
     return any(name != other and name in re.split(r"\s+(?:and|&)\s+", other) for other in names)
@@ -647,16 +647,16 @@ def _joins_names(name: str, texts: list[str]) -> bool:
 
 def _uses_alone(part: str, whole: str, texts: list[str]) -> int:
     """How often ``part`` of the name ``whole`` stands alone: outside the whole name and not
-    opening a longer name ("AWS Cost" in "AWS Cost Explorer" is not "AWS Cost"), nor
+    opening a longer name ("Acme Cost" in "Acme Cost Explorer" is not "Acme Cost"), nor
     closing another "… and <part>".
 
-    >>> _uses_alone("AWS Cost", "AWS Cost and Usage Report", ["AWS Cost Explorer; AWS Cost and Usage Report"])
+    >>> _uses_alone("Acme Cost", "Acme Cost and Usage Ledger", ["Acme Cost Explorer; Acme Cost and Usage Ledger"])
     0
     >>> _uses_alone("Smokers", "Hives and Smokers", ["Hives and Smokers", "Light the Smokers."])
     1
     """
     rest = [re.sub(re.escape(whole), " ", t) for t in texts]
-    # after "and" it ends another joined name ("Cost Explorer vs Cost and Usage Report")
+    # after "and" it ends another joined name ("Cost Explorer vs Cost and Usage Ledger")
     pattern = re.compile(rf"(?<![\w\-])(?<!and )(?<!& ){re.escape(part)}(?![\w\-])(?!\s+[A-Z][a-z])")
     return sum(len(pattern.findall(t)) for t in rest)
 

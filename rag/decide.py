@@ -173,7 +173,7 @@ def to_part(decision: Decision, parent_of: dict[str, str], whose: list | None) -
     wholes = {s.name for s in whose} or {best_name}
     if parent_of.get(best_name) in wholes:
         return decision  # already a part of the thing asked about
-    # "Which Guardrails feature …?" won by Guardrails: the thing named is never its own part,
+    # "Which Shelfwise Guard rule …?" won by the Guard: the thing named is never its own part,
     # so its best part answers however far behind.
     named_won = bool(whose) and best_name in wholes
     return _near_best(decision, lambda name: parent_of.get(name) in wholes, 0.0 if named_won else KIND_RATIO)

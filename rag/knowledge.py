@@ -271,8 +271,8 @@ class Knowledge:
     def parent_of(self) -> dict[str, str]:
         """Each thing defined inside another thing's section, and that thing: "Fare
         capping — stops charging once a week's rides cost a weekly pass", under the heading
-        "Metro Card", is a part of Metro Card; so is each row of a table there ("Denied topics |
-        Subjects the app must not discuss" under "Guardrails"); and each thing whose name opens
+        "Metro Card", is a part of Metro Card; so is each row of a table there ("Age check | Keeps
+        adult-only titles away from junior cards" under "Shelfwise Guard"); and each thing whose name opens
         with another's ("Metro Card Plus")."""
         parents: dict[str, str] = {}
         rows_of: dict[str, set[str]] = {}  # a table's rows: siblings, never parts of one another
