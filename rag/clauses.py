@@ -36,8 +36,10 @@ def _named(words: list[str], shared: set[str], part: str) -> float:
     raw = OPENING_RE.sub("", part).split()
     toks = [stem(w.strip("()[],.:;").lower()) for w in raw]
     own = [w for w in words if w not in shared]
-    if not own or len(words) > MAX_OPTION_WORDS or len(raw) < len(words) + 3:
+    if not words or len(words) > MAX_OPTION_WORDS or len(raw) < len(words) + 3:
         return 0.0  # a name in a list says nothing of it
+    if not own:  # "The task role" beside "The task execution role": only its words, in order, open the clause
+        return 2.0 if toks[:len(words)] == words else 0.0
     i = 0
     while i < len(toks) - 1 and toks[i] in shared:
         i += 1
@@ -58,6 +60,9 @@ def option_clauses(options: list[str], sentences: list[str]) -> list[list[tuple[
     >>> option_clauses(["Instance runners", "Group runners"],
     ...                ["Instance runners serve every project, group runners serve a group."])
     [[(0, 'Instance runners serve every project')], [(0, 'group runners serve a group.')]]
+    >>> option_clauses(["The task execution role", "The task role"],
+    ...                ["The task execution role pulls images from the registry; the task role is assumed by your code."])
+    [[(0, 'The task execution role pulls images from the registry')], [(0, 'the task role is assumed by your code.')]]
     """
     words = [_words(o) for o in options]
     counts: dict[str, int] = {}

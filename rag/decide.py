@@ -83,9 +83,11 @@ class Decision:
 
 
 def decide(knowledge, qvec: np.ndarray, hits, top: int = 80, query: str | None = None,
-           clause_vecs: np.ndarray | None = None, second_qvec: np.ndarray | None = None) -> Decision | None:
-    """``second_qvec``: the situation through Knowledge's second embedder, if it has one."""
-    scored = knowledge.signals.score(qvec, knowledge.allowed_kinds, query, second_qvec)[:top]
+           clause_vecs: np.ndarray | None = None, second_qvec: np.ndarray | None = None,
+           second_share: float = 0.0) -> Decision | None:
+    """``second_qvec``: the situation through Knowledge's second embedder, if it has one,
+    weighed at ``second_share`` (0: the usual share)."""
+    scored = knowledge.signals.score(qvec, knowledge.allowed_kinds, query, second_qvec, second_share)[:top]
     if not scored:
         return None
     per_service: dict[str, list[tuple[float, Statement]]] = {}
@@ -135,13 +137,14 @@ def decide_question(knowledge, query: str, hits, asked: str | None = None) -> tu
     clauses that vote on their own, through both embedders when there are two. ``asked``: the
     question in the user's own words when ``query`` is its English reading (rag/gloss); the
     second embedder, which reads many languages, reads those words rather than the reading."""
-    from studyrag.rag.signals import scenario_text
+    from studyrag.rag.signals import SECOND_WEIGHT_OTHER_LANGUAGE, scenario_text
 
     situation = scenario_text(query, knowledge.catalog.prefixes)
     parts = clauses(situation)[:12]  # bounded work for very long questions
     vecs = knowledge.embedder.embed_queries([situation] + parts)
     decision = decide(knowledge, vecs[0], hits, query=situation, clause_vecs=vecs[1:] if parts else None,
-                      second_qvec=knowledge.second_query(asked or situation))
+                      second_qvec=knowledge.second_query(asked or situation),
+                      second_share=SECOND_WEIGHT_OTHER_LANGUAGE if asked else 0.0)
     return situation, vecs[0], decision
 
 
@@ -300,6 +303,44 @@ def _statement_says(decision: Decision, name: str, knowledge, wanted: frozenset[
         return False
     openers = re.finditer(r"(?:^|[.!?]\s+)(?:the|this|that|its)\s+([\w\-]+)(?:\s+([\w\-]+))?", chunk.text, re.I | re.M)
     return any(w and stem(w) in wanted for m in openers for w in m.groups())
+
+
+def part_of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
+    """"What kind of load balancer …?" won by the umbrella ("Load Balancing") whose table
+    rows are load balancers ("Gateway Balancer", "Network Balancer"): the question asks for one
+    of them, so the best-ranked part of the winner that is at least as much of the asked kind
+    answers, unless it is too weak (under KIND_RATIO of the winner's score).
+
+    >>> from types import SimpleNamespace
+    >>> k = SimpleNamespace(parent_of={"Gateway Balancer": "Load Balancing", "Sticky sessions": "Load Balancing"},
+    ...                     catalog=SimpleNamespace(get=lambda name: None))
+    >>> ranked = [("Load Balancing", 0.8), ("Sticky sessions", 0.75), ("Gateway Balancer", 0.7)]
+    >>> part_of_kind(Decision(("Load Balancing",), 0.8, 0.05, None, ranked), k, frozenset({"balancer"})).services
+    ('Gateway Balancer',)
+    >>> part_of_kind(Decision(("Load Balancing",), 0.8, 0.05, None, ranked), k, frozenset({"cooki"})).services
+    ('Load Balancing',)
+    >>> k.parent_of["Network Balancer"] = "Load Balancing"
+    >>> tied = ranked + [("Network Balancer", 0.69)]
+    >>> part_of_kind(Decision(("Load Balancing",), 0.8, 0.05, None, tied), k, frozenset({"balancer"})).services
+    ('Load Balancing',)
+    """
+    if not wanted or not decision.ranking or len(decision.services) > 1:
+        return decision
+    best_name = decision.ranking[0][0]
+    parent_of = knowledge.parent_of
+
+    def fit(name: str) -> float:
+        svc = knowledge.catalog.get(name)
+        return len(wanted & ((svc.kinds if svc else frozenset()) | _own_stems(name))) / len(wanted)
+
+    floor = max(fit(best_name), KIND_FIT)
+    parts = [(name, score) for name, score in decision.ranking[1:KIND_DEPTH]
+             if parent_of.get(name) == best_name and fit(name) >= floor]
+    # Two parts the evidence cannot tell apart (the runner-up within PAIR_RATIO of the best:
+    # "route by URL path" found NLB's and ALB's rows alike) leave the umbrella to answer.
+    if len(parts) > 1 and parts[1][1] >= PAIR_RATIO * parts[0][1]:
+        return decision
+    return _near_best(decision, lambda name: parent_of.get(name) == best_name and fit(name) >= floor)
 
 
 def kind_known(decision: Decision, knowledge, wanted: frozenset[str]) -> bool:

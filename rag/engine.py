@@ -16,7 +16,7 @@ from typing import Iterator
 
 from studyrag.rag import alternatives, plans
 from studyrag.rag.decide import (BACKDROP_SHARE, KIND_RATIO, beside_named, decide_question, kind_known, not_named,
-                                  of_kind, shifted, to_part, to_person, without)
+                                  of_kind, part_of_kind, shifted, to_part, to_person, without)
 from studyrag.rag.evidence import names_a_list
 from studyrag.rag.followup import ANOTHER_OF_KIND_RE, standalone
 from studyrag.rag.gloss import english_of, gloss
@@ -560,6 +560,8 @@ def _which_plan(k, q, vecs, hits, situation: str, decision, exclude, named, cite
     # kind itself, and the best pricing strategy answers.
     named_winner = bool(decision.ranking) and decision.ranking[0][0] in {s.name for s in named}
     decision = _without_named_partner(of_kind(decision, k, asked if named_winner else wanted), in_situation)
+    if not named_winner and whose is None:  # "which feature/option …" asks for a part already (to_part)
+        decision = part_of_kind(decision, k, wanted)
     decision = to_remedy(decision, k.remedy_at, k.remedies, asking_part(q.search_text), KIND_RATIO)
     # "Which Brew Queue setting …?" is never answered "Brew Queue": the asked part is a word of
     # a sentence; so is it when the winner is no part of the thing named ("Steep timer").

@@ -17,7 +17,7 @@ import numpy as np
 
 from studyrag.ingest.chunker import Chunk, sentence_spans
 from studyrag.rag.catalog import Catalog, Service
-from studyrag.rag.entities import ALIGNED_CELL_SEP_RE, ORDINAL_CELL_RE, table_header, table_lines
+from studyrag.rag.entities import ALIGNED_CELL_SEP_RE, ORDINAL_CELL_RE, flat_table_heads, table_header, table_lines
 from studyrag.rag.polarity import split_words
 
 ARROW_RE = re.compile(r"\s*(?:→|->|⇒)\s*")
@@ -200,12 +200,15 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
     """All statements. ``section_service(chunk)`` names the service a section is about: its
     sentences that name no other service are evidence for it (the heading says the topic)."""
     out: list[Statement] = []
+    running = "\n".join(sources.values()).lower()
+    rows_here = _section_rows(chunks, sources, catalog, running)
     for c in chunks:
         src = sources[c.source]
         if c.kind == "scenario":  # "Scenario N: <signal>. Correct choice: <target>." as one
             out.extend(_from_sentence(c.text, c.start, c.end, c, catalog))
             continue
         own = section_service(c) if section_service else None
+        flat_table = c.kind == "table" and bool(flat_table_heads(c.text, running))
         definitions: dict[str, str] = {}  # a defined thing -> its definition's signal
         subject = None  # what the previous sentence opened with, for an "It …" after it
         for s, e in sentence_spans(src, c.start, c.end):
@@ -213,11 +216,19 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             owner = bullet_owner(src, s, catalog)
             row = table_row(src, s, catalog)
             about = own or (subject if PRONOUN_OPEN_RE.match(sent) else None)
+            # "A firewall fleet inspecting all traffic is the GWB signal", under "Load Balancing"
+            # whose table's rows are ALB, NLB and GWB: about the one row it names, not the section.
+            row_named = {x.name: x for x in catalog.find(sent) if x.name in rows_here.get(c.section, ())}
+            if own is not None and len(row_named) == 1 and own.name not in row_named:
+                about = next(iter(row_named.values()))
             # A grid row whose label is no thing still has cells that gloss their own.
             glossing = [] if row else [(thing, cell) for thing, cell in row_cells(src, s, catalog, None)
                                        if len(cell.split()) >= CELL_WORDS]
             chooser = chooser_row(src, s, catalog) if row is None and not glossing else None
-            if row:
+            flat = flat_row(src, s, e, catalog) if flat_table and row is None and not glossing else None
+            if flat:  # "Gateway Balancer (GWB) 3 Inserts virtual appliances …": a row that lost its cell borders
+                found = [Statement(flat[1], (flat[0].name,), c.id, s, e, "mention", c.kind)]
+            elif row:
                 found = [Statement(row[1], (row[0].name,), c.id, s, e, "mention", c.kind)]
                 # A cell alone ("Yelling at your dog after a bad day at work") matches a
                 # scenario that the whole row, said with every label, dilutes.
@@ -498,6 +509,48 @@ def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | N
     return (spans[0][2], said) if said else None
 
 
+def _section_rows(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, running: str) -> dict[tuple, set[str]]:
+    """The things each section's tables have a row for (its parts)."""
+    rows: dict[tuple, set[str]] = {}
+    for c in chunks:
+        if c.kind != "table":
+            continue
+        src = sources[c.source]
+        flat = bool(flat_table_heads(c.text, running))
+        for s, e in sentence_spans(src, c.start, c.end):
+            row = table_row(src, s, catalog) or (flat_row(src, s, e, catalog) if flat else None)
+            if row:
+                rows.setdefault(c.section, set()).add(row[0].name)
+    return rows
+
+
+def flat_row(src: str, start: int, end: int, catalog: Catalog) -> tuple[Service, str] | None:
+    r"""A line of a table saved without its cell borders (a web page's table: rag/entities.py,
+    ``flat_table_heads``) that opens with a thing the material defines: the thing, and the rest
+    of the line, which describes it.
+
+    >>> from studyrag.rag.catalog import Catalog
+    >>> cat = Catalog.from_texts(["Gateway Balancer here. Gateway Balancer there."], [], [("Gateway Balancer", "flat", frozenset())])
+    >>> text = "Type Layer Use\nGateway Balancer 3 Inserts virtual appliances Firewalls\n"
+    >>> thing, rest = flat_row(text, text.index("Gateway"), len(text) - 1, cat)
+    >>> thing.name, rest
+    ('Gateway Balancer', '3 Inserts virtual appliances Firewalls')
+    """
+    line_start = src.rfind("\n", 0, start) + 1
+    line = src[start:end]
+    if src[line_start:start].strip() or "|" in line or "\t" in line or "\n" in line.strip():
+        return None
+    spans = catalog.spans(line)
+    if not spans or spans[0][0] != 0 or spans[0][2].generic or not spans[0][2].defined:
+        return None
+    rest = line[spans[0][1]:].strip(" -—–:")
+    rest = re.sub(r"^\s*\([^()]*\)", "", rest).strip()  # "(GWB)": the name's short form
+    # The next cell opens as a table's cells do (a capital, a figure); a command's arguments do not.
+    if not re.match(r"[A-Z0-9(\"“]", rest) or len(rest.split()) < CELL_WORDS:
+        return None
+    return spans[0][2], rest
+
+
 CELL_WORDS = 4  # a cell shorter than this is a value ("UDP", "120 minutes"), not a description
 
 
@@ -715,15 +768,16 @@ class SignalIndex:
         return cls(stmts, cached_vectors(embedder, [x.signal for x in stmts], derived, label))
 
     def score(self, qvec: np.ndarray, allowed_kinds: frozenset[str] | None = None,
-              query: str | None = None, second_qvec: np.ndarray | None = None) -> list[tuple[float, Statement]]:
+              query: str | None = None, second_qvec: np.ndarray | None = None,
+              second_share: float = 0.0) -> list[tuple[float, Statement]]:
         """Statements by similarity to the question: cosine of embeddings (blended with the
-        second embedder's when ``second_qvec`` is given), plus the share of the question's
-        (idf-weighted) words that the statement also uses."""
+        second embedder's when ``second_qvec`` is given, at ``second_share`` or SECOND_WEIGHT),
+        plus the share of the question's (idf-weighted) words that the statement also uses."""
         if not self.statements:
             return []
         sims = self.vectors @ qvec
         if second_qvec is not None and self.second is not None:
-            sims = blend(sims, self.second @ second_qvec)
+            sims = blend(sims, self.second @ second_qvec, second_share or SECOND_WEIGHT)
         lex = self._lexical(query) if query else np.zeros(len(self.statements))
         out = []
         for sim, lx, st in zip(sims.tolist(), lex.tolist(), self.statements):
@@ -773,14 +827,19 @@ SECTION_LEXICAL_WEIGHT = 0.2
 SECOND_WEIGHT = 0.3
 
 
-def blend(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+# A question in another language reaches the first embedder (English only) as a word-by-word
+# reading (rag/gloss.py); the second reads the question itself, so its opinion weighs more.
+SECOND_WEIGHT_OTHER_LANGUAGE = 0.6
+
+
+def blend(first: np.ndarray, second: np.ndarray, share: float = SECOND_WEIGHT) -> np.ndarray:
     """Mix two embedders' similarities to the same statements. Their cosines live on
     different scales (e5's are compressed near 0.8), so the second is first mapped onto
     the first's mean and spread over these statements."""
     if len(first) < 2:
         return first
     z = (second - second.mean()) / (second.std() + 1e-9)
-    return (1 - SECOND_WEIGHT) * first + SECOND_WEIGHT * (z * first.std() + first.mean())
+    return (1 - share) * first + share * (z * first.std() + first.mean())
 
 
 def dominant_prefix(names: list[str]) -> str | None:
