@@ -337,7 +337,7 @@ def part_of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decis
     parts = [(name, score) for name, score in decision.ranking[1:KIND_DEPTH]
              if parent_of.get(name) == best_name and fit(name) >= floor]
     # Two parts the evidence cannot tell apart (the runner-up within PAIR_RATIO of the best:
-    # "route by URL path" found NLB's and ALB's rows alike) leave the umbrella to answer.
+    # "route by URL path" found the Network and Application Balancer rows alike) leave the umbrella to answer.
     if len(parts) > 1 and parts[1][1] >= PAIR_RATIO * parts[0][1]:
         return decision
     return _near_best(decision, lambda name: parent_of.get(name) == best_name and fit(name) >= floor)

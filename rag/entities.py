@@ -268,7 +268,7 @@ INLINE_ITEM_RE = re.compile(
     r"([A-Z][\w\-/+.]*(?:[ \t][A-Z0-9][\w\-/+.]*){0,3})[ \t]+\(([^()\n]{6,200})\)")
 
 
-SHORT_FORM_RE = re.compile(r"(?<=[\w\-])[ \t]*\(([A-Z][A-Z0-9]{1,7})s?\)")  # "Reserved Instances (RIs)": RI
+SHORT_FORM_RE = re.compile(r"(?<=[\w\-])[ \t]*\(([A-Z][A-Z0-9]{1,7})s?\)")  # "Season Passes (SPs)": SP
 FUNCTION_INITIALS = frozenset("of the and for in on to a an".split())  # "area under the curve" is AUC
 
 

@@ -217,7 +217,7 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
             row = table_row(src, s, catalog)
             about = own or (subject if PRONOUN_OPEN_RE.match(sent) else None)
             # "A firewall fleet inspecting all traffic is the GWB signal", under "Load Balancing"
-            # whose table's rows are ALB, NLB and GWB: about the one row it names, not the section.
+            # whose table's rows are the Application, Network and Gateway Balancers (GWB): about the one row it names.
             row_named = {x.name: x for x in catalog.find(sent) if x.name in rows_here.get(c.section, ())}
             if own is not None and len(row_named) == 1 and own.name not in row_named:
                 about = next(iter(row_named.values()))
