@@ -253,9 +253,7 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
     def fit(name: str) -> float:
         if _is_the_kind(name, wanted):
             return 0.0  # "Joins" for "which kind of join": the kind itself, not one of it
-        svc = knowledge.catalog.get(name)
-        kinds = (svc.kinds if svc else frozenset()) | _own_stems(name)
-        return len(wanted & kinds) / len(wanted)
+        return _kind_fit(knowledge, name, wanted)
 
     best_name, best_score = decision.ranking[0]
     # A winner that is the asked kind itself ("Replication" for "which replication mode") is
@@ -327,30 +325,30 @@ def part_of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decis
     if not wanted or not decision.ranking or len(decision.services) > 1:
         return decision
     best_name = decision.ranking[0][0]
-    parent_of = knowledge.parent_of
+    floor = max(_kind_fit(knowledge, best_name, wanted), KIND_FIT)
 
-    def fit(name: str) -> float:
-        svc = knowledge.catalog.get(name)
-        return len(wanted & ((svc.kinds if svc else frozenset()) | _own_stems(name))) / len(wanted)
+    def is_part(name: str) -> bool:
+        return knowledge.parent_of.get(name) == best_name and _kind_fit(knowledge, name, wanted) >= floor
 
-    floor = max(fit(best_name), KIND_FIT)
-    parts = [(name, score) for name, score in decision.ranking[1:KIND_DEPTH]
-             if parent_of.get(name) == best_name and fit(name) >= floor]
+    parts = [score for name, score in decision.ranking[1:KIND_DEPTH] if is_part(name)]
     # Two parts the evidence cannot tell apart (the runner-up within PAIR_RATIO of the best:
     # "route by URL path" found the Network and Application Balancer rows alike) leave the umbrella to answer.
-    if len(parts) > 1 and parts[1][1] >= PAIR_RATIO * parts[0][1]:
+    if len(parts) > 1 and parts[1] >= PAIR_RATIO * parts[0]:
         return decision
-    return _near_best(decision, lambda name: parent_of.get(name) == best_name and fit(name) >= floor)
+    return _near_best(decision, is_part)
 
 
 def kind_known(decision: Decision, knowledge, wanted: frozenset[str]) -> bool:
     """Is any of the decision's best-ranked things of the asked-for kind (by its name, headings
     or list lead-in)? "Which PPI do we prefer?" over notes whose things are drug classes and
     drugs, none under a PPI heading: no; the answer is a word of a sentence, not a thing."""
-    def fit(name: str) -> float:
-        svc = knowledge.catalog.get(name)
-        return len(wanted & ((svc.kinds if svc else frozenset()) | _own_stems(name))) / len(wanted)
-    return not wanted or any(fit(name) >= KIND_FIT for name, _s in decision.ranking[:KIND_DEPTH])
+    return not wanted or any(_kind_fit(knowledge, name, wanted) >= KIND_FIT for name, _s in decision.ranking[:KIND_DEPTH])
+
+
+def _kind_fit(knowledge, name: str, wanted: frozenset[str]) -> float:
+    """The share of the asked-for kind's words in a thing's name, headings or list lead-in."""
+    svc = knowledge.catalog.get(name)
+    return len(wanted & ((svc.kinds if svc else frozenset()) | _own_stems(name))) / len(wanted)
 
 
 def _siblings(a: str, b: str) -> bool:

@@ -200,15 +200,15 @@ def extract(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, sect
     """All statements. ``section_service(chunk)`` names the service a section is about: its
     sentences that name no other service are evidence for it (the heading says the topic)."""
     out: list[Statement] = []
-    running = "\n".join(sources.values()).lower()
-    rows_here = _section_rows(chunks, sources, catalog, running)
+    flat_tables = _flat_tables(chunks, "\n".join(sources.values()).lower())
+    rows_here = _section_rows(chunks, sources, catalog, flat_tables)
     for c in chunks:
         src = sources[c.source]
         if c.kind == "scenario":  # "Scenario N: <signal>. Correct choice: <target>." as one
             out.extend(_from_sentence(c.text, c.start, c.end, c, catalog))
             continue
         own = section_service(c) if section_service else None
-        flat_table = c.kind == "table" and bool(flat_table_heads(c.text, running))
+        flat_table = c.id in flat_tables
         definitions: dict[str, str] = {}  # a defined thing -> its definition's signal
         subject = None  # what the previous sentence opened with, for an "It …" after it
         for s, e in sentence_spans(src, c.start, c.end):
@@ -509,16 +509,21 @@ def table_row(src: str, start: int, catalog: Catalog) -> tuple[Service, str] | N
     return (spans[0][2], said) if said else None
 
 
-def _section_rows(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, running: str) -> dict[tuple, set[str]]:
+def _flat_tables(chunks: list[Chunk], text: str) -> set[str]:
+    """The table chunks saved without their cell borders (rag/entities.py, ``flat_table_heads``);
+    ``text``: the material in lower case."""
+    return {c.id for c in chunks if c.kind == "table" and flat_table_heads(c.text, text)}
+
+
+def _section_rows(chunks: list[Chunk], sources: dict[str, str], catalog: Catalog, flat_tables: set[str]) -> dict[tuple, set[str]]:
     """The things each section's tables have a row for (its parts)."""
     rows: dict[tuple, set[str]] = {}
     for c in chunks:
         if c.kind != "table":
             continue
         src = sources[c.source]
-        flat = bool(flat_table_heads(c.text, running))
         for s, e in sentence_spans(src, c.start, c.end):
-            row = table_row(src, s, catalog) or (flat_row(src, s, e, catalog) if flat else None)
+            row = table_row(src, s, catalog) or (flat_row(src, s, e, catalog) if c.id in flat_tables else None)
             if row:
                 rows.setdefault(c.section, set()).add(row[0].name)
     return rows
