@@ -99,8 +99,12 @@ def contrast(embedder, question: str, options: list[str], sentences: list[str]) 
     if not shared:
         return [0.0] * len(options)
     parts = sorted({p for by in shared.values() for ps in by.values() for p in ps})
-    qvec = embedder.embed_queries([question])[0]
+    qvec = embedder.embed_queries([without_denials(question)])[0]
     sim = dict(zip(parts, (embedder.embed_passages(parts) @ qvec).tolist()))
+    denied = negated_words(question)
+    for p in parts:
+        if affirms(p, denied):
+            sim[p] -= 1.0  # it says what the question rules out: it reads alike, and is the opposite
     out = [0.0] * len(options)
     for by in shared.values():
         best = {j: max(sim[p] for p in ps) for j, ps in by.items()}
@@ -108,6 +112,48 @@ def contrast(embedder, question: str, options: list[str], sentences: list[str]) 
             rival = max(v for k, v in best.items() if k != j)
             out[j] = max(out[j], s - rival)
     return out
+
+
+ASKING_RE = re.compile(r"\b(?:which|what|who|whom|whose|when|where|why|how)\b", re.I)
+NEGATION_RE = re.compile(r"\b(?:never|not|no|cannot|without)\b|n['’]t\b", re.I)
+
+
+def negated_words(question: str) -> set[str]:
+    """The words the question says do not happen: up to three after a negation.
+
+    >>> sorted(negated_words("Which mode runs them in order, so a newer run never overtakes an older one?"))
+    ['older', 'overtake']
+    """
+    out: set[str] = set()
+    for m in NEGATION_RE.finditer(question):
+        out |= set(_words(" ".join(question[m.end():].split()[:4]))[:3])
+    return out
+
+
+def without_denials(question: str) -> str:
+    """The question less its side clauses that say what does not happen: read whole, "so a
+    newer run never overtakes an older one" pulls it towards the clause that says a newer
+    run overtakes. The clause that asks (which/what/how …) always stays.
+
+    >>> without_denials("Which mode runs them in order, so a newer run never overtakes an older one?")
+    'Which mode runs them in order'
+    >>> without_denials("Which agent should NOT be chosen?")
+    'Which agent should NOT be chosen?'
+    """
+    segments = re.split(r"(?<=[,;])\s+", question)
+    kept = [s for s in segments if not NEGATION_RE.search(s) or ASKING_RE.search(s)]
+    return " ".join(kept).rstrip(",; ") if kept and len(kept) < len(segments) else question
+
+
+def affirms(clause: str, denied: set[str]) -> bool:
+    """Does a clause state, unnegated, at least two of the words the question denies?
+
+    >>> affirms("In SUPERSEDED mode a newer execution can overtake an older one", {"overtake", "older"})
+    True
+    >>> affirms("QUEUED never lets a newer one overtake an older one", {"overtake", "older"})
+    False
+    """
+    return len(denied) >= 2 and not NEGATION_RE.search(clause) and len(denied & set(_words(clause))) >= 2
 
 
 def asked_elsewhere(asked: str, option: str, sentence: str) -> bool:

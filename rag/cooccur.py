@@ -40,11 +40,20 @@ def tokens(text: str) -> set[str]:
     return out
 
 
+def pieces(token: str) -> set[str]:
+    """A hyphenated token's pieces ("3-glucan" -> {"3", "glucan"}); nothing for a plain one."""
+    parts = token.split("-")
+    return {p[:6] if p.isalpha() else p for p in parts if p and p not in STOP} if len(parts) > 1 else set()
+
+
 class WordIndex:
     """The material's sentences as token sets, with each token's idf."""
 
     def __init__(self, sentences: list[str]) -> None:
-        self.words = [tokens(s) for s in sentences]
+        # A sentence also holds its hyphenated words' pieces of letters ("glucan" of "D-glucan"),
+        # which an option's unseen spelling of the same name is read by (``_as_written``);
+        # "160-bit" does not hold "160" alone, a figure of a different thing than "160 bits" may be.
+        self.words = [ws | {p for w in ws for p in pieces(w) if p.isalpha()} for ws in map(tokens, sentences)]
         df: dict[str, int] = {}
         for ws in self.words:
             for w in ws:
@@ -52,11 +61,20 @@ class WordIndex:
         self.unseen = math.log(1 + len(self.words))  # a token the material never uses
         self.idf = {w: math.log(1 + len(self.words) / c) for w, c in df.items()}
 
+    def _as_written(self, words: set[str]) -> set[str]:
+        """Words the material never writes, when hyphenated, read by their pieces: "beta-1,3-glucan"
+        is the material's "beta-(1,3)-D-glucan", while "SHA-256", which it writes, stays whole.
+
+        >>> sorted(WordIndex(["Inhibits beta-(1,3)-D-glucan synthase", "SHA-256 = 256-bit"])._as_written({"3-glucan", "sha-256"}))
+        ['3', 'glucan', 'sha-256']
+        """
+        return {p for w in words for p in (pieces(w) or {w} if w not in self.idf else {w})}
+
     def support(self, question: str, option: str) -> tuple[float, int | None]:
         """0..1 and that sentence: the best sentence's share of the question's words (idf-weighted), among the
         sentences that hold most of the option's own words (those the question lacks)."""
-        asked = tokens(question)
-        own = {w: self.idf.get(w, self.unseen) for w in tokens(option) - asked}
+        asked = self._as_written(tokens(question))
+        own = {w: self.idf.get(w, self.unseen) for w in self._as_written(tokens(option)) - asked}
         if not own:
             return 0.0, None
         wanted = {w: self.idf.get(w, 0.0) for w in asked}

@@ -263,14 +263,16 @@ def of_kind(decision: Decision, knowledge, wanted: frozenset[str]) -> Decision:
     # workload object, gives way to "readinessProbe"; "which index type?" gets "GIN", listed
     # under "Index types"; "which IEEE standard?" keeps "802.1X"), unless the rival is far behind
     # ("Job" for a one-off migration stays, though "limits" sits under "Resource requests and
-    # limits" and the question asks "which resource?"). A winner of unknown kind stands:
-    # headings and list lead-ins are too incomplete to overrule the evidence.
+    # limits" and the question asks "which resource?"). A winner of unknown kind gives way only
+    # to a rival level with it: headings and list lead-ins are too incomplete to overrule the
+    # evidence, but "which support plans …?" between a dashboard and a plan is the plan.
     if not _is_the_kind(best_name, wanted):
         best = knowledge.catalog.get(best_name)
-        if fit(best_name) > 0 or best is None or not best.kinds or _statement_says(decision, best_name, knowledge, wanted):
+        if fit(best_name) > 0 or _statement_says(decision, best_name, knowledge, wanted):
             return decision
+        ratio = PAIR_RATIO if best is None or not best.kinds else KIND_RATIO
         for name, score in decision.ranking[1:KIND_DEPTH]:
-            if score < KIND_RATIO * best_score:
+            if score < ratio * best_score:
                 break
             if _siblings(name, best_name):
                 continue  # "git rebase" is the same kind of thing as "git revert", wherever each is defined

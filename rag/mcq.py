@@ -41,6 +41,7 @@ W_NEAR_STEM = 0.7
 W_TOGETHER = 1.0
 W_VALUE_TOGETHER = 3.0  # options that are all values (rag/values.py): where each is written decides
 OUTSIDE_PENALTY = 0.12
+STEM_NAMED = 0.5  # the share of decision credit a thing the stem itself names passes to an option
 W_CLAUSE = 1.0
 W_TABLE = 1.0
 W_SAID = 1.0
@@ -78,9 +79,13 @@ def score_options(knowledge, question, stem_vec: np.ndarray, decision) -> list[O
         if len(knowledge.sentences) else None
     if near_stem is not None:
         near_stem = near_stem - near_stem.max()
+    # The stem's own names pull the decision to them: an option that repeats one ("the Kiln Runner
+    # service role" for "A Kiln Runner job fails …") earns less from that.
+    in_stem = {s.name for s in knowledge.catalog.find(asked)}
     for letter, text, as_shown, vec, answer in zip(letters, texts, shown, vecs, answers):
         svcs = [s for s in knowledge.catalog.find(text) if not s.generic]
-        dec = max((decision.score_of(s.name) for s in svcs), default=0.0) if decision else 0.0
+        dec = max((decision.score_of(s.name) * (STEM_NAMED if s.name in in_stem else 1.0) for s in svcs),
+                  default=0.0) if decision else 0.0
 
         if decision is not None and decision.ranking:
             # A thing far below the decision's winner says little for the option that names
@@ -216,7 +221,9 @@ def _name_re(option: str, plural: bool = False) -> re.Pattern | None:
     elif plural and re.search(r"[a-z]us$", name):  # "nucleus" in "nuclei"
         body = rf"{re.escape(name[:-2])}(?:us|i)"
     ending = "(?:e?s)?" if plural and name[-1].isalpha() else ""
-    return re.compile(rf"(?<![\w\-]){body}{ending}(?![\w\-])", re.I)
+    # "PARALLEL", a mode written in capitals, is not the everyday word "parallel".
+    flags = 0 if re.fullmatch(r"[A-Z][A-Z0-9_\-]+", name) and len(name) > 4 else re.I
+    return re.compile(rf"(?<![\w\-]){body}{ending}(?![\w\-])", flags)
 
 
 def _written(option: str, sentences: list[str], plural: bool = False) -> np.ndarray | None:

@@ -190,8 +190,14 @@ the a an this these those there here""".split())
 VERB_PARTICLES = frozenset("""up down at it out in on off the a an me us them back over his her their its my our
 your this that these those given done used made""".split())
 ADVERB_ENDS = ("ally", "ely", "tly", "rly", "sly", "kly", "fully", "ably", "ibly", "only")
+DETERMINERS = frozenset("all every each any some both the a an its their your our my his her this that these those".split())
 VAGUE_KIND_WORDS = frozenset("""kind type sort form one thing option approach method way choice solution tool service
 feature capability product offering the a an of this that these those best right most new""".split())
+
+
+def _plural(word: str) -> bool:
+    """A plural noun's ending ("plans", "policies"), not a singular's ("class", "status", "analysis")."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> frozenset[str]:
@@ -209,6 +215,8 @@ def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> fr
     ['pruning']
     >>> sorted(asked_kind("Which word-formation process gives us smog?"))
     ['formation', 'process', 'word']
+    >>> sorted(asked_kind("which support plans unlock all of its checks?"))
+    ['plan', 'support']
     """
     from studyrag.rag.entities import stem
 
@@ -226,6 +234,9 @@ def asked_kind(text: str, ignore: frozenset[str] | set[str] = frozenset()) -> fr
         if words and low.endswith("s") and following in VERB_PARTICLES:
             break
         words.append(low)
+        after_next = tokens[i + 2].lower() if i + 2 < len(tokens) else ""
+        if words[:-1] and _plural(low) and following not in KIND_ENDS and after_next in DETERMINERS:
+            break  # "which support plans unlock all of …": a plural head, then its verb and object
     else:
         if len(tokens) > 4:
             return frozenset()  # five words on and still no end: not a kind ("what time zone data …")
