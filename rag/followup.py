@@ -39,6 +39,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from studyrag.rag.entities import stem
+
 # "it" in "what's it called" stands for the answer, not for the last turn's thing.
 PRONOUN_RE = re.compile(r"\b(?:it|its|it's|that|this|them|they|their|these|those)\b"
                         r"(?!\s+(?:is|are)\s+(?:a|an|the)\b)(?<!\bit\b(?=\s+(?:called|named|known)\b))", re.I)
@@ -75,7 +77,7 @@ def standalone(question: str, history: list, catalog) -> Standalone:
     prev_q, prev_a = _last_turns(history)
     if not prev_q or len(question.split()) > MAX_WORDS and not re.search(r"[\u3400-\u9fff]", question):
         return Standalone(question)
-    referent = _referent(prev_q, prev_a, catalog)
+    referent, called = _referent(prev_q, prev_a, catalog)
     rest = LEAD_RE.sub("", question)
     short = len(question.split()) <= SHORT_WORDS and LEAD_RE.match(question) and not _asks_anew(rest)
     swapped = _swapped(prev_q, question) if short else None
@@ -97,8 +99,10 @@ def standalone(question: str, history: list, catalog) -> Standalone:
             # "And the encrypted version of it?" asks the last question again about something new.
             return Standalone(f"{prev_q} {_replace_pronoun(rest, referent)}", (), referent)
         # "What's the file I send to it?": what a follow-up asks for is not the thing it points back to.
-        # "And how long is that kept?": the last question's words find what was asked about's line.
-        return Standalone(_replace_pronoun(question, referent), (referent,), referent, context=prev_q)
+        # "And how long is that kept?": the last question's words find what was asked about's line,
+        # unless the name the answer gave for it ("the treaty it signed with Germany": Brest-Litovsk)
+        # says it better than they do ("Germany" would pull to another treaty).
+        return Standalone(_replace_pronoun(question, referent), (referent,), referent, context=None if called else prev_q)
     named_before = [s for s in catalog.find(prev_q) if not s.generic]
     # "And for Serverless Inference?" asks the last question of a new thing; "and with a gaiwan,
     # how many grams go into 100 ml?" and "so a planet at 4 AU from the Sun takes how long?" ask
@@ -321,16 +325,35 @@ def _last_turns(history: list) -> tuple[str | None, str]:
     return prev_q, prev_a
 
 
-def _referent(prev_q: str, prev_a: str, catalog) -> str | None:
+def _referent(prev_q: str, prev_a: str, catalog) -> tuple[str | None, bool]:
     """What the last turn was about: the thing a decided answer leads with ("Answer: X [1]"),
-    else the first thing the last question named, else the first the answer's lead names."""
+    else the first thing the last question named, else the thing a quoted answer names that
+    the question called by a noun of its name (then True), else the first the answer's lead names."""
     lead = prev_a.strip().splitlines()[0] if prev_a.strip() else ""
     # A decided answer ("Answer: X [1]") names it; a quoted explanation may name anything.
-    for text in (_decided_lead(prev_a), prev_q, lead):
+    for text in (_decided_lead(prev_a), prev_q):
         found = [s for s in catalog.find(text) if not s.generic]
         if found:
-            return found[0].name
-    return None
+            return found[0].name, False
+    # "… in the treaty it signed with Germany?" answered by quotes: the thing they name that the
+    # question called by the noun of its name ("Treaty of Brest-Litovsk"), before whatever the
+    # first quote happens to name.
+    called_as = _definite_nouns(prev_q)
+    quoted = [s for s in catalog.find(prev_a) if not s.generic]
+    called = [s for s in quoted if called_as & {stem(w) for w in re.findall(r"[a-z][a-z\-]+", s.name.lower())}]
+    if called:
+        return called[0].name, True
+    found = [s for s in catalog.find(lead) if not s.generic]
+    return (found[0].name if found else None), False
+
+
+def _definite_nouns(text: str) -> set[str]:
+    """Stems of the common nouns "the" puts before the reader, not a title's ("The Design of …").
+
+    >>> sorted(_definite_nouns("What did Russia lose in the treaty it signed? Who wrote The Design of Everyday Things?"))
+    ['treaty']
+    """
+    return {stem(w) for w in re.findall(r"\b[Tt]he\s+([a-z][a-z\-]{3,})", text)}
 
 
 # Words that follow "that"/"this" when it stands alone ("does that work?", "is that still
