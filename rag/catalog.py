@@ -119,6 +119,7 @@ class Catalog:
         tagged = _tagged_heads(headings)
         taught_names = {core_of(n, prefixes) for n, how, _k in defined if how != "subject"}
         running = [t.lower() for t in _without_contents(texts, headings)]  # a heading's uses, not its contents line
+        plain_kinds: list[str] = []
         for h in headings:
             names = [d.name for d in heading_names(h)
                      if not (d.name in tagged or d.name in asked or _about_a_name(d.name, taught_names, prefixes))]
@@ -133,7 +134,7 @@ class Catalog:
                     continue  # "Acme Cost" of "Acme Cost and Usage Ledger"
                 builder.add(name, True, defined=True)
                 if _names_a_kind(name, texts):
-                    builder.found[core_of(name, prefixes)].generic = True
+                    plain_kinds.append(name)
         labels = _labels(defined, texts) | tagged | asked
         # A table's first cell that a line also defines ("Canary: send a small share …" and the
         # row "Canary | No | Fast") is a thing taught, though the text says it once.
@@ -183,6 +184,11 @@ class Catalog:
             builder.merge(name, short)
         for svc in _kinds_of_others(list(builder.found.values())):
             svc.generic = True
+        for name in plain_kinds:
+            svc = builder.found.get(core_of(name, prefixes))
+            # "Crawlers" names a kind, unless a fuller name took its place ("Acme Glue crawlers").
+            if svc is not None and svc.name.lower() == name.lower():
+                svc.generic = True
         return cls(list(builder.found.values()), prefixes, "\n".join(texts))
 
     def stands_for(self, word: str, service: Service) -> bool:
