@@ -186,7 +186,7 @@ class Catalog:
             svc.generic = True
         for name in plain_kinds:
             svc = builder.found.get(core_of(name, prefixes))
-            # "Crawlers" names a kind, unless a fuller name took its place ("Acme Glue crawlers").
+            # "Crawlers" names a kind, unless a fuller name took its place ("Acme Pipes crawlers").
             if svc is not None and svc.name.lower() == name.lower():
                 svc.generic = True
         return cls(list(builder.found.values()), prefixes, "\n".join(texts))

@@ -148,9 +148,9 @@ def without_denials(question: str) -> str:
 def affirms(clause: str, denied: set[str]) -> bool:
     """Does a clause state, unnegated, at least two of the words the question denies?
 
-    >>> affirms("In SUPERSEDED mode a newer execution can overtake an older one", {"overtake", "older"})
+    >>> affirms("In ROLLING mode a later sailing can overtake an earlier one", {"overtake", "earlier"})
     True
-    >>> affirms("QUEUED never lets a newer one overtake an older one", {"overtake", "older"})
+    >>> affirms("STACKED never lets a later sailing overtake an earlier one", {"overtake", "earlier"})
     False
     """
     return len(denied) >= 2 and not NEGATION_RE.search(clause) and len(denied & set(_words(clause))) >= 2

@@ -1,6 +1,6 @@
 """A heading's plain plural ("Crawlers") that the text also uses as an ordinary word names a
-kind, never an answer; but when a fuller name of the same thing takes its place ("Acme Glue
-crawlers", under a product family the material writes as "Acme Glue …"), the thing is a
+kind, never an answer; but when a fuller name of the same thing takes its place ("Acme Pipes
+crawlers", under a product family the material writes as "Acme Pipes …"), the thing is a
 thing: it can be decided and named in an answer.
 
 Invented product notes; the catalog is built by the real code from the text and headings."""
@@ -13,14 +13,14 @@ from studyrag.rag.catalog import Catalog
 from studyrag.rag.profile import Profile
 
 TEXTS = [
-    "Acme Glue is a serverless data service. Acme Glue crawlers walk each bucket and write a table for every file.",
+    "Acme Pipes is a serverless data service. Acme Pipes crawlers walk each bucket and write a table for every file.",
     "A crawler never moves data. The crawler runs nightly; crawlers are cheap. Each crawler writes tables.",
-    "Acme Glue ETL jobs convert files. Acme Glue Data Catalog holds the tables. Acme Glue crawlers infer the schema.",
-    "Acme Glue Studio draws jobs. Acme Glue DataBrew cleans data. Acme Glue Streaming reads streams.",
-    "Use Acme Glue crawlers when new files must be listed automatically.",
+    "Acme Pipes ETL jobs convert files. Acme Pipes Data Catalog holds the tables. Acme Pipes crawlers infer the schema.",
+    "Acme Pipes Studio draws jobs. Acme Pipes DataBrew cleans data. Acme Pipes Streaming reads streams.",
+    "Use Acme Pipes crawlers when new files must be listed automatically.",
 ]
-HEADINGS = ["Acme Glue — Crawlers, Data Catalog, and ETL Jobs", "Acme Glue crawlers", "Acme Glue Data Catalog",
-            "Acme Glue Studio", "Acme Glue DataBrew"]
+HEADINGS = ["Acme Pipes — Crawlers, Data Catalog, and ETL Jobs", "Acme Pipes crawlers", "Acme Pipes Data Catalog",
+            "Acme Pipes Studio", "Acme Pipes DataBrew"]
 
 
 def _catalog(headings):
@@ -30,9 +30,9 @@ def _catalog(headings):
 
 def test_a_fuller_name_keeps_the_thing_answerable():
     crawlers = _catalog(HEADINGS).get("crawler")
-    assert crawlers is not None and crawlers.name == "Acme Glue crawlers" and not crawlers.generic
+    assert crawlers is not None and crawlers.name == "Acme Pipes crawlers" and not crawlers.generic
 
 
 def test_a_plain_plural_heading_alone_still_names_a_kind():
-    crawlers = _catalog(["Crawlers", "Acme Glue Data Catalog"]).get("Crawlers")
+    crawlers = _catalog(["Crawlers", "Acme Pipes Data Catalog"]).get("Crawlers")
     assert crawlers is not None and crawlers.generic
