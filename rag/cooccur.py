@@ -68,7 +68,7 @@ class WordIndex:
         >>> sorted(WordIndex(["Inhibits beta-(1,3)-D-glucan synthase", "SHA-256 = 256-bit"])._as_written({"3-glucan", "sha-256"}))
         ['3', 'glucan', 'sha-256']
         """
-        return {p for w in words for p in (pieces(w) or {w} if w not in self.idf else {w})}
+        return {p for w in words for p in ((pieces(w) or {w}) if w not in self.idf else {w})}
 
     def support(self, question: str, option: str) -> tuple[float, int | None]:
         """0..1 and that sentence: the best sentence's share of the question's words (idf-weighted), among the

@@ -2,8 +2,9 @@
 
 A follow-up leans on the last turn in one of four ways:
 - it points back with a pronoun ("who approves *it*?", "那*它*…"): the thing the last
-  answer was about replaces the pronoun (after quotes, the one they name that the last question
-  called by a noun of its name: "the treaty it signed" → the treaty the quotes name), and the follow-up keeps its own kind (a fact
+  answer was about replaces the pronoun (after quotes, the one they name that the last
+  question called by a noun of its name: "the treaty it signed" → the treaty the quotes
+  name), and the follow-up keeps its own kind (a fact
   asked about that thing); it is searched with the last question's words too ("and how
   long is *that* kept?" finds the line on what was asked about, not every retention line);
 - it switches ("what should I use *instead*?", "and *the other one*?", "what if …, would
